@@ -1,0 +1,34 @@
+"""Paths and settings, read once from the environment with sensible defaults.
+
+Everything a deployment may change is here, so nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+# The raw published files the reference build reads (not needed at run time).
+RAW_REFERENCE_DIR = Path(
+    os.environ.get("HC_RAW_REFERENCE_DIR", PROJECT_ROOT.parent / "shared" / "reference-data")
+)
+
+# The embedded DuckDB file. Built on first run, never committed.
+DEFAULT_DB_PATH = DATA_DIR / "hidden_communities.duckdb"
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("HC_DB_PATH", DEFAULT_DB_PATH))
+
+
+# Demonstration data: the seed and size of the generated records.
+DEMO_SEED = int(os.environ.get("HC_DEMO_SEED", "20210412"))
+DEMO_SCALE = float(os.environ.get("HC_DEMO_SCALE", "1.0"))
+
+# Largest upload the Data page and the command line accept, in megabytes.
+MAX_UPLOAD_MB = float(os.environ.get("HC_MAX_UPLOAD_MB", "50"))
