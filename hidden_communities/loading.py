@@ -1,0 +1,162 @@
+"""Load validated rows into DuckDB: one transaction, idempotent, with provenance.
+
+A load writes an `imports` row and the new records together or not at all. Records
+already in the database (same key, see queries/load_*.sql) are counted as duplicates and
+skipped, so loading a file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from queries import execute, run_query, scalar
+
+from .validation import ValidationResult
+
+TARGET_TABLE = {"contacts": "contacts", "reports": "reports", "police_uk": "reports"}
+
+
+class ImportRejected(ValueError):
+    """The file was not loaded; the message says why. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    import_id: int | None
+    rows_in_file: int
+    rows_accepted: int
+    rows_duplicate: int
+    rows_rejected: int
+    rows_outside_area: int
+    already_loaded_as: int | None = None
+
+    @property
+    def summary(self) -> str:
+        if self.already_loaded_as is not None:
+            return (f"This file was already loaded (import {self.already_loaded_as}); "
+                    "nothing was added.")  # fmt: skip
+        parts = [f"{self.rows_accepted} new record(s) loaded"]
+        if self.rows_duplicate:
+            parts.append(f"{self.rows_duplicate} already in the database (skipped)")
+        if self.rows_rejected:
+            parts.append(f"{self.rows_rejected} rejected")
+        if self.rows_outside_area:
+            parts.append(f"{self.rows_outside_area} outside the district (counted, not loaded)")
+        return "; ".join(parts) + "."
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def find_previous_load(con: duckdb.DuckDBPyConnection, kind: str, file_sha256: str) -> int | None:
+    found = run_query(con, "import_by_hash", kind=kind, file_sha256=file_sha256)
+    return None if found.empty else int(found["import_id"].iloc[0])
+
+
+def load_validated(
+    con: duckdb.DuckDBPyConnection,
+    result: ValidationResult,
+    *,
+    file_name: str,
+    file_sha256: str,
+    loaded_by: str,
+    allow_partial: bool = False,
+    import_kind: str | None = None,
+    is_demonstration: bool = False,
+    now: datetime | None = None,
+) -> LoadResult:
+    """Write the valid rows of `result` (all of them, or nothing unless `allow_partial`)."""
+    if result.file_errors:
+        raise ImportRejected("; ".join(result.file_errors))
+    rejected = len(result.rejected_rows)
+    if rejected and not allow_partial:
+        raise ImportRejected(
+            f"{rejected} row(s) broke the rules, so nothing was loaded. Fix them, or choose to "
+            "load only the valid rows."
+        )
+    kind = import_kind or result.kind
+    previous = find_previous_load(con, kind, file_sha256)
+    if previous is not None:
+        return LoadResult(None, result.rows_in_file, 0, 0, 0, 0, already_loaded_as=previous)
+
+    table = TARGET_TABLE[result.kind]
+    staged = result.clean
+    con.execute("BEGIN TRANSACTION")
+    try:
+        import_id = scalar(
+            con,
+            "INSERT INTO imports (kind, file_name, file_sha256, loaded_at, loaded_by, rows_in_file,"
+            " rows_accepted, rows_duplicate, rows_rejected, rows_outside_area, is_demonstration)"
+            " VALUES ($kind, $file_name, $sha, $at, $by, $rows, 0, 0, $rows, 0, $demo)"
+            " RETURNING import_id",
+            {
+                "kind": kind,
+                "file_name": file_name[:255],
+                "sha": file_sha256,
+                "at": now or datetime.now(),
+                "by": loaded_by[:100],
+                "rows": result.rows_in_file,
+                "demo": is_demonstration,
+            },  # fmt: skip
+        )
+        before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+        if not staged.empty:
+            con.register("staged", staged)
+            try:
+                execute(con, f"load_{table}", import_id=import_id)
+            finally:
+                con.unregister("staged")
+        accepted = scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
+        duplicate = len(staged) - accepted
+        con.execute(
+            "UPDATE imports SET rows_accepted = $a, rows_duplicate = $d, rows_rejected = $r,"
+            " rows_outside_area = $o WHERE import_id = $id",
+            {
+                "a": accepted,
+                "d": duplicate,
+                "r": rejected,
+                "o": result.rows_outside_area,
+                "id": import_id,
+            },  # fmt: skip
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadResult(import_id, result.rows_in_file, accepted, duplicate, rejected,
+                      result.rows_outside_area)  # fmt: skip
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:
+    """Delete every record of one import (one transaction); keep its imports row as the trail."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        params = {"id": import_id}
+        removed = (
+            scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM reports WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM campaign_events WHERE import_id = $id", params)
+        )
+        updated = con.execute(
+            "UPDATE imports SET undone_at = $at, undone_by = $by"
+            " WHERE import_id = $id AND undone_at IS NULL RETURNING import_id",
+            {"at": datetime.now(), "by": undone_by[:100], "id": import_id},
+        ).fetchall()
+        if not updated:
+            raise ImportRejected(f"import {import_id} does not exist or was already undone")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return removed
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """A stable hash of a frame's content, for loads that do not come from a file."""
+    return sha256_bytes(frame.to_csv(index=False).encode("utf-8"))

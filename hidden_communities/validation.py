@@ -1,0 +1,411 @@
+"""Row-by-row validation of an import, vectorised column by column.
+
+`validate(frame, kind, areas)` takes the file's cells as text and returns every problem at
+once (row, column, value, rule) plus the typed rows ready for the database. Nothing here
+touches the database; `loading.py` does that in one transaction.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from . import vocab
+from .columns import NONE_OF_THESE, SPECS, Column, normalise_header
+
+FIRST_DATA_ROW = 2
+EARLIEST_DATE = date(2000, 1, 1)
+
+# Rules, worded for the person fixing the file.
+RULE_REQUIRED = "a value is required"
+RULE_DATE = "not a date: use dd/mm/yyyy or yyyy-mm-dd"
+RULE_MONTH = "not a month: use yyyy-mm"
+RULE_FUTURE = "date is in the future"
+RULE_TOO_EARLY = "date is before 01/01/2000"
+RULE_INT = "not a whole number"
+RULE_PEOPLE_RANGE = "must be between 1 and 5000"
+RULE_BOOL = "use yes or no"
+RULE_TOO_LONG = "longer than {n} characters"
+RULE_AREA = "not an area of this district (use an LSOA, MSOA or ward code or name)"
+RULE_NONE_MIXED = "'none' or 'not_recorded' cannot be combined with a community"
+RULE_OCCURRED_AFTER = "occurred after it was reported"
+RULE_PERSONAL = "looks like personal data ({what}): remove it; notes must not identify anyone"
+RULE_OUTCOME = "not a data.police.uk outcome category"
+
+
+def rule_allowed(allowed: Mapping[str, str]) -> str:
+    return "not an allowed value (allowed: " + ", ".join(allowed) + ")"
+
+
+_PERSONAL_PATTERNS = (
+    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("a phone number", re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")),
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+_NOT_RECORDED_WORDS = {"", "notrecorded", "unknown", "notknown"}
+
+
+def _key(text: str) -> str:
+    return normalise_header(text)
+
+
+def code_lookup(allowed: Mapping[str, str]) -> dict[str, str]:
+    """Codes and labels, compared without case, spaces or punctuation."""
+    out = {_key(code): code for code in allowed}
+    out.update({_key(label): code for code, label in allowed.items()})
+    return out
+
+
+@dataclass
+class ValidationResult:
+    kind: str
+    rows_in_file: int
+    clean: pd.DataFrame  # valid rows, database columns, typed, with `file_row`
+    problems: pd.DataFrame  # row, column, value, rule
+    file_errors: list[str] = field(default_factory=list)  # problems with the file as a whole
+    rows_outside_area: int = 0
+    outside_detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and self.problems.empty
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted(set(self.problems["row"].tolist()))
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series, column: str, values: pd.Series, rule: str | pd.Series) -> None:
+        if not mask.any():
+            return
+        rows = mask[mask].index
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "row": rows + FIRST_DATA_ROW,
+                    "column": column,
+                    "value": values.loc[rows].astype(str).to_numpy(),
+                    "rule": rule.loc[rows].to_numpy() if isinstance(rule, pd.Series) else rule,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({"row": pd.Series(dtype="int64"), "column": pd.Series(dtype=str),
+                                 "value": pd.Series(dtype=str), "rule": pd.Series(dtype=str)})  # fmt: skip
+        out = pd.concat(self.parts, ignore_index=True)
+        return out.sort_values(["row", "column"], kind="stable", ignore_index=True)
+
+
+def match_columns(headers: list[str], spec: tuple[Column, ...]) -> tuple[dict[str, str], list[str]]:
+    """Map the spec's column names to the file's headers; list the missing required ones."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(_key(header), header)
+    found, missing = {}, []
+    for col in spec:
+        for name in (col.name, *col.aliases):
+            if _key(name) in by_key:
+                found[col.name] = by_key[_key(name)]
+                break
+        else:
+            if col.required:
+                missing.append(col.name)
+    return found, missing
+
+
+def guess_kind(headers: list[str]) -> str | None:
+    """Which import the headers fit completely, if any."""
+    for kind, spec in SPECS.items():
+        if not match_columns(headers, spec)[1]:
+            return kind
+    return None
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    iso = text.str.match(_ISO_DATE.pattern)
+    uk = text.str.match(_UK_DATE.pattern)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    out[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce")
+    out[uk] = pd.to_datetime(text[uk], format="%d/%m/%Y", errors="coerce")
+    return out
+
+
+def _check_date_range(problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str,
+                      today: date) -> pd.Series:  # fmt: skip
+    ok = parsed.notna()
+    future = ok & (parsed.dt.date > today)
+    early = ok & (parsed.dt.date < EARLIEST_DATE)
+    problems.add(future, column, raw, RULE_FUTURE)
+    problems.add(early, column, raw, RULE_TOO_EARLY)
+    return future | early
+
+
+def _split_codes(text: pd.Series) -> pd.Series:
+    pattern = "|".join(re.escape(s) for s in (";", "|", ","))
+    return text.str.split(pattern, regex=True).map(
+        lambda items: [i.strip() for i in items if i.strip()]
+    )
+
+
+def _map_codes(problems: _Problems, items: pd.Series, raw: pd.Series, column: str,
+               allowed: Mapping[str, str], extra: Mapping[str, str] | None = None) -> pd.Series:  # fmt: skip
+    """Map lists of codes/labels to codes; report unknown items; drop repeats (keep order)."""
+    lookup = code_lookup(allowed)
+    if extra:
+        lookup.update(extra)
+    rule = rule_allowed(allowed)
+    unknown_mask = items.map(lambda xs: any(_key(x) not in lookup for x in xs))
+    problems.add(unknown_mask, column, raw, rule)
+    return items.map(lambda xs: list(dict.fromkeys(lookup.get(_key(x), "") for x in xs)))
+
+
+def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
+             today: date | None = None) -> ValidationResult:  # fmt: skip
+    """Check every cell of an import; never raises on bad data."""
+    today = today or date.today()
+    spec = SPECS[kind]
+    frame = frame.reset_index(drop=True)
+    headers = [str(h) for h in frame.columns]
+    found, missing = match_columns(headers, spec)
+    empty = _empty_result(kind, len(frame))
+    if missing:
+        guess = guess_kind(headers)
+        if guess and guess != kind:
+            empty.file_errors.append(
+                f"this looks like a {vocab.IMPORT_KINDS[guess].lower()} file, not a "
+                f"{vocab.IMPORT_KINDS[kind].lower()} file (columns {', '.join(missing)} are missing)"
+            )
+        else:
+            empty.file_errors.append("missing required column(s): " + ", ".join(missing))
+        return empty
+    if frame.empty:
+        empty.file_errors.append("the file has a header but no rows")
+        return empty
+
+    text = {
+        name: frame[header].fillna("").astype(str).str.strip() for name, header in found.items()
+    }
+    blank = pd.Series("", index=frame.index)
+    for col in spec:
+        text.setdefault(col.name, blank)
+    problems = _Problems()
+    bad = pd.Series(False, index=frame.index)
+    out: dict[str, pd.Series] = {}
+
+    area_lookup = _area_lookup(areas)
+
+    for col in spec:
+        if kind == "police_uk" and col.name in ("LSOA code", "Last outcome category"):
+            continue  # handled below: outside rows are counted, outcomes are mapped
+        raw = text[col.name]
+        is_blank = raw == ""
+        if not col.nullable:
+            problems.add(is_blank, col.name, raw, RULE_REQUIRED)
+            bad |= is_blank
+        present = ~is_blank
+        if col.kind == "date":
+            parsed = _parse_dates(raw)
+            wrong = present & parsed.isna()
+            problems.add(wrong, col.name, raw, RULE_DATE)
+            bad |= wrong | _check_date_range(problems, parsed, raw, col.name, today)
+            out[col.name] = parsed.dt.date.where(parsed.notna(), None)
+        elif col.kind == "month":
+            ok = raw.str.match(_MONTH.pattern)
+            parsed = pd.to_datetime(raw.where(ok, None) + "-01", format="%Y-%m-%d", errors="coerce")
+            wrong = present & parsed.isna()
+            problems.add(wrong, col.name, raw, RULE_MONTH)
+            bad |= wrong | _check_date_range(problems, parsed, raw, col.name, today)
+            out[col.name] = parsed.dt.date.where(parsed.notna(), None)
+        elif col.kind == "int":
+            number = pd.to_numeric(raw.where(present, None), errors="coerce")
+            not_whole = present & (number.isna() | (number % 1 != 0))
+            problems.add(not_whole, col.name, raw, RULE_INT)
+            out_of_range = present & ~not_whole & ((number < 1) | (number > 5000))
+            problems.add(out_of_range, col.name, raw, RULE_PEOPLE_RANGE)
+            bad |= not_whole | out_of_range
+            out[col.name] = number.where(~(not_whole | out_of_range) & present)
+        elif col.kind == "bool":
+            lowered = raw.str.lower()
+            wrong = present & ~lowered.isin(_TRUE | _FALSE)
+            problems.add(wrong, col.name, raw, RULE_BOOL)
+            bad |= wrong
+            out[col.name] = lowered.isin(_TRUE)
+        elif col.kind == "code":
+            lookup = code_lookup(col.allowed)
+            codes = raw.map(lambda v, lookup=lookup: lookup.get(_key(v)))
+            wrong = present & codes.isna()
+            problems.add(wrong, col.name, raw, rule_allowed(col.allowed))
+            bad |= wrong
+            out[col.name] = codes
+        elif col.kind == "codes":
+            items = _split_codes(raw)
+            before = len(problems.parts)
+            out[col.name] = _map_codes(problems, items, raw, col.name, col.allowed)
+            if len(problems.parts) > before:
+                bad |= problems.parts[-1]["row"].pipe(_rows_mask, frame.index)
+        elif col.kind == "communities":
+            recorded, codes, col_bad = _communities(problems, raw, col)
+            bad |= col_bad
+            out[col.name] = codes
+            out[col.name + "__recorded"] = recorded
+        elif col.kind == "area":
+            codes = raw.map(lambda v: area_lookup.get(_key(v)))
+            wrong = present & codes.isna()
+            problems.add(wrong, col.name, raw, RULE_AREA)
+            bad |= wrong
+            out[col.name] = codes
+        elif col.kind == "text":
+            if col.max_length:
+                long = raw.str.len() > col.max_length
+                problems.add(long, col.name, raw, RULE_TOO_LONG.format(n=col.max_length))
+                bad |= long
+            out[col.name] = raw.where(present, None)
+        else:  # pragma: no cover - a spec error, not a data error
+            raise ValueError(f"unknown column kind {col.kind}")
+
+    if "note" in out:
+        for what, pattern in _PERSONAL_PATTERNS:
+            hit = text["note"].str.contains(pattern.pattern, flags=pattern.flags, regex=True)
+            problems.add(hit, "note", text["note"], RULE_PERSONAL.format(what=what))
+            bad |= hit
+
+    result = _empty_result(kind, len(frame))
+    if kind == "contacts":
+        clean = pd.DataFrame({
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "contact_date": out["contact_date"],
+            "area_code": out["area"],
+            "team": out["team"],
+            "community_recorded": out["communities__recorded"],
+            "communities": out["communities"],
+            "channel": out["channel"],
+            "direction": out["direction"],
+            "place_type": out["place_type"],
+            "people_reached": out["people_reached"],
+            "language": out["language"],
+            "topics": out["topics"],
+            "follow_up_needed": out["follow_up_needed"],
+            "note": out["note"],
+        })  # fmt: skip
+    elif kind == "reports":
+        occurred, reported = out["occurred_on"], out["reported_on"]
+        after = (
+            occurred.notna()
+            & reported.notna()
+            & (pd.to_datetime(occurred) > pd.to_datetime(reported))
+        )
+        problems.add(after, "occurred_on", text["occurred_on"], RULE_OCCURRED_AFTER)
+        bad |= after
+        clean = pd.DataFrame({
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "source": "records_system",
+            "reference": out["reference"],
+            "reported_on": reported,
+            "date_precision": "day",
+            "occurred_on": occurred,
+            "area_code": out["area"],
+            "team": out["team"],
+            "crime_type": out["crime_type"],
+            "hate_strands": out["hate_strands"],
+            "victim_community_recorded": out["victim_communities__recorded"],
+            "victim_communities": out["victim_communities"],
+            "outcome": out["outcome"],
+        })  # fmt: skip
+    else:
+        outcome_text = text["Last outcome category"]
+        outcomes = outcome_text.map(lambda v: vocab.POLICE_UK_OUTCOMES.get(v))
+        wrong = outcomes.isna()
+        problems.add(wrong, "Last outcome category", outcome_text, RULE_OUTCOME)
+        bad |= wrong
+        lsoa = text["LSOA code"]
+        known = set(areas.loc[areas["area_level"] == "lsoa", "area_code"])
+        no_location = lsoa == ""
+        outside = ~no_location & ~lsoa.isin(known)
+        skip = (no_location | outside) & ~bad
+        result.rows_outside_area = int(skip.sum())
+        result.outside_detail = (
+            f"{int((outside & ~bad).sum())} row(s) in LSOAs outside the district and "
+            f"{int((no_location & ~bad).sum())} row(s) with no location were counted, not loaded"
+        )
+        bad |= no_location | outside
+        clean = pd.DataFrame({
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "source": "police_uk",
+            "reference": out["Crime ID"],
+            "reported_on": out["Month"],
+            "date_precision": "month",
+            "occurred_on": None,
+            "area_code": lsoa.where(~(no_location | outside), None),
+            "team": None,
+            "crime_type": out["Crime type"],
+            "hate_strands": [[] for _ in range(len(frame))],
+            "victim_community_recorded": False,
+            "victim_communities": [[] for _ in range(len(frame))],
+            "outcome": outcomes,
+        })  # fmt: skip
+
+    result.problems = problems.frame()
+    result.clean = clean.loc[~bad].reset_index(drop=True)
+    if "people_reached" in result.clean:
+        result.clean["people_reached"] = result.clean["people_reached"].astype("int64")
+    return result
+
+
+def _rows_mask(rows: pd.Series, index: pd.Index) -> pd.Series:
+    mask = pd.Series(False, index=index)
+    mask.loc[rows.to_numpy() - FIRST_DATA_ROW] = True
+    return mask
+
+
+def _communities(problems: _Problems, raw: pd.Series, col: Column):
+    items = _split_codes(raw)
+    keys = items.map(lambda xs: [_key(x) for x in xs])
+    not_recorded = keys.map(lambda ks: not ks or all(k in _NOT_RECORDED_WORDS for k in ks))
+    special = {_key(NONE_OF_THESE), *(_NOT_RECORDED_WORDS - {""})}
+    mixed = keys.map(lambda ks: any(k in special for k in ks) and any(k not in special for k in ks))
+    mixed |= keys.map(
+        lambda ks: _key(NONE_OF_THESE) in ks and any(k in _NOT_RECORDED_WORDS for k in ks)
+    )
+    problems.add(mixed, col.name, raw, RULE_NONE_MIXED)
+    plain = items.where(~(not_recorded | mixed), pd.Series([[]] * len(items), index=items.index))
+    plain = plain.map(lambda xs: [x for x in xs if _key(x) != _key(NONE_OF_THESE)])
+    before = len(problems.parts)
+    codes = _map_codes(problems, plain, raw, col.name, col.allowed)
+    bad = mixed.copy()
+    if len(problems.parts) > before:
+        bad |= _rows_mask(problems.parts[-1]["row"], raw.index)
+    return ~not_recorded, codes, bad
+
+
+def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
+    lookup = {}
+    for code, name, level in areas[["area_code", "area_name", "area_level"]].itertuples(
+        index=False
+    ):
+        if level == "district":
+            continue  # a district-wide record says nothing about where: leave the area blank
+        lookup[_key(code)] = code
+        lookup.setdefault(_key(name), code)
+    return lookup
+
+
+def _empty_result(kind: str, rows: int) -> ValidationResult:
+    return ValidationResult(kind=kind, rows_in_file=rows, clean=pd.DataFrame(),
+                            problems=_Problems().frame())  # fmt: skip
