@@ -1,0 +1,125 @@
+"""Build and open the DuckDB file: schema, reference tables, demonstration records.
+
+The build writes to a temporary file and renames it into place, so a reader never sees
+a half-built database and two first runs cannot corrupt each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import demo
+from .loading import frame_sha256, load_validated
+from .schema import create_macros, create_schema
+from .settings import REFERENCE_DIR
+from .validation import validate
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(_fraction: float, _text: str) -> None:
+    pass
+
+
+def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
+    """The committed derived tables (see data/README.md), as DataFrames."""
+    text = {"dtype": str, "keep_default_na": False}
+    areas = pd.read_csv(reference_dir / "areas.csv", **text)
+    for col in ("label_lon", "label_lat"):
+        areas[col] = areas[col].astype(float)
+    for col in ("msoa_code", "ward_code", "rural_urban"):
+        areas[col] = areas[col].replace("", None)
+    population = pd.read_csv(reference_dir / "population.csv", dtype={"area_code": str})
+    measures = pd.read_csv(reference_dir / "measures.csv")
+    towns = pd.read_csv(reference_dir / "towns.csv")
+    calibration = pd.read_csv(reference_dir / "police_uk_calibration.csv")
+    return {"areas": areas, "population": population, "measures": measures, "towns": towns,
+            "calibration": calibration}  # fmt: skip
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
+    for table in ("areas", "measures", "population", "towns"):
+        frame = ref[table]
+        con.register("incoming", frame)
+        columns = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")  # noqa: S608
+        con.unregister("incoming")
+
+
+def load_demonstration(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame],
+                       cfg: demo.DemoConfig, progress: Progress = _quiet) -> None:  # fmt: skip
+    """Generate the demonstration records and load them through the import validation."""
+    progress(0.3, "Generating demonstration records (fixed seed)")
+    data = demo.generate(ref["areas"], ref["population"], ref["towns"], ref["calibration"], cfg)
+    label = f"demonstration data, seed {cfg.seed}, scale {cfg.scale:g}"
+    first_import = None
+    for step, (kind, frame) in enumerate((("contacts", data.contacts), ("reports", data.reports))):
+        progress(0.4 + 0.25 * step, f"Validating and loading {len(frame):,} demonstration {kind}")
+        result = validate(frame, kind, ref["areas"])
+        if not result.ok:
+            raise RuntimeError(
+                f"demonstration {kind} failed validation: {result.file_errors} "
+                f"{result.problems.head(5).to_dict('records')}"
+            )
+        loaded = load_validated(
+            con, result, file_name=f"{label} ({kind})", file_sha256=frame_sha256(frame),
+            loaded_by="demonstration generator", import_kind="demonstration",
+            is_demonstration=True,
+        )  # fmt: skip
+        first_import = first_import or loaded.import_id
+    events = data.events.assign(import_id=first_import)
+    con.register("incoming", events)
+    con.execute(
+        "INSERT INTO campaign_events SELECT CAST(event_date AS DATE), CAST(kind AS event_kind),"
+        " title, description, CAST(communities AS community[]), import_id FROM incoming"
+    )
+    con.unregister("incoming")
+
+
+def build_database(path: Path, *, demo_data: bool = True, seed: int = demo.DemoConfig.seed,
+                   scale: float = 1.0, progress: Progress = _quiet,
+                   reference_dir: Path = REFERENCE_DIR) -> Path:  # fmt: skip
+    """Build a complete database file at `path` (replacing any file there)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    progress(0.05, "Creating the schema")
+    con = duckdb.connect(str(tmp))
+    try:
+        create_schema(con)
+        progress(0.15, "Loading Census 2021 baselines and boundaries")
+        ref = read_reference(reference_dir)
+        load_reference(con, ref)
+        if demo_data:
+            cfg = replace(demo.DemoConfig(), seed=seed, scale=scale)
+            load_demonstration(con, ref, cfg, progress)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, path)
+    progress(1.0, "Database ready")
+    return path
+
+
+def ensure_database(path: Path, progress: Progress = _quiet, **build_args) -> Path:
+    """Open an existing database at once; build it first when there is none."""
+    if not Path(path).exists():
+        build_database(path, progress=progress, **build_args)
+    return Path(path)
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        create_macros(con)
+    return con

@@ -1,0 +1,390 @@
+"""Demonstration records from a fixed seed: two years of contacts and crime reports.
+
+The records are invented, but shaped by real figures:
+- report volumes and the crime-type and outcome mixes are the district's published
+  data.police.uk street-level crime (February and March 2024; January's anti-social
+  behaviour feed is incomplete), with a summer peak;
+- where communities live follows the census: LGB+ residents by the real MSOA shares;
+  Eastern European residents concentrated in a few seeded town-centre LSOAs (the census
+  publishes them for the district only, so this spatial pattern is invented and the app
+  never presents it as census fact); veterans spread evenly;
+- before the campaign launch the communities report and meet officers at well below their
+  population share; afterwards proactive contact with them rises over six months;
+- a few LSOAs get very few records, and one month has patchy community recording, so
+  disclosure control and the data-quality panel have something to find.
+
+The output is in the import format (text cells, as in the templates), and the database
+build loads it through the same validation as a user's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .columns import CONTACT_COLUMNS, REPORT_COLUMNS
+
+COMMUNITY_CODES = ("eastern_european", "armed_forces", "lgbtq")
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    seed: int = 20210412
+    scale: float = 1.0  # multiplies every volume; the performance work uses 100+
+    start: date = date(2020, 4, 1)
+    months: int = 24
+    launch: date = date(2021, 4, 12)
+    video: date = date(2021, 5, 10)
+    first_public_meeting: date = date(2021, 7, 15)
+    patchy_month: str = "2021-12"  # community recording drops this month
+    base_contacts_per_month: float = 320.0
+    campaign_contacts_per_month: float = 140.0  # at full strength, six months after launch
+
+
+@dataclass(frozen=True)
+class DemoData:
+    contacts: pd.DataFrame
+    reports: pd.DataFrame
+    events: pd.DataFrame
+
+
+# Reporting and contact "propensity" of each community relative to its population share.
+REPORTING_BEFORE = {"eastern_european": 0.45, "armed_forces": 0.6, "lgbtq": 0.4}
+REPORTING_AFTER = {"eastern_european": 0.75, "armed_forces": 0.8, "lgbtq": 0.7}
+CONTACT_SHARE_BASE = {"eastern_european": 0.009, "armed_forces": 0.022, "lgbtq": 0.007}
+CAMPAIGN_COMMUNITY_MIX = {"eastern_european": 0.45, "armed_forces": 0.33, "lgbtq": 0.22}
+
+TEAM_OF_TOWN = {
+    "Sutton-in-Ashfield": "Sutton", "Huthwaite": "Sutton", "Skegby": "Sutton",
+    "Stanton Hill": "Sutton", "Kirkby-in-Ashfield": "Kirkby", "Annesley": "Kirkby",
+    "Hucknall": "Hucknall", "Selston": "Rural South", "Jacksdale": "Rural South",
+    "Underwood": "Rural South",
+}  # fmt: skip
+
+HATE_TYPES = ("violence_sexual_offences", "public_order", "criminal_damage_arson", "other_crime")
+
+
+def _month_starts(cfg: DemoConfig) -> pd.DatetimeIndex:
+    return pd.date_range(cfg.start, periods=cfg.months, freq="MS")
+
+
+def _season(months: pd.DatetimeIndex, amplitude: float) -> np.ndarray:
+    # Peak in July, trough in January.
+    return 1 + amplitude * np.cos(2 * np.pi * (months.month.to_numpy() - 7) / 12)
+
+
+def _ramp(days_after_launch: np.ndarray) -> np.ndarray:
+    """0 before the launch, rising linearly to 1 six months after it."""
+    return np.clip(days_after_launch / 182.0, 0, 1)
+
+
+def _random_dates(rng: np.random.Generator, months: pd.DatetimeIndex, counts: np.ndarray):
+    starts = np.repeat(months.to_numpy().astype("datetime64[D]"), counts)
+    lengths = np.repeat(months.days_in_month.to_numpy(), counts)
+    return starts + rng.integers(0, lengths).astype("timedelta64[D]")
+
+
+def _join(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Boolean membership arrays -> 'a;b' strings (empty string when none)."""
+    out = np.full(n, "", dtype=object)
+    for code, flag in flags.items():
+        sep = np.where(out == "", "", ";")
+        out = np.where(flag, out + sep + code, out)
+    return out
+
+
+def _choice_labels(rng, n: int, mix: dict[str, float]) -> np.ndarray:
+    keys = np.array(list(mix), dtype=object)
+    p = np.array(list(mix.values()), dtype=float)
+    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+class _Geography:
+    """Where residents, and each community, live: LSOA weights from the census."""
+
+    def __init__(self, areas: pd.DataFrame, population: pd.DataFrame, towns: pd.DataFrame,
+                 rng: np.random.Generator):  # fmt: skip
+        lsoa = areas[areas["area_level"] == "lsoa"].sort_values("area_code").reset_index(drop=True)
+        pop = population.set_index(["area_code", "measure"])["count"]
+        self.codes = lsoa["area_code"].to_numpy()
+        self.wards = lsoa["ward_code"].to_numpy()
+        residents = np.array([pop[(c, "usual_residents")] for c in self.codes], dtype=float)
+        # Crime is not spread evenly: a fixed, seeded unevenness, and three quiet LSOAs.
+        unevenness = rng.lognormal(0, 0.45, len(self.codes))
+        quiet = rng.choice(len(self.codes), size=3, replace=False)
+        unevenness[quiet] *= 0.04
+        self.weight = residents * unevenness
+        self.weight /= self.weight.sum()
+        # LGB+ residents: the real MSOA share relative to the district's.
+        lgb = population[population["measure"] == "lgb_plus"].set_index("area_code")
+        district_share = lgb["count"].sum() / lgb["denominator"].sum()
+        msoa_share = (lgb["count"] / lgb["denominator"]) / district_share
+        self.lgbtq_factor = lsoa["msoa_code"].map(msoa_share).fillna(1.0).to_numpy()
+        # Eastern European residents: invented concentration in five town-centre LSOAs.
+        ee = np.full(len(self.codes), 0.75)
+        ee[rng.choice(len(self.codes), size=5, replace=False)] = 3.5
+        self.ee_factor = ee / np.average(ee, weights=residents)
+        self.af_factor = np.ones(len(self.codes))
+        ward_town = {}
+        for town, wards in towns[["town", "wards"]].itertuples(index=False):
+            for w in wards.split("; "):
+                ward_town[w] = town
+        ward_name = areas.set_index("area_code")["area_name"]
+        self.team = np.array(
+            [
+                TEAM_OF_TOWN.get(ward_town.get(ward_name.get(w, ""), ""), "Sutton")
+                for w in self.wards
+            ],
+            dtype=object,
+        )
+
+    def factor(self, community: str) -> np.ndarray:
+        return {"eastern_european": self.ee_factor, "armed_forces": self.af_factor,
+                "lgbtq": self.lgbtq_factor}[community]  # fmt: skip
+
+
+def population_shares(population: pd.DataFrame, district_code: str) -> dict[str, float]:
+    primary = {
+        "eastern_european": "born_eu8_eu2",
+        "armed_forces": "veterans",
+        "lgbtq": "lgbtq_plus",
+    }
+    rows = population[population["area_code"] == district_code].set_index("measure")
+    return {c: rows.loc[m, "count"] / rows.loc[m, "denominator"] for c, m in primary.items()}
+
+
+def generate(areas: pd.DataFrame, population: pd.DataFrame, towns: pd.DataFrame,
+             calibration: pd.DataFrame, cfg: DemoConfig = DemoConfig()) -> DemoData:  # fmt: skip
+    """Generate the demonstration records. Same inputs and seed give identical frames."""
+    rng = np.random.default_rng(cfg.seed)
+    geo = _Geography(areas, population, towns, rng)
+    district = areas.loc[areas["area_level"] == "district", "area_code"].iloc[0]
+    shares = population_shares(population, district)
+    months = _month_starts(cfg)
+    reports = _reports(rng, geo, shares, calibration, months, cfg)
+    contacts = _contacts(rng, geo, months, cfg)
+    return DemoData(contacts=contacts, reports=reports, events=_events(cfg))
+
+
+def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cfg) -> pd.DataFrame:
+    full = calibration[calibration["month"].isin(["2024-02", "2024-03"])]
+    by_type = full.groupby("crime_type")["records"].sum() / 2  # a month's worth
+    outcome_mix = full.groupby(["crime_type", "outcome"])["records"].sum()
+    expected = by_type.sum() * _season(months, 0.08) * cfg.scale
+    counts = rng.poisson(expected)
+    n = int(counts.sum())
+    reported = _random_dates(rng, months, counts)
+    month_label = pd.DatetimeIndex(reported).strftime("%Y-%m").to_numpy()
+    ramp = _ramp((reported - np.datetime64(cfg.launch)).astype(int))
+
+    crime = _choice_labels(rng, n, by_type.to_dict())
+    outcome = np.empty(n, dtype=object)
+    for ctype in by_type.index:
+        idx = np.flatnonzero(crime == ctype)
+        outcome[idx] = _choice_labels(rng, len(idx), outcome_mix.loc[ctype].to_dict())
+
+    lsoa_idx = rng.choice(len(geo.codes), size=n, p=geo.weight)
+    area = geo.codes[lsoa_idx].astype(object)
+    area[rng.random(n) < 0.02] = ""  # location not recorded
+    lag = rng.geometric(0.55, n) - 1
+    occurred = (reported - lag.astype("timedelta64[D]")).astype(str).astype(object)
+    occurred[rng.random(n) < 0.08] = ""
+
+    recorded_p = np.where(month_label == cfg.patchy_month, 0.2, 0.62 + 0.1 * ramp)
+    recorded = rng.random(n) < recorded_p
+    members = {}
+    for c in COMMUNITY_CODES:
+        propensity = REPORTING_BEFORE[c] + (REPORTING_AFTER[c] - REPORTING_BEFORE[c]) * ramp
+        members[c] = recorded & (rng.random(n) < shares[c] * propensity * geo.factor(c)[lsoa_idx])
+    victim = _join(members, n)
+    victim = np.where(recorded & (victim == ""), "none", victim)
+    victim = np.where(~recorded, "not_recorded", victim)
+
+    hate_eligible = np.isin(crime, HATE_TYPES)
+    strand = np.full(n, "", dtype=object)
+    general = hate_eligible & (rng.random(n) < 0.03)
+    strand[general] = _choice_labels(rng, int(general.sum()), {
+        "race_nationality": 0.70, "disability": 0.09, "religion": 0.07,
+        "sexual_orientation": 0.11, "transgender_identity": 0.03})  # fmt: skip
+    ee_hate = hate_eligible & members["eastern_european"] & (rng.random(n) < 0.25)
+    strand[ee_hate] = "race_nationality"
+    lgbtq_hate = hate_eligible & members["lgbtq"] & (rng.random(n) < 0.3)
+    strand[lgbtq_hate] = _choice_labels(
+        rng, int(lgbtq_hate.sum()), {"sexual_orientation": 0.8, "transgender_identity": 0.2}
+    )
+
+    year = pd.DatetimeIndex(reported).strftime("%y").to_numpy().astype(object)
+    reference = year + "/" + pd.Series(np.arange(1, n + 1)).map("{:06d}".format).to_numpy()
+    order = np.argsort(reported, kind="stable")
+    frame = pd.DataFrame({
+        "reference": reference,
+        "reported_on": reported.astype(str),
+        "occurred_on": occurred,
+        "area": area,
+        "team": np.where(area == "", "", geo.team[lsoa_idx]),
+        "crime_type": crime,
+        "hate_strands": strand,
+        "victim_communities": victim,
+        "outcome": outcome,
+    }).iloc[order].reset_index(drop=True)  # fmt: skip
+    return frame[[c.name for c in REPORT_COLUMNS]]
+
+
+def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
+    base_counts = rng.poisson(cfg.base_contacts_per_month * _season(months, 0.12) * cfg.scale)
+    month_mid = (months + pd.Timedelta(days=14)).to_numpy().astype("datetime64[D]")
+    ramp_month = _ramp((month_mid - np.datetime64(cfg.launch)).astype(int))
+    camp_counts = rng.poisson(cfg.campaign_contacts_per_month * ramp_month * cfg.scale)
+    n_base, n_camp = int(base_counts.sum()), int(camp_counts.sum())
+    n = n_base + n_camp
+    dates = np.concatenate([_random_dates(rng, months, base_counts),
+                            _random_dates(rng, months, camp_counts)])  # fmt: skip
+    # Campaign contacts start on launch day, not on the first of its month.
+    dates[n_base:] = np.maximum(dates[n_base:], np.datetime64(cfg.launch))
+    campaign = np.arange(n) >= n_base
+    month_label = pd.DatetimeIndex(dates).strftime("%Y-%m").to_numpy()
+
+    lsoa_idx = rng.choice(len(geo.codes), size=n, p=geo.weight)
+    members = {}
+    focus = _choice_labels(rng, n, CAMPAIGN_COMMUNITY_MIX)
+    second = rng.random(n) < 0.1
+    for c in COMMUNITY_CODES:
+        base_hit = rng.random(n) < CONTACT_SHARE_BASE[c] * geo.factor(c)[lsoa_idx]
+        members[c] = np.where(campaign, (focus == c) | (second & (rng.random(n) < 0.3)), base_hit)
+    recorded_p = np.where(month_label == cfg.patchy_month, 0.4, np.where(campaign, 0.98, 0.85))
+    recorded = rng.random(n) < recorded_p
+    communities = _join({c: m & recorded for c, m in members.items()}, n)
+    communities = np.where(recorded & (communities == ""), "none", communities)
+    communities = np.where(~recorded, "not_recorded", communities)
+    ee = members["eastern_european"]
+
+    channel = np.where(
+        campaign,
+        _choice_labels(rng, n, {"community_leader": 0.25, "social_media": 0.24, "face_to_face": 0.3,
+                                "phone": 0.11, "public_meeting": 0.05, "video_online": 0.05}),
+        _choice_labels(rng, n, {"face_to_face": 0.45, "phone": 0.32, "social_media": 0.1,
+                                "community_leader": 0.05, "public_meeting": 0.04,
+                                "video_online": 0.04}),
+    )  # fmt: skip
+    # No public meetings before the first one, no Polish video before it was published.
+    channel = np.where((channel == "public_meeting") & (dates < np.datetime64(cfg.first_public_meeting)),
+                       "community_leader", channel)  # fmt: skip
+    channel = np.where((channel == "video_online") & campaign & (dates < np.datetime64(cfg.video)),
+                       "social_media", channel)  # fmt: skip
+    direction = np.where(rng.random(n) < np.where(campaign, 0.9, 0.35), "proactive", "reactive")
+
+    place = np.empty(n, dtype=object)
+    f2f = channel == "face_to_face"
+    place[f2f] = _choice_labels(rng, int(f2f.sum()), {"street": 0.45, "community_venue": 0.2,
+                                                      "home_visit": 0.15, "police_station": 0.1,
+                                                      "specialist_food_shop": 0.1})  # fmt: skip
+    shop = f2f & ee & campaign & (rng.random(n) < 0.6)
+    place[shop] = "specialist_food_shop"
+    place[channel == "phone"] = "phone"
+    place[np.isin(channel, ["social_media", "video_online"])] = "online"
+    place[channel == "public_meeting"] = "public_meeting"
+    leader = channel == "community_leader"
+    place[leader] = np.where(rng.random(int(leader.sum())) < 0.7, "community_venue", "phone")
+
+    people = np.ones(n, dtype=int)
+    meeting = channel == "public_meeting"
+    people[meeting] = rng.integers(8, 60, int(meeting.sum()))
+    online = np.isin(channel, ["social_media", "video_online"])
+    people[online] = np.minimum(rng.geometric(0.02, int(online.sum())), 5000)
+    small_group = ~(meeting | online) & (rng.random(n) < 0.15)
+    people[small_group] = rng.integers(2, 6, int(small_group.sum()))
+
+    language = np.where(
+        ee,
+        _choice_labels(rng, n, {"polish": 0.45, "romanian": 0.2, "lithuanian": 0.08,
+                                "english": 0.22, "other": 0.05}),
+        np.where(rng.random(n) < 0.97, "english", "other"),
+    )  # fmt: skip
+    topics = _topics(rng, members, n)
+    follow_up = np.where(rng.random(n) < 0.15, "yes", "no")
+    note = np.full(n, "", dtype=object)
+    leaflet = ee & (language != "english") & (rng.random(n) < 0.2)
+    note[leaflet] = "Leaflets left in the language used; community leader to share the video."
+
+    area = geo.codes[lsoa_idx].astype(object)
+    ward_only = rng.random(n) < 0.08
+    area[ward_only] = geo.wards[lsoa_idx][ward_only]  # the officer recorded only the ward
+    area[rng.random(n) < 0.04] = ""
+    team = geo.team[lsoa_idx].astype(object)
+    order = np.argsort(dates, kind="stable")
+    frame = pd.DataFrame({
+        "contact_date": dates.astype(str),
+        "area": area,
+        "team": team,
+        "communities": communities,
+        "channel": channel,
+        "direction": direction,
+        "place_type": place,
+        "people_reached": people.astype(str),
+        "language": language,
+        "topics": topics,
+        "follow_up_needed": follow_up,
+        "note": note,
+    }).iloc[order].reset_index(drop=True)  # fmt: skip
+    return frame[[c.name for c in CONTACT_COLUMNS]]
+
+
+def _topics(rng, members: dict[str, np.ndarray], n: int) -> np.ndarray:
+    general = _choice_labels(
+        rng,
+        n,
+        {
+            "anti_social_behaviour": 0.35,
+            "drugs": 0.15,
+            "road_safety": 0.15,
+            "fraud_scams": 0.1,
+            "other": 0.25,
+        },
+    )
+    first = general.copy()
+    first[members["armed_forces"]] = _choice_labels(
+        rng, n, {"mental_health": 0.4, "trust_in_police": 0.3, "anti_social_behaviour": 0.3}
+    )[members["armed_forces"]]
+    first[members["lgbtq"]] = _choice_labels(rng, n, {"hate_crime": 0.6, "trust_in_police": 0.4})[
+        members["lgbtq"]
+    ]
+    ee = members["eastern_european"]
+    first[ee] = _choice_labels(
+        rng,
+        n,
+        {
+            "exploitation_trafficking": 0.3,
+            "hate_crime": 0.2,
+            "trust_in_police": 0.3,
+            "fraud_scams": 0.2,
+        },
+    )[ee]
+    second = np.where(rng.random(n) < 0.3, general, "")
+    return np.where((second != "") & (second != first), first + ";" + second, first)  # fmt: skip
+
+
+def _events(cfg: DemoConfig) -> pd.DataFrame:
+    note = "Demonstration date, illustrative of the campaign's milestones."
+    rows = [
+        (cfg.launch, "launch", "Hidden Communities campaign launched", "eastern_european;armed_forces;lgbtq"),
+        (cfg.video, "video", "Polish-language video published", "eastern_european"),
+        (date(2021, 6, 1), "social_media", "Pride month social media posts", "lgbtq"),
+        (cfg.first_public_meeting, "public_meeting", "Public meeting, Sutton-in-Ashfield", "eastern_european;armed_forces;lgbtq"),
+        (date(2021, 11, 11), "public_meeting", "Remembrance drop-in with veterans, Hucknall", "armed_forces"),
+        (date(2022, 1, 20), "public_meeting", "Public meeting, Kirkby-in-Ashfield", "eastern_european;armed_forces;lgbtq"),
+    ]  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "event_date": d,
+                "kind": k,
+                "title": t,
+                "description": note,
+                "communities": c.split(";"),
+            }
+            for d, k, t, c in rows
+        ]  # fmt: skip
+    )

@@ -1,0 +1,93 @@
+"""The demonstration generator: deterministic, valid, and shaped like the real thing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from hidden_communities import demo
+from hidden_communities.validation import validate
+
+
+def generate(reference, **changes):
+    cfg = replace(demo.DemoConfig(), **changes)
+    return demo.generate(
+        reference["areas"], reference["population"], reference["towns"],
+        reference["calibration"], cfg,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def data(reference):
+    return generate(reference)
+
+
+def test_same_seed_same_rows(reference, data):
+    again = generate(reference)
+    pd.testing.assert_frame_equal(data.contacts, again.contacts)
+    pd.testing.assert_frame_equal(data.reports, again.reports)
+    pd.testing.assert_frame_equal(data.events, again.events)
+
+
+def test_another_seed_other_rows(reference, data):
+    other = generate(reference, seed=1)
+    assert not data.reports.equals(other.reports)
+
+
+@pytest.mark.parametrize("kind", ["contacts", "reports"])
+def test_rows_pass_the_import_validation(data, areas, kind):
+    frame = getattr(data, kind)
+    result = validate(frame, kind, areas)
+    assert result.file_errors == []
+    assert result.problems.empty, result.problems.head().to_dict("records")
+    assert len(result.clean) == len(frame)
+
+
+def test_report_volumes_match_the_published_street_level_crime(data, reference):
+    """Calibrated on the district's data.police.uk months (904, 950 and 1,041 records):
+    with a mild summer peak every month stays between 850 and 1,150."""
+    calibration = reference["calibration"].groupby("month")["records"].sum().to_dict()
+    assert calibration == {"2024-01": 904, "2024-02": 950, "2024-03": 1041}
+    monthly = data.reports["reported_on"].str[:7].value_counts()
+    assert len(monthly) == 24
+    assert monthly.between(850, 1150).all(), monthly.sort_index().to_dict()
+
+
+def test_size_is_a_parameter(reference):
+    small = generate(reference, scale=0.1)
+    assert 0.07 < len(small.reports) / 24_000 < 0.13
+
+
+def _community_share(frame, column, community, before):
+    dates = pd.to_datetime(frame.iloc[:, 0] if column == "communities" else frame["reported_on"])
+    period = dates < pd.Timestamp("2021-04-12") if before else dates >= pd.Timestamp("2021-10-12")
+    values = frame.loc[period, column]
+    recorded = values[values != "not_recorded"]
+    return recorded.str.contains(community).mean()
+
+
+@pytest.mark.parametrize("community", demo.COMMUNITY_CODES)
+def test_contact_with_each_community_rises_after_the_launch(data, community):
+    before = _community_share(data.contacts, "communities", community, before=True)
+    after = _community_share(data.contacts, "communities", community, before=False)
+    assert after > 2 * before
+
+
+def test_communities_report_below_their_population_share_before_the_launch(data, reference):
+    shares = demo.population_shares(reference["population"], "E07000170")
+    for community, share in shares.items():
+        before = _community_share(data.reports, "victim_communities", community, before=True)
+        assert before < 0.8 * share, community
+
+
+def test_some_areas_have_very_few_records(data):
+    per_area = data.reports.loc[data.reports["area"] != "", "area"].value_counts()
+    assert per_area.min() < 30
+    assert per_area.median() > 200
+
+
+def test_events_include_launch_and_polish_video(data):
+    kinds = set(data.events["kind"])
+    assert {"launch", "video", "public_meeting"} <= kinds
