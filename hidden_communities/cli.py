@@ -28,6 +28,57 @@ def _build_db(args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit statuses of `import`: documented in the README.
+EXIT_LOADED = 0
+EXIT_REJECTED = 1
+EXIT_PARTIAL = 3
+
+
+def _import(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .database import connect, ensure_database
+    from .exports import to_csv_bytes
+    from .ingest import import_file
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"cannot read {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_REJECTED
+    db = ensure_database(Path(args.db))
+    con = connect(db)
+    try:
+        outcome = import_file(
+            con, data, path.name, args.kind.replace("-", "_"),
+            loaded_by=args.by or getpass.getuser(), allow_partial=args.load_valid_rows,
+        )  # fmt: skip
+    finally:
+        con.close()
+    problems = outcome.problems
+    if not problems.empty:
+        print(f"{len(problems)} problem(s) in {path.name}:", file=sys.stderr)
+        for p in problems.itertuples(index=False):
+            where = (
+                f"row {int(p.row)}, column {p.column}, value {p.value!r}: "
+                if p.row == p.row and p.row is not None
+                else ""
+            )
+            print(f"  {where}{p.rule}", file=sys.stderr)
+    if outcome.loaded:
+        print(outcome.message)
+        rejected = outcome.rejected_rows()
+        if not rejected.empty:
+            out = path.with_name(path.stem + ".rejected.csv")
+            out.write_bytes(to_csv_bytes(rejected))
+            print(f"rejected rows written to {out}", file=sys.stderr)
+            return EXIT_PARTIAL
+        return EXIT_LOADED
+    print(outcome.message, file=sys.stderr)
+    return EXIT_REJECTED
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m hidden_communities")
     sub = p.add_subparsers(dest="command", required=True)
@@ -44,6 +95,20 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--scale", type=float, default=settings.DEMO_SCALE)
     db.add_argument("--no-demo", action="store_true", help="reference tables only, no records")
     db.set_defaults(func=_build_db)
+
+    imp = sub.add_parser(
+        "import", help="load a contacts, reports or data.police.uk file (all-or-nothing)",
+        description="Exit status: 0 loaded (or already loaded), 1 nothing loaded (problems "
+        "on stderr), 3 only the valid rows loaded (--load-valid-rows).",
+    )  # fmt: skip
+    imp.add_argument("kind", choices=["contacts", "reports", "police-uk"])
+    imp.add_argument("file")
+    imp.add_argument("--db", default=str(settings.db_path()))
+    imp.add_argument("--by", help="who is loading it (default: your user name)")
+    imp.add_argument("--load-valid-rows", action="store_true",
+                     help="load the valid rows even if some are rejected; the rejected ones "
+                     "are written next to the file as NAME.rejected.csv")  # fmt: skip
+    imp.set_defaults(func=_import)
     return p
 
 

@@ -34,6 +34,7 @@ class LoadResult:
     rows_rejected: int
     rows_outside_area: int
     already_loaded_as: int | None = None
+    outside_detail: str = ""
 
     @property
     def summary(self) -> str:
@@ -47,6 +48,8 @@ class LoadResult:
             parts.append(f"{self.rows_rejected} rejected")
         if self.rows_outside_area:
             parts.append(f"{self.rows_outside_area} outside the district (counted, not loaded)")
+            if self.outside_detail:
+                parts[-1] = parts[-1][:-1] + f": {self.outside_detail})"
         return "; ".join(parts) + "."
 
 
@@ -80,6 +83,9 @@ def load_validated(
             f"{rejected} row(s) broke the rules, so nothing was loaded. Fix them, or choose to "
             "load only the valid rows."
         )
+    if result.clean.empty:
+        detail = f" ({result.outside_detail})" if result.outside_detail else ""
+        raise ImportRejected(f"the file has no rows that can be loaded{detail}")
     kind = import_kind or result.kind
     previous = find_previous_load(con, kind, file_sha256)
     if previous is not None:
@@ -130,7 +136,7 @@ def load_validated(
         con.execute("ROLLBACK")
         raise
     return LoadResult(import_id, result.rows_in_file, accepted, duplicate, rejected,
-                      result.rows_outside_area)  # fmt: skip
+                      result.rows_outside_area, outside_detail=result.outside_detail)  # fmt: skip
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:

@@ -32,3 +32,4 @@ DEMO_SCALE = float(os.environ.get("HC_DEMO_SCALE", "1.0"))
 
 # Largest upload the Data page and the command line accept, in megabytes.
 MAX_UPLOAD_MB = float(os.environ.get("HC_MAX_UPLOAD_MB", "50"))
+MAX_IMPORT_ROWS = int(os.environ.get("HC_MAX_IMPORT_ROWS", "2000000"))

@@ -4,7 +4,9 @@
 once (row, column, value, rule) plus the typed rows ready for the database. Nothing here
 touches the database; `loading.py` does that in one transaction.
 
-Row numbers are spreadsheet row numbers: the header is row 1, the first record row 2.
+Row numbers are spreadsheet row numbers: the header is row 1, the first record row 2. The
+frame's integer index is the row's position under the header (readers keep it when they
+skip blank rows), so a problem is reported on the row the person sees.
 """
 
 from __future__ import annotations
@@ -150,8 +152,8 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 def _check_date_range(problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str,
                       today: date) -> pd.Series:  # fmt: skip
     ok = parsed.notna()
-    future = ok & (parsed.dt.date > today)
-    early = ok & (parsed.dt.date < EARLIEST_DATE)
+    future = ok & (parsed > pd.Timestamp(today))
+    early = ok & (parsed < pd.Timestamp(EARLIEST_DATE))
     problems.add(future, column, raw, RULE_FUTURE)
     problems.add(early, column, raw, RULE_TOO_EARLY)
     return future | early
@@ -181,7 +183,10 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
     """Check every cell of an import; never raises on bad data."""
     today = today or date.today()
     spec = SPECS[kind]
-    frame = frame.reset_index(drop=True)
+    if not isinstance(frame.index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(
+        frame.index
+    ):
+        frame = frame.reset_index(drop=True)
     headers = [str(h) for h in frame.columns]
     found, missing = match_columns(headers, spec)
     empty = _empty_result(kind, len(frame))
@@ -341,8 +346,8 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
         skip = (no_location | outside) & ~bad
         result.rows_outside_area = int(skip.sum())
         result.outside_detail = (
-            f"{int((outside & ~bad).sum())} row(s) in LSOAs outside the district and "
-            f"{int((no_location & ~bad).sum())} row(s) with no location were counted, not loaded"
+            f"{int((outside & ~bad).sum())} in LSOAs outside the district, "
+            f"{int((no_location & ~bad).sum())} with no location"
         )
         bad |= no_location | outside
         clean = pd.DataFrame({
@@ -362,7 +367,7 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
         })  # fmt: skip
 
     result.problems = problems.frame()
-    result.clean = clean.loc[~bad].reset_index(drop=True)
+    result.clean = clean.loc[~bad.to_numpy()].reset_index(drop=True)
     if "people_reached" in result.clean:
         result.clean["people_reached"] = result.clean["people_reached"].astype("int64")
     return result

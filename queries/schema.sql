@@ -7,6 +7,9 @@ CREATE SEQUENCE IF NOT EXISTS contact_id_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS report_id_seq START 1;
 
 -- One row per load: who, when, which file, and what happened to its rows.
+-- Records point to their import by import_id without a declared foreign key: DuckDB
+-- refuses to update a referenced row in the transaction that deletes its records, which
+-- is exactly what an undo does. tests/test_integrity.py checks the relationship instead.
 CREATE TABLE IF NOT EXISTS imports (
     import_id        INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
     kind             import_kind NOT NULL,
@@ -69,7 +72,7 @@ CREATE TABLE IF NOT EXISTS population (
 CREATE TABLE IF NOT EXISTS contacts (
     contact_id         BIGINT PRIMARY KEY DEFAULT nextval('contact_id_seq'),
     record_key         VARCHAR NOT NULL UNIQUE,
-    import_id          INTEGER NOT NULL REFERENCES imports (import_id),
+    import_id          INTEGER NOT NULL,  -- imports.import_id (see the note on imports)
     contact_date       DATE NOT NULL CHECK (contact_date >= DATE '2000-01-01'),
     area_code          VARCHAR REFERENCES areas (area_code),
     team               VARCHAR CHECK (length(team) <= 60),
@@ -93,7 +96,7 @@ CREATE TABLE IF NOT EXISTS contacts (
 CREATE TABLE IF NOT EXISTS reports (
     report_id                 BIGINT PRIMARY KEY DEFAULT nextval('report_id_seq'),
     record_key                VARCHAR NOT NULL UNIQUE,
-    import_id                 INTEGER NOT NULL REFERENCES imports (import_id),
+    import_id                 INTEGER NOT NULL,  -- imports.import_id
     source                    report_source NOT NULL,
     reference                 VARCHAR CHECK (length(reference) <= 100),
     reported_on               DATE NOT NULL CHECK (reported_on >= DATE '2000-01-01'),
@@ -120,7 +123,7 @@ CREATE TABLE IF NOT EXISTS campaign_events (
     title       VARCHAR NOT NULL CHECK (length(title) BETWEEN 1 AND 120),
     description VARCHAR,
     communities community[] NOT NULL,
-    import_id   INTEGER REFERENCES imports (import_id),
+    import_id   INTEGER,  -- imports.import_id
     PRIMARY KEY (event_date, title)
 );
 

@@ -1,0 +1,95 @@
+"""One code path for getting a file in: read, validate every row, load in one transaction.
+
+The Data page and `python -m hidden_communities import ...` both call `import_file`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from queries import run_query
+
+from .loading import ImportRejected, LoadResult, load_validated, sha256_bytes
+from .readers import FileProblem, read_upload
+from .validation import FIRST_DATA_ROW, ValidationResult, validate
+
+KINDS = ("contacts", "reports", "police_uk")
+
+
+@dataclass
+class ImportOutcome:
+    kind: str
+    file_name: str
+    read_as: str = ""
+    validation: ValidationResult | None = None
+    load: LoadResult | None = None
+    errors: list[str] = field(default_factory=list)
+    raw: pd.DataFrame | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.load is not None
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """Every problem: file-level ones first (row blank), then row by row."""
+        rows = [{"row": None, "column": "", "value": "", "rule": e} for e in self.errors]
+        frame = pd.DataFrame(rows, columns=["row", "column", "value", "rule"])
+        if self.validation is not None and not self.validation.problems.empty:
+            frame = pd.concat([frame, self.validation.problems], ignore_index=True)
+        return frame
+
+    @property
+    def message(self) -> str:
+        if self.load is not None:
+            return self.load.summary
+        if self.errors:
+            return f"{self.file_name} was not loaded: " + "; ".join(self.errors)
+        return f"{self.file_name} was not loaded."
+
+    def rejected_rows(self) -> pd.DataFrame:
+        """The rejected rows as they were in the file, with the spreadsheet row number and
+        what was wrong, so they can be fixed and loaded again."""
+        if self.raw is None or self.validation is None or self.validation.problems.empty:
+            return pd.DataFrame()
+        problems = self.validation.problems
+        why = problems.groupby("row").apply(
+            lambda g: "; ".join(f"{c}: {r}" for c, r in zip(g["column"], g["rule"], strict=True)),
+            include_groups=False,
+        )
+        rows = self.raw.loc[why.index - FIRST_DATA_ROW].copy()
+        rows.insert(0, "problems", why.to_numpy())
+        rows.insert(0, "row", why.index)
+        return rows.reset_index(drop=True)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kind: str, *,
+                loaded_by: str, allow_partial: bool = False, today: date | None = None,
+                max_mb: float | None = None, max_rows: int | None = None) -> ImportOutcome:  # fmt: skip
+    """Read, validate and load one file. Never raises for bad input: the outcome says."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    outcome = ImportOutcome(kind=kind, file_name=file_name)
+    try:
+        frame, outcome.read_as = read_upload(data, file_name, max_mb=max_mb, max_rows=max_rows)
+    except FileProblem as problem:
+        outcome.errors.append(str(problem))
+        return outcome
+    outcome.raw = frame
+    areas = run_query(con, "areas")
+    outcome.validation = validate(frame, kind, areas, today=today)
+    outcome.errors.extend(outcome.validation.file_errors)
+    if outcome.errors:
+        return outcome
+    try:
+        outcome.load = load_validated(
+            con, outcome.validation, file_name=file_name, file_sha256=sha256_bytes(data),
+            loaded_by=loaded_by, allow_partial=allow_partial,
+        )  # fmt: skip
+    except ImportRejected as rejected:
+        outcome.errors.append(str(rejected))
+    return outcome
