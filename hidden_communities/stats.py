@@ -1,0 +1,824 @@
+"""Statistics used by every page, export and presentation of the dashboard.
+
+The methods follow the conventions of UK public-health indicators (the OHID/UKHSA
+Fingertips technical guidance and the PHEindicatormethods R package), so that an
+analyst who knows those tools gets the same numbers here:
+
+* proportions (a community's share of contacts or reports): Wilson score interval;
+* counts and crude rates: exact Poisson interval below 10 events, Byar's
+  approximation from 10 events;
+* representation ratio: the share of contacts divided by the share of the population,
+  with the census share treated as fixed;
+* rate ratio (after against before): log-normal (Katz) interval;
+* funnel plots: control limits where an area's own interval just touches the overall
+  value (Wilson for proportions, exact Poisson for rates);
+* recent trend: chi-square test for linear trend (Cochran-Armitage) over the last five
+  periods, at 99.8%.
+
+Everything here is plain Python, numpy, pandas and scipy: no streamlit. Scalar
+functions take and return plain numbers; the ``add_*`` helpers take a DataFrame and
+return a new one with extra columns (they never modify their input). The docs page
+``docs/methods.md`` explains each method in plain English.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from scipy.special import chdtriv
+from scipy.stats import chi2, norm
+
+__all__ = [
+    "ABOVE_998",
+    "ABOVE_95",
+    "BELOW_95",
+    "BELOW_998",
+    "CANNOT_BE_CALCULATED",
+    "DECREASING",
+    "EXACT_POISSON_BELOW",
+    "FUNNEL_LABELS",
+    "HIGHER",
+    "INCREASING",
+    "LOWER",
+    "MIN_NUMERATOR",
+    "NO_SIGNIFICANT_CHANGE",
+    "NOT_SIGNIFICANTLY_DIFFERENT",
+    "OVER_REPRESENTED",
+    "SIMILAR",
+    "TOO_FEW_TO_SAY",
+    "TREND_CONFIDENCE",
+    "TREND_PERIODS",
+    "UNDER_REPRESENTED",
+    "WITHIN_LIMITS",
+    "TrendResult",
+    "add_benchmark_comparison",
+    "add_proportion_intervals",
+    "add_rate_intervals",
+    "add_representation_ratios",
+    "byars_interval",
+    "chi_square_trend",
+    "classify_funnel",
+    "classify_representation",
+    "compare_to_benchmark",
+    "exact_poisson_interval",
+    "funnel_limits",
+    "funnel_position",
+    "normalise_confidence",
+    "poisson_interval",
+    "rate_interval",
+    "rate_ratio",
+    "representation_ratio",
+    "trend_test",
+    "wilson_interval",
+    "z_value",
+]
+
+# --------------------------------------------------------------------------------------
+# Labels (the exact strings the pages show; import these rather than retyping them)
+# --------------------------------------------------------------------------------------
+
+#: Benchmark comparison (overlapping-interval rule).
+LOWER = "lower"
+SIMILAR = "similar"
+HIGHER = "higher"
+
+#: Representation-ratio classification.
+UNDER_REPRESENTED = "under-represented"
+NOT_SIGNIFICANTLY_DIFFERENT = "not significantly different"
+OVER_REPRESENTED = "over-represented"
+TOO_FEW_TO_SAY = "too few to say"
+
+#: Funnel-plot positions, from highest to lowest.
+ABOVE_998 = "above 99.8% limit"
+ABOVE_95 = "above 95% limit"
+WITHIN_LIMITS = "within limits"
+BELOW_95 = "below 95% limit"
+BELOW_998 = "below 99.8% limit"
+FUNNEL_LABELS = (ABOVE_998, ABOVE_95, WITHIN_LIMITS, BELOW_95, BELOW_998)
+
+#: Recent-trend directions.
+INCREASING = "increasing"
+DECREASING = "decreasing"
+NO_SIGNIFICANT_CHANGE = "no significant change"
+CANNOT_BE_CALCULATED = "cannot be calculated"
+
+#: Below this many events a rate, ratio or interval is "too few to say".
+MIN_NUMERATOR = 10
+#: Counts below this use the exact Poisson interval, from it Byar's approximation.
+EXACT_POISSON_BELOW = 10
+#: The recent trend uses the most recent five periods, at 99.8% confidence.
+TREND_PERIODS = 5
+TREND_CONFIDENCE = 0.998
+
+_FUNNEL_KINDS = ("proportion", "rate")
+
+
+# --------------------------------------------------------------------------------------
+# Validation helpers
+# --------------------------------------------------------------------------------------
+
+
+def normalise_confidence(confidence: float) -> float:
+    """Return the confidence level as a fraction (0.95 for both 0.95 and 95).
+
+    Accepted: 0.9 <= confidence < 1, or 90 <= confidence < 100 (0.998 and 99.8 are the
+    same level). Anything else, including 1 / 100 (which would give infinitely wide
+    intervals), is a ValueError.
+    """
+    if isinstance(confidence, bool) or not isinstance(confidence, Real):
+        raise ValueError(f"confidence must be a number, got {confidence!r}")
+    c = float(confidence)
+    if math.isfinite(c):
+        if 0.9 <= c < 1:
+            return c
+        if 90 <= c < 100:
+            return c / 100
+    raise ValueError(
+        f"confidence must be between 0.9 and 1 (or 90 and 100), below 100%; got {confidence!r}"
+    )
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided standard normal quantile: z = Phi^-1(1 - (1 - confidence) / 2)."""
+    c = normalise_confidence(confidence)
+    return float(norm.ppf(1 - (1 - c) / 2))
+
+
+def _number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def _count(value: object, name: str = "count") -> float:
+    v = _number(value, name)
+    if v < 0:
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return v
+
+
+def _positive(value: object, name: str) -> float:
+    v = _number(value, name)
+    if v <= 0:
+        raise ValueError(f"{name} must be greater than zero, got {value!r}")
+    return v
+
+
+def _not_above(count: float, total: float, count_name: str, total_name: str) -> None:
+    if count > total:
+        raise ValueError(f"{count_name} ({count:g}) must not exceed {total_name} ({total:g})")
+
+
+# --------------------------------------------------------------------------------------
+# Array cores (one implementation; the scalar functions and DataFrame helpers use them)
+# --------------------------------------------------------------------------------------
+
+
+def _wilson_arrays(x: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score limits for arrays with 0 <= x <= n and n > 0 (NaN passes through)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = x / n
+        centre = 2 * x + z * z
+        spread = z * np.sqrt(z * z + 4 * x * (1 - p))
+        denom = 2 * (n + z * z)
+        lower = (centre - spread) / denom
+        upper = (centre + spread) / denom
+    lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(upper, 0.0, 1.0))
+    return lower, upper
+
+
+def _exact_poisson_arrays(x: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
+    alpha = 1 - conf
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lower = np.where(x > 0, chi2.ppf(alpha / 2, 2 * np.where(x > 0, x, 1)) / 2, 0.0)
+        upper = chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2
+    lower = np.where(np.isnan(x), np.nan, lower)
+    return lower, upper
+
+
+def _byars_arrays(x: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
+    z = z_value(conf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe = np.where(x > 0, x, 1.0)
+        lower = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
+        lower = np.where(x > 0, np.maximum(lower, 0.0), 0.0)
+        upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+    lower = np.where(np.isnan(x), np.nan, lower)
+    return lower, upper
+
+
+def _poisson_arrays(x: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
+    el, eu = _exact_poisson_arrays(x, conf)
+    bl, bu = _byars_arrays(x, conf)
+    small = x < EXACT_POISSON_BELOW
+    return np.where(small, el, bl), np.where(small, eu, bu)
+
+
+# --------------------------------------------------------------------------------------
+# Intervals
+# --------------------------------------------------------------------------------------
+
+
+def wilson_interval(count: float, total: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for the proportion count/total, as fractions 0..1.
+
+    No continuity correction (as PHEindicatormethods ``wilson_lower``/``wilson_upper``).
+    A count of 0 gives a lower limit of exactly 0; count == total an upper limit of
+    exactly 1.
+    """
+    conf = normalise_confidence(confidence)
+    x = _count(count)
+    n = _positive(total, "total")
+    _not_above(x, n, "count", "total")
+    lower, upper = _wilson_arrays(np.array([x]), np.array([n]), z_value(conf))
+    return float(lower[0]), float(upper[0])
+
+
+def exact_poisson_interval(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval for a Poisson count, through the chi-square distribution.
+
+    lower = chi2.ppf(alpha/2, 2x) / 2 (0 when x == 0), upper = chi2.ppf(1 - alpha/2, 2x + 2) / 2.
+    Used by ``poisson_interval`` below 10 events and by the funnel-plot rate limits.
+    """
+    conf = normalise_confidence(confidence)
+    x = _count(count)
+    lower, upper = _exact_poisson_arrays(np.array([x]), conf)
+    return float(lower[0]), float(upper[0])
+
+
+def byars_interval(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Byar's approximation to the exact Poisson interval (Breslow & Day 1987).
+
+    lower = x (1 - 1/(9x) - z/(3 sqrt x))^3, upper = (x+1) (1 - 1/(9(x+1)) + z/(3 sqrt(x+1)))^3.
+    ``poisson_interval`` uses it from 10 events; for 0 events the lower limit is 0.
+    """
+    conf = normalise_confidence(confidence)
+    x = _count(count)
+    lower, upper = _byars_arrays(np.array([x]), conf)
+    return float(lower[0]), float(upper[0])
+
+
+def poisson_interval(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Interval for an observed count of events.
+
+    Exact (chi-square based) when count < 10, Byar's approximation when count >= 10
+    (the PHE/OHID convention; the two agree closely from 10 events). A count of 0 gives
+    a lower limit of 0.
+    """
+    conf = normalise_confidence(confidence)
+    x = _count(count)
+    lower, upper = _poisson_arrays(np.array([x]), conf)
+    return float(lower[0]), float(upper[0])
+
+
+def rate_interval(
+    count: float, denominator: float, per: float = 1000, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Crude rate per ``per`` of the denominator, with the ``poisson_interval`` of the count.
+
+    Returns (rate, lower, upper). The denominator (residents, or person-time) is taken
+    as known exactly.
+    """
+    conf = normalise_confidence(confidence)
+    x = _count(count)
+    d = _positive(denominator, "denominator")
+    k = _positive(per, "per")
+    lower, upper = poisson_interval(x, conf)
+    return x / d * k, lower / d * k, upper / d * k
+
+
+def representation_ratio(
+    group_count: float,
+    total_count: float,
+    group_population: float,
+    total_population: float,
+    confidence: float = 0.95,
+) -> tuple[float, float, float]:
+    """The group's share of contacts (or reports) divided by its share of the population.
+
+    ratio = (group_count / total_count) / (group_population / total_population).
+    1 means proportionate, below 1 under-represented, above 1 over-represented.
+
+    Interval: the Wilson interval of the share group_count/total_count, divided by the
+    population share. The census baseline is treated as fixed (no sampling error): the
+    census has its own error (perturbation, non-response to the voluntary questions on
+    sexual orientation and gender identity) which the app shows separately as a
+    sensitivity band, not inside this interval.
+
+    ValueError for negative counts, group_count > total_count, total_count == 0,
+    populations that are not positive, or group_population > total_population.
+    """
+    conf = normalise_confidence(confidence)
+    g = _count(group_count, "group_count")
+    t = _count(total_count, "total_count")
+    if t == 0:
+        raise ValueError("total_count must be greater than zero to compute a share")
+    _not_above(g, t, "group_count", "total_count")
+    gp = _positive(group_population, "group_population")
+    tp = _positive(total_population, "total_population")
+    _not_above(gp, tp, "group_population", "total_population")
+    pop_share = gp / tp
+    lower, upper = wilson_interval(g, t, conf)
+    return (g / t) / pop_share, lower / pop_share, upper / pop_share
+
+
+def rate_ratio(
+    count_a: float,
+    denom_a: float,
+    count_b: float,
+    denom_b: float,
+    confidence: float = 0.95,
+) -> tuple[float, float, float]:
+    """Ratio of two crude rates, (count_a/denom_a) / (count_b/denom_b), with a Katz interval.
+
+    E.g. contacts per month after the campaign launch (a) against before (b). The
+    interval is log-normal: exp(ln RR +/- z sqrt(1/count_a + 1/count_b)), the variance of
+    ln RR for two independent Poisson counts over known person-time (Katz et al. 1978).
+
+    It cannot be calculated when either count is zero: the ratio is then 0 (count_a == 0),
+    infinite (count_b == 0) or NaN (both), and the interval is (NaN, NaN).
+    """
+    conf = normalise_confidence(confidence)
+    a = _count(count_a, "count_a")
+    b = _count(count_b, "count_b")
+    da = _positive(denom_a, "denom_a")
+    db = _positive(denom_b, "denom_b")
+    if a == 0 or b == 0:
+        if a == 0 and b == 0:
+            ratio = math.nan
+        elif a == 0:
+            ratio = 0.0
+        else:
+            ratio = math.inf
+        return ratio, math.nan, math.nan
+    ratio = (a / da) / (b / db)
+    half_width = z_value(conf) * math.sqrt(1 / a + 1 / b)
+    log_ratio = math.log(ratio)
+    return ratio, math.exp(log_ratio - half_width), math.exp(log_ratio + half_width)
+
+
+# --------------------------------------------------------------------------------------
+# Funnel plots
+# --------------------------------------------------------------------------------------
+
+
+def _funnel_arrays(
+    n: np.ndarray, overall: float, kind: str, conf: float, per: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper control limits (in units of ``per``) at denominators ``n``."""
+    if kind == "proportion":
+        p = overall / per
+        z = z_value(conf)
+        half = z * np.sqrt(p * (1 - p) / n)
+        return np.clip(p - half, 0.0, 1.0) * per, np.clip(p + half, 0.0, 1.0) * per
+    # Rates: exact Poisson limits with continuous degrees of freedom. An area with O
+    # events is above the limit when its exact lower bound chi2.ppf(a/2, 2O)/2 exceeds
+    # the expected count E; the limit is the O where they are equal, i.e. the 2O
+    # degrees of freedom at which chi2.cdf(2E, 2O) = a/2. Likewise below: the O where
+    # the exact upper bound chi2.ppf(1 - a/2, 2O + 2)/2 equals E (0 when even O = 0's
+    # upper bound exceeds E).
+    alpha = 1 - conf
+    expected = overall / per * n
+    if overall == 0:
+        zeros = np.zeros_like(n, dtype=float)
+        return zeros, zeros.copy()
+    upper_events = chdtriv(alpha / 2, 2 * expected) / 2
+    lower_events = np.maximum(chdtriv(1 - alpha / 2, 2 * expected) / 2 - 1, 0.0)
+    return lower_events / n * per, upper_events / n * per
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in _FUNNEL_KINDS:
+        raise ValueError(f"kind must be one of {_FUNNEL_KINDS}, got {kind!r}")
+
+
+def _check_overall(overall: float, kind: str, per: float) -> float:
+    o = _number(overall, "overall")
+    if o < 0:
+        raise ValueError(f"overall must not be negative, got {overall!r}")
+    if kind == "proportion" and o > per:
+        raise ValueError(f"overall proportion ({o:g}) must not exceed per ({per:g})")
+    return o
+
+
+def funnel_limits(
+    denominators: Sequence[float] | np.ndarray | pd.Series,
+    overall: float,
+    kind: str = "proportion",
+    levels: Sequence[float] = (0.95, 0.998),
+    per: float = 1,
+) -> pd.DataFrame:
+    """Control limits for a funnel plot of areas, one row per (level, denominator).
+
+    Columns: ``denominator, level, lower, upper``; ``level`` is a fraction (0.95, 0.998)
+    and the limits are in the same units as ``overall`` (per ``per``).
+
+    The limit at a denominator n is the observed value whose own confidence interval
+    just touches the overall value, so an area lies outside the 99.8% limits exactly when
+    its 99.8% interval excludes the overall value:
+
+    * ``kind="proportion"`` (Wilson): overall +/- z sqrt(overall (1 - overall) / n),
+      clipped to 0..1 (times ``per``), no continuity correction. ``overall`` is in units
+      of ``per`` (per=1: a fraction; per=100: a percentage).
+    * ``kind="rate"``: ``denominators`` in person-years (or residents), ``overall`` and
+      the limits per ``per``; the exact Poisson interval through the chi-square
+      distribution with continuous degrees of freedom. The lower limit is 0 where no
+      count reaches it.
+    """
+    _check_kind(kind)
+    k = _positive(per, "per")
+    o = _check_overall(overall, kind, k)
+    n = np.asarray(denominators, dtype=float).ravel()
+    if n.size and (not np.all(np.isfinite(n)) or np.any(n <= 0)):
+        raise ValueError("denominators must all be finite and greater than zero")
+    frames = []
+    for level in levels:
+        conf = normalise_confidence(level)
+        lower, upper = _funnel_arrays(n, o, kind, conf, k)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "denominator": n,
+                    "level": np.full(n.shape, conf),
+                    "lower": lower,
+                    "upper": upper,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["denominator", "level", "lower", "upper"], dtype=float)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _funnel_labels(
+    value: np.ndarray, n: np.ndarray, overall: float, kind: str, per: float
+) -> np.ndarray:
+    lo95, up95 = _funnel_arrays(n, overall, kind, 0.95, per)
+    lo998, up998 = _funnel_arrays(n, overall, kind, 0.998, per)
+    return np.select(
+        [value > up998, value > up95, value < lo998, value < lo95],
+        [ABOVE_998, ABOVE_95, BELOW_998, BELOW_95],
+        default=WITHIN_LIMITS,
+    )
+
+
+def funnel_position(
+    value: float, denominator: float, overall: float, kind: str = "proportion", per: float = 1
+) -> str:
+    """Where one area sits on the funnel plot: one of ``FUNNEL_LABELS``.
+
+    ``value`` is the area's proportion or rate in the same units as ``overall`` (per
+    ``per``). Comparisons are strict: a value exactly on a limit is within it.
+    """
+    _check_kind(kind)
+    k = _positive(per, "per")
+    o = _check_overall(overall, kind, k)
+    v = _number(value, "value")
+    n = _positive(denominator, "denominator")
+    return str(_funnel_labels(np.array([v]), np.array([n]), o, kind, k)[0])
+
+
+def classify_funnel(
+    df: pd.DataFrame,
+    value_col: str,
+    denom_col: str,
+    overall: float,
+    kind: str = "proportion",
+    per: float = 1,
+    label_col: str = "funnel_position",
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with ``label_col`` holding each area's funnel position.
+
+    Rows with a missing value or a missing / non-positive denominator get a missing
+    label (None).
+    """
+    _check_kind(kind)
+    k = _positive(per, "per")
+    o = _check_overall(overall, kind, k)
+    out = df.copy()
+    value = pd.to_numeric(out[value_col], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(out[denom_col], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(value) & np.isfinite(n) & (n > 0)
+    labels = np.full(len(out), None, dtype=object)
+    if ok.any():
+        labels[ok] = _funnel_labels(value[ok], n[ok], o, kind, k)
+    out[label_col] = pd.Series(labels, index=out.index, dtype=object)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Comparisons and classifications
+# --------------------------------------------------------------------------------------
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(np.isnan(value))  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
+def compare_to_benchmark(lower: float, upper: float, benchmark: float) -> str:
+    """Overlapping-interval rule: "higher" if lower > benchmark, "lower" if upper <
+    benchmark, otherwise "similar". A missing limit gives "cannot be calculated".
+    """
+    if _is_missing(lower) or _is_missing(upper) or _is_missing(benchmark):
+        return CANNOT_BE_CALCULATED
+    if lower > benchmark:
+        return HIGHER
+    if upper < benchmark:
+        return LOWER
+    return SIMILAR
+
+
+def classify_representation(numerator: float, lower: float, upper: float) -> str:
+    """Classify a representation ratio by its interval against 1 (proportionate).
+
+    "too few to say" when the numerator is under 10 (or missing, or the interval could
+    not be computed); "under-represented" when upper < 1; "over-represented" when
+    lower > 1; otherwise "not significantly different".
+    """
+    if _is_missing(numerator) or numerator < MIN_NUMERATOR:
+        return TOO_FEW_TO_SAY
+    if _is_missing(lower) or _is_missing(upper):
+        return TOO_FEW_TO_SAY
+    if upper < 1:
+        return UNDER_REPRESENTED
+    if lower > 1:
+        return OVER_REPRESENTED
+    return NOT_SIGNIFICANTLY_DIFFERENT
+
+
+# --------------------------------------------------------------------------------------
+# Trend
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    """Result of ``trend_test``.
+
+    direction: "increasing", "decreasing", "no significant change" or "cannot be calculated".
+    statistic: chi-square statistic for linear trend (1 degree of freedom), NaN when it
+        cannot be calculated.
+    p_value: two-sided p-value, NaN when it cannot be calculated.
+    periods_used: number of periods tested (5, or 0 when it cannot be calculated).
+
+    It unpacks in that order: ``direction, statistic, p_value, periods_used = trend_test(...)``.
+    """
+
+    direction: str
+    statistic: float
+    p_value: float
+    periods_used: int
+
+    def __iter__(self) -> Iterator[object]:
+        return iter((self.direction, self.statistic, self.p_value, self.periods_used))
+
+
+def chi_square_trend(
+    counts: Sequence[float], denominators: Sequence[float], scores: Sequence[float] | None = None
+) -> tuple[float, float, float]:
+    """Chi-square test for linear trend in proportions (Armitage 1955; Cochran 1954).
+
+    With p = sum(x)/sum(n), N = sum(n):
+    T = sum(x_i s_i) - p sum(n_i s_i),
+    V = p (1 - p) [sum(n_i s_i^2) - (sum(n_i s_i))^2 / N],
+    statistic = T^2 / V on 1 degree of freedom (the form of R's ``prop.trend.test``).
+    Scores default to 1, 2, 3, ... (equally spaced periods).
+
+    Returns (statistic, p_value, T); T > 0 means an increasing proportion. When V is 0
+    (no events at all, or every trial an event) the statistic is 0 and the p-value 1.
+    """
+    x = np.asarray(counts, dtype=float)
+    n = np.asarray(denominators, dtype=float)
+    if x.shape != n.shape or x.ndim != 1:
+        raise ValueError("counts and denominators must be 1-D and the same length")
+    s = np.arange(1, len(x) + 1, dtype=float) if scores is None else np.asarray(scores, float)
+    if s.shape != x.shape:
+        raise ValueError("scores must have one value per period")
+    if len(x) < 2:
+        raise ValueError("the test for trend needs at least two periods")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(n)) and np.all(np.isfinite(s))):
+        raise ValueError("counts, denominators and scores must be finite")
+    if np.any(x < 0):
+        raise ValueError("counts must not be negative")
+    if np.any(n <= 0):
+        raise ValueError("denominators must be greater than zero")
+    if np.any(x > n):
+        raise ValueError("a count must not exceed its denominator")
+    total_n = n.sum()
+    p_bar = x.sum() / total_n
+    t = float(np.sum(x * s) - p_bar * np.sum(n * s))
+    spread = float(np.sum(n * s * s) - np.sum(n * s) ** 2 / total_n)
+    variance = p_bar * (1 - p_bar) * spread
+    if variance <= 0:
+        return 0.0, 1.0, 0.0
+    statistic = t * t / variance
+    return float(statistic), float(chi2.sf(statistic, 1)), t
+
+
+def trend_test(
+    counts: Sequence[float],
+    denominators: Sequence[float],
+    confidence: float = TREND_CONFIDENCE,
+) -> TrendResult:
+    """Recent trend of a proportion: the chi-square test for linear trend over the most
+    recent five periods (equally spaced, scores 1..5), as the Fingertips trend markers.
+
+    ``counts`` and ``denominators`` are in time order, oldest first; only the last five
+    are used. The direction is "increasing" / "decreasing" when p < 1 - confidence
+    (99.8% by default, i.e. p < 0.002), otherwise "no significant change". Fewer than
+    five periods, or a zero or missing denominator among the five used, gives
+    "cannot be calculated". Five periods with no events at all (or every trial an event)
+    give "no significant change" with statistic 0 and p-value 1. Negative counts or a
+    count above its denominator are a ValueError.
+    """
+    conf = normalise_confidence(confidence)
+    x_all = np.asarray(counts, dtype=float).ravel()
+    n_all = np.asarray(denominators, dtype=float).ravel()
+    if x_all.shape != n_all.shape:
+        raise ValueError("counts and denominators must have the same length")
+    if len(x_all) < TREND_PERIODS:
+        return TrendResult(CANNOT_BE_CALCULATED, math.nan, math.nan, 0)
+    x = x_all[-TREND_PERIODS:]
+    n = n_all[-TREND_PERIODS:]
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(n))) or np.any(n == 0):
+        return TrendResult(CANNOT_BE_CALCULATED, math.nan, math.nan, 0)
+    if np.any(x < 0):
+        raise ValueError("counts must not be negative")
+    if np.any(n < 0):
+        raise ValueError("denominators must not be negative")
+    if np.any(x > n):
+        raise ValueError("a count must not exceed its denominator")
+    statistic, p_value, t = chi_square_trend(x, n)
+    if p_value < 1 - conf:
+        direction = INCREASING if t > 0 else DECREASING
+    else:
+        direction = NO_SIGNIFICANT_CHANGE
+    return TrendResult(direction, statistic, p_value, TREND_PERIODS)
+
+
+# --------------------------------------------------------------------------------------
+# DataFrame helpers (return new frames; never modify the input)
+# --------------------------------------------------------------------------------------
+
+
+def _numeric_column(df: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _check_counts(x: np.ndarray, name: str) -> None:
+    if np.any(x[np.isfinite(x)] < 0):
+        raise ValueError(f"column {name!r} has negative counts")
+
+
+def add_rate_intervals(
+    df: pd.DataFrame,
+    count_col: str,
+    denom_col: str,
+    per: float = 1000,
+    prefix: str = "rate",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with ``{prefix}``, ``{prefix}_lower``, ``{prefix}_upper``:
+    the crude rate per ``per`` and its ``poisson_interval`` limits.
+
+    Missing counts, and missing, zero or negative denominators, give NaN (filtered data
+    can legitimately be empty). Negative counts are a ValueError.
+    """
+    conf = normalise_confidence(confidence)
+    k = _positive(per, "per")
+    x = _numeric_column(df, count_col)
+    d = _numeric_column(df, denom_col)
+    _check_counts(x, count_col)
+    ok = np.isfinite(x) & np.isfinite(d) & (d > 0)
+    xs = np.where(ok, x, 0.0)
+    ds = np.where(ok, d, 1.0)
+    lower, upper = _poisson_arrays(xs, conf)
+    out = df.copy()
+    out[prefix] = np.where(ok, xs / ds * k, np.nan)
+    out[f"{prefix}_lower"] = np.where(ok, lower / ds * k, np.nan)
+    out[f"{prefix}_upper"] = np.where(ok, upper / ds * k, np.nan)
+    return out
+
+
+def add_proportion_intervals(
+    df: pd.DataFrame,
+    count_col: str,
+    total_col: str,
+    per: float = 1,
+    prefix: str = "proportion",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with ``{prefix}``, ``{prefix}_lower``, ``{prefix}_upper``:
+    count/total (times ``per``, e.g. 100 for a percentage) and its Wilson limits.
+
+    Missing values or a zero total give NaN; a negative count or a count above its
+    total is a ValueError.
+    """
+    conf = normalise_confidence(confidence)
+    k = _positive(per, "per")
+    x = _numeric_column(df, count_col)
+    n = _numeric_column(df, total_col)
+    _check_counts(x, count_col)
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    if np.any(x[ok] > n[ok]):
+        raise ValueError(f"column {count_col!r} exceeds {total_col!r} in some rows")
+    xs = np.where(ok, x, 0.0)
+    ns = np.where(ok, n, 1.0)
+    lower, upper = _wilson_arrays(xs, ns, z_value(conf))
+    out = df.copy()
+    out[prefix] = np.where(ok, xs / ns * k, np.nan)
+    out[f"{prefix}_lower"] = np.where(ok, lower * k, np.nan)
+    out[f"{prefix}_upper"] = np.where(ok, upper * k, np.nan)
+    return out
+
+
+def add_representation_ratios(
+    df: pd.DataFrame,
+    group_count_col: str,
+    total_count_col: str,
+    group_population_col: str,
+    total_population_col: str,
+    prefix: str = "ratio",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with representation ratios (see ``representation_ratio``).
+
+    Adds ``{prefix}``, ``{prefix}_lower``, ``{prefix}_upper`` and
+    ``{prefix}_classification`` (``classify_representation``). Rows with a zero or
+    missing total count or population give NaN and "too few to say" instead of raising,
+    because pages feed this filtered data that can legitimately be empty. Negative
+    counts, group count above total count, or group population above total population
+    are a ValueError.
+    """
+    conf = normalise_confidence(confidence)
+    g = _numeric_column(df, group_count_col)
+    t = _numeric_column(df, total_count_col)
+    gp = _numeric_column(df, group_population_col)
+    tp = _numeric_column(df, total_population_col)
+    _check_counts(g, group_count_col)
+    _check_counts(t, total_count_col)
+    ok = (
+        np.isfinite(g)
+        & np.isfinite(t)
+        & np.isfinite(gp)
+        & np.isfinite(tp)
+        & (t > 0)
+        & (gp > 0)
+        & (tp > 0)
+    )
+    if np.any(g[ok] > t[ok]):
+        raise ValueError(f"column {group_count_col!r} exceeds {total_count_col!r} in some rows")
+    if np.any(gp[ok] > tp[ok]):
+        raise ValueError(
+            f"column {group_population_col!r} exceeds {total_population_col!r} in some rows"
+        )
+    gs = np.where(ok, g, 0.0)
+    ts = np.where(ok, t, 1.0)
+    share_pop = np.where(ok, gp, 1.0) / np.where(ok, tp, 1.0)
+    lower, upper = _wilson_arrays(gs, ts, z_value(conf))
+    ratio = np.where(ok, gs / ts / share_pop, np.nan)
+    lo = np.where(ok, lower / share_pop, np.nan)
+    up = np.where(ok, upper / share_pop, np.nan)
+    out = df.copy()
+    out[prefix] = ratio
+    out[f"{prefix}_lower"] = lo
+    out[f"{prefix}_upper"] = up
+    labels = [
+        classify_representation(num, low, high) if good else TOO_FEW_TO_SAY
+        for num, low, high, good in zip(g, lo, up, ok, strict=True)
+    ]
+    out[f"{prefix}_classification"] = pd.Series(labels, index=out.index, dtype=object)
+    return out
+
+
+def add_benchmark_comparison(
+    df: pd.DataFrame,
+    lower_col: str,
+    upper_col: str,
+    benchmark: float,
+    col: str = "comparison",
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with ``col`` = ``compare_to_benchmark`` for each row."""
+    lower = _numeric_column(df, lower_col)
+    upper = _numeric_column(df, upper_col)
+    out = df.copy()
+    out[col] = pd.Series(
+        [compare_to_benchmark(lo, up, benchmark) for lo, up in zip(lower, upper, strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+    return out
