@@ -41,7 +41,7 @@ class DemoConfig:
     first_public_meeting: date = date(2021, 7, 15)
     patchy_month: str = "2021-12"  # community recording drops this month
     base_contacts_per_month: float = 320.0
-    campaign_contacts_per_month: float = 140.0  # at full strength, six months after launch
+    campaign_contacts_per_month: float = 25.0  # at full strength, six months after launch
 
 
 @dataclass(frozen=True)

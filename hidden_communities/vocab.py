@@ -19,6 +19,15 @@ COMMUNITIES = MappingProxyType(
     }
 )
 ALL_RESIDENTS = "all_residents"
+# How a sentence names the people of each community.
+COMMUNITY_PEOPLE = MappingProxyType(
+    {
+        "eastern_european": "Eastern European residents",
+        "armed_forces": "Armed-forces veterans",
+        "lgbtq": "LGBTQ+ residents",
+        "all_residents": "All residents",
+    }
+)
 POPULATION_COMMUNITIES = MappingProxyType({**COMMUNITIES, ALL_RESIDENTS: "All residents"})
 
 CHANNELS = MappingProxyType(

@@ -1,0 +1,67 @@
+"""Readable tables from disclosed frames: one column spec, used on screen and in CSVs.
+
+Values hidden by disclosure control show their note ("<5", "too few to say"); intervals
+are written "12.3% (9.1% to 16.0%)". Numbers are formatted here, once, so every page and
+export writes them the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .disclosure import NOTE_SUFFIX
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    sources: tuple[str, ...]  # one column, or (value, lower, upper) for an interval
+    fmt: str = "count"  # count | percent | ratio | rate | text
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value, fmt: str) -> str:
+    if _missing(value):
+        return ""
+    if fmt == "count":
+        return f"{int(value):,}"
+    if fmt == "percent":
+        return f"{value:.1%}"
+    if fmt == "ratio":
+        return f"{value:.2f}"
+    if fmt == "rate":
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _note(frame: pd.DataFrame, col: str, i) -> str:
+    note_col = f"{col}{NOTE_SUFFIX}"
+    if note_col in frame.columns:
+        note = frame.at[i, note_col]
+        return "" if _missing(note) else str(note)
+    return ""
+
+
+def readable(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
+    """A text table with the given headers, notes in place of hidden values."""
+    out = {}
+    for col in columns:
+        cells = []
+        for i in frame.index:
+            values = [frame.at[i, s] if s in frame.columns else None for s in col.sources]
+            note = _note(frame, col.sources[0], i)
+            if _missing(values[0]):
+                cells.append(note or ("" if col.fmt != "text" else ""))
+            elif len(values) == 3 and not any(_missing(v) for v in values[1:]):
+                v, lo, hi = (format_value(x, col.fmt) for x in values)
+                cells.append(f"{v} ({lo} to {hi})")
+            else:
+                cells.append(format_value(values[0], col.fmt))
+        out[col.header] = cells
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)

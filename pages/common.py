@@ -1,0 +1,190 @@
+"""Streamlit glue shared by the pages: the connection, cached queries, the shared sidebar
+filters, the demonstration banner, tables with downloads and the footer.
+
+Only this layer (pages/ and dashboard.py) imports streamlit.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from hidden_communities import database, disclosure, exports, settings, vocab
+from hidden_communities.filters import AUDIENCE_LABELS, Filters
+from queries import run_query
+
+_BUILD_LOCK = threading.Lock()
+FILTERS_KEY = "hc_filters"
+
+
+# --------------------------------------------------------------------------- data
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> duckdb.DuckDBPyConnection:
+    return database.connect(Path(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The one DuckDB connection of this process; builds the database on the first run."""
+    path = settings.db_path()
+    if not path.exists():
+        with _BUILD_LOCK:
+            if not path.exists():
+                with st.status("First run: building the database (about a minute)…",
+                               expanded=True) as status:  # fmt: skip
+                    bar = st.progress(0.0, text="Starting")
+                    database.build_database(
+                        path, progress=lambda f, text: bar.progress(min(f, 1.0), text=text)
+                    )
+                    status.update(label="Database ready", state="complete", expanded=False)
+    return _open(str(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, db: str, version: str, params: dict) -> pd.DataFrame:
+    return run_query(connection(), name, **params)
+
+
+def data_status() -> pd.Series:
+    """Counts, date range and data version (uncached: it is what invalidates the cache)."""
+    return run_query(connection(), "data_status").iloc[0]
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """A query file's result, cached until the data changes (any load or undo)."""
+    return _cached(name, str(settings.db_path()), str(data_status()["version"]), params)
+
+
+def data_changed() -> None:
+    """Call after any write, so every page shows the new records at once."""
+    _cached.clear()
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _labels(mapping):
+    return lambda code: vocab.label(mapping, code)
+
+
+def sidebar_filters() -> Filters:
+    """The shared filters, drawn in the sidebar and bound to the URL query string."""
+    status = data_status()
+    first = status["first_date"] or date(2020, 4, 1)
+    last = status["last_date"] or date.today()
+    if isinstance(first, pd.Timestamp):
+        first, last = first.date(), last.date()
+    areas = query("area_options")
+    wards = areas[areas["area_level"] == "ward"]
+    area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
+
+    with st.sidebar:
+        st.header("Filters")
+        period = st.date_input("Period", value=(first, last), min_value=date(2000, 1, 1),
+                               format="DD/MM/YYYY", key="period", bind="query-params")  # fmt: skip
+        start, end = (period if isinstance(period, tuple | list) and len(period) == 2
+                      else (first, last))  # fmt: skip
+        communities = st.multiselect(
+            "Communities", list(vocab.COMMUNITIES), default=list(vocab.COMMUNITIES),
+            format_func=_labels(vocab.COMMUNITIES), key="community", bind="query-params",
+            help="All residents are always shown as the comparator.",
+        )  # fmt: skip
+        with st.expander("Area", expanded=False):
+            chosen_wards = st.multiselect("Wards", list(wards["area_code"]),
+                                          format_func=area_label.get, key="ward",
+                                          bind="query-params")  # fmt: skip
+            lsoas = areas[(areas["area_level"] == "lsoa")
+                          & (areas["ward_code"].isin(chosen_wards) if chosen_wards else True)]  # fmt: skip
+            chosen_lsoas = st.multiselect("LSOAs (neighbourhoods) within the wards",
+                                          list(lsoas["area_code"]), format_func=area_label.get,
+                                          key="lsoa", bind="query-params")  # fmt: skip
+        with st.expander("Contacts", expanded=False):
+            channels = st.multiselect("Channel", list(vocab.CHANNELS),
+                                      format_func=_labels(vocab.CHANNELS), key="channel",
+                                      bind="query-params")  # fmt: skip
+            directions = st.multiselect("Direction", list(vocab.DIRECTIONS),
+                                        format_func=_labels(vocab.DIRECTIONS), key="direction",
+                                        bind="query-params")  # fmt: skip
+        with st.expander("Crime reports", expanded=False):
+            crimes = st.multiselect("Crime type", list(vocab.CRIME_TYPES),
+                                    format_func=_labels(vocab.CRIME_TYPES), key="crime",
+                                    bind="query-params")  # fmt: skip
+            strands = st.multiselect("Hate-crime strand", list(vocab.HATE_STRANDS),
+                                     format_func=_labels(vocab.HATE_STRANDS), key="strand",
+                                     bind="query-params")  # fmt: skip
+        audience = st.selectbox("Audience", list(AUDIENCE_LABELS), format_func=AUDIENCE_LABELS.get,
+                                key="audience", bind="query-params",
+                                help="Inspector: everything, small numbers flagged. Leadership: "
+                                "rates and ratios need 10 or more. Public meeting: counts under "
+                                "5 shown as <5, no free text.")  # fmt: skip
+
+    filters = Filters(
+        start=start, end=end, communities=tuple(communities or vocab.COMMUNITIES),
+        areas=tuple(chosen_lsoas or chosen_wards), channels=tuple(channels),
+        directions=tuple(directions), crime_types=tuple(crimes), hate_strands=tuple(strands),
+        audience=audience,
+    )  # fmt: skip
+    st.session_state[FILTERS_KEY] = filters
+    st.session_state["hc_area_labels"] = area_label
+    return filters
+
+
+def current_filters() -> Filters:
+    return st.session_state[FILTERS_KEY]
+
+
+def describe_filters(filters: Filters) -> None:
+    """The current filter in words, above a chart."""
+    st.caption("Showing: " + filters.describe(st.session_state.get("hc_area_labels", {})))
+
+
+# --------------------------------------------------------------------------- frame
+
+
+def demonstration_banner() -> None:
+    if data_status()["demonstration_imports"]:
+        st.warning(
+            "**Demonstration data.** The contacts and crime reports shown are generated from a "
+            "fixed seed to show how the dashboard works; they are not real records. The Census "
+            "2021 population figures and the boundaries are real.",
+            icon=":material/science:",
+        )
+
+
+def footer() -> None:
+    st.divider()
+    st.caption(
+        "Population baselines: Office for National Statistics, Census 2021. Boundaries: Office "
+        "for National Statistics licensed under the Open Government Licence v3.0; contains OS "
+        "data © Crown copyright and database right 2021–2023. Contains public sector "
+        "information licensed under the Open Government Licence v3.0. Methods: see the "
+        "Methods page."
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def chart(fig: go.Figure, *, alt: str, key: str) -> None:
+    st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False})
+
+
+def table(frame: pd.DataFrame, *, file_name: str, key: str,
+          column_config: dict | None = None) -> None:  # fmt: skip
+    """The table behind a chart, with a CSV download that cannot carry formulas."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
+    st.download_button("Download this table (CSV)", exports.to_csv_bytes(frame),
+                       file_name=file_name, mime="text/csv", key=f"{key}_download",
+                       icon=":material/download:")  # fmt: skip
+
+
+def disclose(frame: pd.DataFrame, spec: disclosure.DisclosureSpec) -> pd.DataFrame:
+    """Apply the audience's disclosure rules; every page goes through here."""
+    return disclosure.apply_disclosure(frame, spec, current_filters().audience)

@@ -1,0 +1,122 @@
+"""Pages under streamlit.testing.v1.AppTest, on databases built in the tests."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT, empty_database, load_frame
+
+DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
+
+CONTACT_COLUMNS = ["contact_date", "area", "team", "communities", "channel", "direction",
+                   "place_type", "people_reached", "language", "topics", "follow_up_needed",
+                   "note"]  # fmt: skip
+REPORT_COLUMNS = ["reference", "reported_on", "occurred_on", "area", "team", "crime_type",
+                  "hate_strands", "victim_communities", "outcome"]  # fmt: skip
+
+
+def contacts(spec: list[tuple[str, int]], day: str = "2021-05-14") -> pd.DataFrame:
+    """(communities, how many) -> distinct contact rows (people_reached numbers them)."""
+    rows, n = [], 0
+    for communities, times in spec:
+        for _ in range(times):
+            n += 1
+            rows.append([day, "E01027925", "Sutton", communities, "face_to_face", "proactive",
+                         "community_venue", str(n), "english", "", "no", ""])  # fmt: skip
+    return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
+
+
+def reports(spec: list[tuple[str, int]], day: str = "2021-06-02") -> pd.DataFrame:
+    rows, n = [], 0
+    for communities, times in spec:
+        for _ in range(times):
+            n += 1
+            rows.append([f"21/{n:06d}", day, "", "E01027925", "", "public_order", "",
+                         communities, "under_investigation"])  # fmt: skip
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory, reference):
+    """20 contacts (16 with the community recorded) and 30 reports (20 recorded)."""
+    path = tmp_path_factory.mktemp("pages") / "fixture.duckdb"
+    con = empty_database(path, reference)
+    areas = reference["areas"]
+    load_frame(con, contacts([("eastern_european", 4), ("armed_forces;lgbtq", 1),
+                              ("armed_forces", 1), ("lgbtq", 1), ("none", 9),
+                              ("not_recorded", 4)]), "contacts", areas, "contacts.csv")  # fmt: skip
+    load_frame(con, reports([("eastern_european", 2), ("armed_forces", 3), ("lgbtq", 1),
+                             ("none", 14), ("not_recorded", 10)]), "reports", areas,
+               "reports.csv")  # fmt: skip
+    con.close()
+    return path
+
+
+def app(db_path, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("HC_DB_PATH", str(db_path))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def table(at: AppTest, index: int = 0) -> pd.DataFrame:
+    return at.dataframe[index].value
+
+
+def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
+    at = app(fixture_db, monkeypatch)
+    shown = table(at).set_index("Community")
+    # Hand calculation. Eastern European: 4 of the 16 contacts whose community was recorded
+    # = 25.0%; Wilson 95% interval for 4/16 = 10.2% to 49.5%; population share 2,885 /
+    # 126,300 = 2.284%; ratio 0.25 / 0.02284 = 10.94, interval 0.1018/0.02284 = 4.46 to
+    # 0.4950/0.02284 = 21.67.
+    ee = shown.loc["Eastern European"]
+    assert ee["Residents (Census 2021)"] == "2,885"
+    assert ee["Share of population"] == "2.3%"
+    assert ee["Contacts"] == "4"
+    assert ee["Share of contacts (95% CI)"] == "25.0% (10.2% to 49.5%)"
+    assert ee["Contact ratio (95% CI)"] == "10.94 (4.46 to 21.67)"
+    assert ee["Contacts: reading"] == "too few to say"
+    # Reports: 2 of the 20 recorded = 10.0%, Wilson 2.8% to 30.1%.
+    assert ee["Crime reports"] == "2"
+    assert ee["Share of reports (95% CI)"] == "10.0% (2.8% to 30.1%)"
+    # Veterans: 2 of 16 contacts (one also LGBTQ+) = 12.5%; 3 of 20 reports = 15.0%;
+    # population share 4,325 / 102,846 = 4.205%.
+    af = shown.loc["Armed forces veterans"]
+    assert (af["Contacts"], af["Share of contacts (95% CI)"]) == ("2", "12.5% (3.5% to 36.0%)")
+    assert (af["Crime reports"], af["Share of reports (95% CI)"]) == ("3", "15.0% (5.2% to 36.0%)")
+    assert af["Share of population"] == "4.2%"
+    lgbtq = shown.loc["LGBTQ+"]
+    assert (lgbtq["Contacts"], lgbtq["Crime reports"]) == ("2", "1")
+    everyone = shown.loc["All residents"]
+    assert (everyone["Contacts"], everyone["Crime reports"]) == ("16", "20")
+    assert everyone["Residents (Census 2021)"] == "126,300"
+
+
+def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatch):
+    at = app(fixture_db, monkeypatch, audience="Public meeting")
+    shown = table(at).set_index("Community")
+    ee = shown.loc["Eastern European"]
+    assert ee["Contacts"] == "<5"
+    assert ee["Share of contacts (95% CI)"] in ("<5", "too few to say")
+    assert "4" not in set(shown["Contacts"]) and "2" not in set(shown["Contacts"])
+    # Counts of 10 or more and the census figures stay.
+    assert shown.loc["All residents", "Contacts"] == "16"
+    assert ee["Residents (Census 2021)"] == "2,885"
+
+
+def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch):
+    at = app(fixture_db, monkeypatch)
+    charts = [el for el in at.main if getattr(el, "type", "") == "plotly_chart"]
+    assert charts
+    spec = json.loads(charts[0].proto.spec)
+    names = [trace["name"] for trace in spec["data"]]
+    assert names == ["Share of population (Census 2021)", "Share of contacts",
+                     "Share of crime reports"]  # fmt: skip
