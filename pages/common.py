@@ -74,6 +74,34 @@ def _labels(mapping):
     return lambda code: vocab.label(mapping, code)
 
 
+PENDING_AREAS = "hc_pending_areas"
+
+
+def request_area_filter(level: str, codes: list[str]) -> None:
+    """Filter every page to these wards or LSOAs (e.g. after a click on the map).
+
+    The sidebar widgets already exist when a page runs, and streamlit refuses changes to
+    a drawn widget's state, so the request is parked and applied before the next run
+    draws them.
+    """
+    if level not in ("ward", "lsoa"):
+        raise ValueError(f"area filters are by ward or LSOA, not {level!r}")
+    st.session_state[PENDING_AREAS] = (level, list(codes))
+    st.rerun()
+
+
+def _apply_pending_area_filter(areas: pd.DataFrame) -> None:
+    pending = st.session_state.pop(PENDING_AREAS, None)
+    if not pending:
+        return
+    level, codes = pending
+    if level == "ward":
+        st.session_state["ward"], st.session_state["lsoa"] = codes, []
+    else:
+        wards = areas.set_index("area_code").loc[codes, "ward_code"].unique().tolist()
+        st.session_state["ward"], st.session_state["lsoa"] = wards, codes
+
+
 def sidebar_filters() -> Filters:
     """The shared filters, drawn in the sidebar and bound to the URL query string."""
     status = data_status()
@@ -84,6 +112,7 @@ def sidebar_filters() -> Filters:
     areas = query("area_options")
     wards = areas[areas["area_level"] == "ward"]
     area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
+    _apply_pending_area_filter(areas)
 
     with st.sidebar:
         st.header("Filters")
