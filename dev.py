@@ -68,8 +68,10 @@ def ensure_chromium() -> None:
 def run() -> None:
     ensure_venv("requirements.txt")
     _say("starting the dashboard on http://localhost:8501 (first run builds the database)")
+    upload_limit = os.environ.get("HC_MAX_UPLOAD_MB", "50")
     os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                      "--browser.gatherUsageStats", "false", *sys.argv[2:]])  # fmt: skip
+                      "--browser.gatherUsageStats", "false",
+                      "--server.maxUploadSize", str(int(float(upload_limit))), *sys.argv[2:]])  # fmt: skip
 
 
 def test() -> None:

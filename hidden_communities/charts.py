@@ -72,3 +72,50 @@ def share_comparison(table: pd.DataFrame) -> go.Figure:
                       xaxis=dict(tickformat=".1%", title="Share", rangemode="tozero"),
                       yaxis=dict(title="", autorange="reversed"))  # fmt: skip
     return fig
+
+
+FIELD_STYLES = {
+    "community": (OKABE_ITO["blue"], "solid", "circle"),
+    "area": (OKABE_ITO["vermillion"], "dash", "square"),
+    "date of occurrence": (OKABE_ITO["green"], "dot", "diamond"),
+}
+
+
+def completeness_chart(long: pd.DataFrame, flags: pd.DataFrame) -> go.Figure:
+    """Share of records with each field filled in, per month; flagged months shaded."""
+    from plotly.subplots import make_subplots
+
+    datasets = [d for d in ("contacts", "reports") if d in set(long["dataset"])]
+    fig = make_subplots(rows=len(datasets) or 1, cols=1, shared_xaxes=True,
+                        subplot_titles=[f"{d.capitalize()}" for d in datasets],
+                        vertical_spacing=0.12)  # fmt: skip
+    for row, dataset in enumerate(datasets, start=1):
+        part = long[long["dataset"] == dataset]
+        for field, (colour, dash, symbol) in FIELD_STYLES.items():
+            series = part[part["field"] == field]
+            if dataset == "contacts" and field == "date of occurrence":
+                continue  # a contact's date is required, so always 100%
+            fig.add_scatter(
+                x=series["grouping"], y=series["share"], name=f"{field}", legendgroup=field,
+                showlegend=row == 1 or (dataset == "reports" and field == "date of occurrence"),
+                mode="lines+markers", line=dict(color=colour, dash=dash, width=2.5),
+                marker=dict(symbol=symbol, size=7), row=row, col=1,
+                customdata=series[["filled", "records", "lower", "upper"]].to_numpy(),
+                hovertemplate="%{x}: %{y:.1%} (%{customdata[0]} of %{customdata[1]}; 95% CI "
+                "%{customdata[2]:.1%} to %{customdata[3]:.1%})<extra>" + field + "</extra>",
+            )  # fmt: skip
+        for month in flags.loc[(flags["dataset"] == dataset) & (flags["flag"] != ""), "month"]:
+            fig.add_vrect(x0=_month_offset(month, -0.5), x1=_month_offset(month, 0.5),
+                          fillcolor="#d9d9d9", opacity=0.6, line_width=0, layer="below", row=row, col=1,
+                          annotation_text="flagged", annotation_position="top left")  # fmt: skip
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05], title="filled in", row=row, col=1)
+    base_layout(fig, title="Share of records with community, area and date filled in",
+                height=300 * max(len(datasets), 1) + 80)  # fmt: skip
+    fig.update_xaxes(type="date", tickformat="%b %Y")
+    return fig
+
+
+def _month_offset(month: str, months: float) -> str:
+    """A date half a month either side of a 'yyyy-mm' month's first day, for shading."""
+    start = pd.Timestamp(month + "-01")
+    return (start + pd.Timedelta(days=15 + 30.4 * months)).strftime("%Y-%m-%d")

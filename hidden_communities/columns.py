@@ -122,3 +122,38 @@ def template_header(kind: str) -> list[str]:
 
 def template_example(kind: str) -> list[str]:
     return [c.example for c in SPECS[kind]]
+
+
+def template_frame(kind: str):
+    """The template for a kind of import: the header and one example row."""
+    import pandas as pd
+
+    spec = SPECS[kind]
+    return pd.DataFrame([[c.example for c in spec]], columns=[c.name for c in spec])
+
+
+def dictionary(kind: str):
+    """The data dictionary of an import, as a table for the Data page and the docs."""
+    import pandas as pd
+
+    rows = []
+    for c in SPECS[kind]:
+        if c.allowed is not None and c.kind in ("code", "codes", "communities"):
+            allowed = ", ".join(c.allowed)
+            if c.kind == "communities":
+                allowed += f", {NONE_OF_THESE}, {NOT_RECORDED}"
+        else:
+            allowed = {"date": "dd/mm/yyyy or yyyy-mm-dd", "month": "yyyy-mm",
+                       "int": "whole number 1-5000", "bool": "yes / no",
+                       "area": "LSOA, MSOA or ward code or name"}.get(c.kind, "text")  # fmt: skip
+            if c.max_length:
+                allowed += f", up to {c.max_length} characters"
+        rows.append({
+            "column": c.name,
+            "header needed": "yes" if c.required else "no",
+            "may be blank": "yes" if c.nullable else "no",
+            "values": allowed,
+            "meaning": c.description,
+            "example": c.example,
+        })  # fmt: skip
+    return pd.DataFrame(rows)

@@ -29,4 +29,28 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows Polish letters (Łódź) correctly."""
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): a text cell holding a line break is then quoted, not split.
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """One-sheet workbook; text cells that could run as formulas are neutralised first,
+    and openpyxl is told they are strings, so nothing in it is ever a formula."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_name[:31]
+    safe = neutralise_frame(frame)
+    sheet.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        sheet.append([None if (isinstance(v, float) and v != v) else v for v in row])
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

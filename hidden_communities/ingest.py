@@ -5,6 +5,7 @@ The Data page and `python -m hidden_communities import ...` both call `import_fi
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from queries import run_query
 
+from .columns import CONTACT_COLUMNS
 from .loading import ImportRejected, LoadResult, load_validated, sha256_bytes
 from .readers import FileProblem, read_upload
 from .validation import FIRST_DATA_ROW, ValidationResult, validate
@@ -67,9 +69,18 @@ class ImportOutcome:
         return rows.reset_index(drop=True)
 
 
+def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kind: str, *,
+               today: date | None = None, max_mb: float | None = None,
+               max_rows: int | None = None) -> ImportOutcome:  # fmt: skip
+    """Read and validate a file without loading it (the Data page shows this first)."""
+    return import_file(con, data, file_name, kind, loaded_by="", today=today, max_mb=max_mb,
+                       max_rows=max_rows, dry_run=True)  # fmt: skip
+
+
 def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kind: str, *,
                 loaded_by: str, allow_partial: bool = False, today: date | None = None,
-                max_mb: float | None = None, max_rows: int | None = None) -> ImportOutcome:  # fmt: skip
+                max_mb: float | None = None, max_rows: int | None = None,
+                dry_run: bool = False) -> ImportOutcome:  # fmt: skip
     """Read, validate and load one file. Never raises for bad input: the outcome says."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -83,7 +94,7 @@ def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kin
     areas = run_query(con, "areas")
     outcome.validation = validate(frame, kind, areas, today=today)
     outcome.errors.extend(outcome.validation.file_errors)
-    if outcome.errors:
+    if outcome.errors or dry_run:
         return outcome
     try:
         outcome.load = load_validated(
@@ -92,4 +103,28 @@ def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kin
         )  # fmt: skip
     except ImportRejected as rejected:
         outcome.errors.append(str(rejected))
+    return outcome
+
+
+def log_contact(con: duckdb.DuckDBPyConnection, entry: dict[str, str], *, loaded_by: str,
+                today: date | None = None) -> ImportOutcome:  # fmt: skip
+    """Record one contact from the form: the same validation as a file, its own import row.
+
+    `entry` maps the contact columns to text, exactly as a one-row file would hold them.
+    """
+    frame = pd.DataFrame([{c.name: entry.get(c.name, "") for c in CONTACT_COLUMNS}])
+    outcome = ImportOutcome(kind="contacts", file_name="log-a-contact form", raw=frame)
+    outcome.validation = validate(frame, "contacts", run_query(con, "areas"), today=today)
+    outcome.errors.extend(outcome.validation.file_errors)
+    if outcome.errors or not outcome.validation.problems.empty:
+        if not outcome.errors:
+            outcome.errors.append("the contact was not saved: correct the fields listed")
+        return outcome
+    # Each submission is its own record, even if an identical one was logged before.
+    submission = uuid.uuid4().hex
+    outcome.validation.clean["entry_ref"] = submission
+    outcome.load = load_validated(
+        con, outcome.validation, file_name="log-a-contact form",
+        file_sha256=sha256_bytes(submission.encode()), loaded_by=loaded_by, import_kind="form",
+    )  # fmt: skip
     return outcome

@@ -308,6 +308,7 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
             "topics": out["topics"],
             "follow_up_needed": out["follow_up_needed"],
             "note": out["note"],
+            "entry_ref": "",  # set by the log-a-contact form, blank for files
         })  # fmt: skip
     elif kind == "reports":
         occurred, reported = out["occurred_on"], out["reported_on"]

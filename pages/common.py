@@ -7,7 +7,8 @@ Only this layer (pages/ and dashboard.py) imports streamlit.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -15,11 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from hidden_communities import database, disclosure, exports, settings, vocab
+from hidden_communities import database, disclosure, exports, ingest, settings, vocab
 from hidden_communities.filters import AUDIENCE_LABELS, Filters
 from queries import run_query
 
 _BUILD_LOCK = threading.Lock()
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS_KEY = "hc_filters"
 
 
@@ -67,6 +69,36 @@ def data_changed() -> None:
     _cached.clear()
 
 
+@st.cache_data(show_spinner="Checking the file…", max_entries=8)
+def _check_upload(data: bytes, name: str, kind: str, db: str, version: str):
+    return ingest.check_file(connection(), data, name, kind)
+
+
+def check_upload(data: bytes, name: str, kind: str):
+    """Read and validate an upload without loading it, once per file and data version."""
+    return _check_upload(data, name, kind, str(settings.db_path()), str(data_status()["version"]))
+
+
+@contextmanager
+def writer():
+    """A cursor of its own for one write (its transaction is isolated from other
+    sessions'), closed afterwards; the cache is cleared so every page sees the change."""
+    cursor = connection().cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+        data_changed()
+
+
+def inspector_only(what: str) -> None:
+    """Stop the page unless the audience is the inspector (who may see records' detail)."""
+    if current_filters().audience != "inspector":
+        st.info(f"{what} is for the Inspector audience only: choose it under Audience in "
+                "the sidebar.")  # fmt: skip
+        st.stop()
+
+
 # --------------------------------------------------------------------------- filters
 
 
@@ -105,10 +137,13 @@ def _apply_pending_area_filter(areas: pd.DataFrame) -> None:
 def sidebar_filters() -> Filters:
     """The shared filters, drawn in the sidebar and bound to the URL query string."""
     status = data_status()
-    first = status["first_date"] or date(2020, 4, 1)
-    last = status["last_date"] or date.today()
-    if isinstance(first, pd.Timestamp):
-        first, last = first.date(), last.date()
+    if pd.isna(status["first_date"]):  # no records yet: the last twelve months
+        first, last = date.today() - timedelta(days=365), date.today()
+    else:
+        first, last = (
+            pd.Timestamp(status["first_date"]).date(),
+            pd.Timestamp(status["last_date"]).date(),
+        )
     areas = query("area_options")
     wards = areas[areas["area_level"] == "ward"]
     area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
@@ -206,11 +241,20 @@ def chart(fig: go.Figure, *, alt: str, key: str) -> None:
 
 
 def table(frame: pd.DataFrame, *, file_name: str, key: str,
-          column_config: dict | None = None) -> None:  # fmt: skip
+          column_config: dict | None = None, label: str = "Download this table") -> None:  # fmt: skip
     """The table behind a chart, with a CSV download that cannot carry formulas."""
     st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
-    st.download_button("Download this table (CSV)", exports.to_csv_bytes(frame),
-                       file_name=file_name, mime="text/csv", key=f"{key}_download",
+    download(frame, file_name=file_name, key=key, label=label)
+
+
+def download(frame: pd.DataFrame, *, file_name: str, key: str, label: str) -> None:
+    """CSV download (formula-safe, UTF-8 with BOM); `.xlsx` names give a workbook."""
+    if file_name.endswith(".xlsx"):
+        data, mime = exports.to_xlsx_bytes(frame), XLSX_MIME
+    else:
+        data, mime = exports.to_csv_bytes(frame), "text/csv"
+    st.download_button(f"{label} ({file_name.rsplit('.', 1)[-1].upper()})", data,
+                       file_name=file_name, mime=mime, key=f"{key}_download",
                        icon=":material/download:")  # fmt: skip
 
 

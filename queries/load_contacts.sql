@@ -1,7 +1,9 @@
 -- Insert validated contacts from the registered frame `staged`, skipping any already
 -- loaded. A record's key is the hash of its content plus its occurrence number among
 -- identical rows of the same file: re-loading a file (or an overlapping one) adds
--- nothing, while two identical rows in one file stay two records.
+-- nothing, while two identical rows in one file stay two records. `entry_ref` is blank for
+-- files; the log-a-contact form sets a fresh one per submission, so two identical
+-- contacts logged one after the other are two records.
 -- Parameters: $import_id
 INSERT INTO contacts (record_key, import_id, contact_date, area_code, team, community_recorded,
                       communities, channel, direction, place_type, people_reached, language,
@@ -21,14 +23,15 @@ WITH typed AS (
         CAST(language AS language) AS language,
         CAST(list_sort(topics) AS topic[]) AS topics,
         CAST(follow_up_needed AS BOOLEAN) AS follow_up_needed,
-        CAST(note AS VARCHAR) AS note
+        CAST(note AS VARCHAR) AS note,
+        CAST(entry_ref AS VARCHAR) AS entry_ref
     FROM staged
 ),
 hashed AS (
     SELECT *, md5(concat_ws('|', contact_date, coalesce(area_code, '-'), coalesce(team, '-'),
                             community_recorded, communities, channel, direction, place_type,
                             people_reached, language, topics, follow_up_needed,
-                            coalesce(note, '-'))) AS content_hash
+                            coalesce(note, '-'), coalesce(entry_ref, ''))) AS content_hash
     FROM typed
 ),
 keyed AS (

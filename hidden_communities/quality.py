@@ -1,0 +1,61 @@
+"""Recording completeness: how often community, area and date are filled in, and which
+months look incomplete.
+
+Missing identity fields distort every disparity figure (a report that does not say the
+victim's community counts for no community), so the share filled in is shown per month
+and per team, with Wilson intervals, and a month is flagged when
+- its number of records is under 60% of the dataset's median month (a feed that stopped
+  part-way, like data.police.uk's anti-social behaviour in January 2024), or
+- a field is filled in significantly less often than in the dataset as a whole: the
+  month's 99.8% Wilson interval lies wholly below the overall share (the funnel-plot
+  rule, so ordinary month-to-month noise does not raise a flag).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+
+FIELDS = {
+    "community_recorded": "community",
+    "area_recorded": "area",
+    "date_recorded": "date of occurrence",
+}
+VOLUME_DROP = 0.6  # a month under 60% of the median month is flagged
+FLAG_CONFIDENCE = 0.998
+
+
+def completeness(counts: pd.DataFrame) -> pd.DataFrame:
+    """Long format: one row per dataset, grouping and field, with share and 95% interval."""
+    rows = []
+    for rec in counts.itertuples(index=False):
+        for col, field in FIELDS.items():
+            filled = getattr(rec, col)
+            lower, upper = stats.wilson_interval(filled, rec.records)
+            rows.append({"dataset": rec.dataset, "grouping": rec.grouping, "field": field,
+                         "records": rec.records, "filled": filled,
+                         "share": filled / rec.records, "lower": lower, "upper": upper})  # fmt: skip
+    return pd.DataFrame(rows, columns=["dataset", "grouping", "field", "records", "filled",
+                                       "share", "lower", "upper"])  # fmt: skip
+
+
+def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per dataset and month with the reasons it looks incomplete ("" when fine)."""
+    out = []
+    for dataset, months in counts.groupby("dataset", sort=True):
+        median = months["records"].median()
+        totals = {col: months[col].sum() / months["records"].sum() for col in FIELDS}
+        for rec in months.itertuples(index=False):
+            reasons = []
+            if rec.records < VOLUME_DROP * median:
+                reasons.append(f"only {rec.records} records against a typical {median:.0f}")
+            for col, field in FIELDS.items():
+                filled = getattr(rec, col)
+                _, upper = stats.wilson_interval(filled, rec.records, FLAG_CONFIDENCE)
+                if upper < totals[col]:
+                    reasons.append(f"{field} filled in for {filled / rec.records:.0%} "
+                                   f"(usually {totals[col]:.0%})")  # fmt: skip
+            out.append({"dataset": dataset, "month": rec.grouping, "records": rec.records,
+                        "flag": "; ".join(reasons)})  # fmt: skip
+    return pd.DataFrame(out, columns=["dataset", "month", "records", "flag"])

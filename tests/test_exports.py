@@ -1,0 +1,53 @@
+"""Downloads cannot carry formulas, and keep Polish letters."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from hidden_communities import exports
+from hidden_communities.tables import Col, readable
+
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_cells_starting_with_formula_characters_are_neutralised():
+    for value in DANGEROUS:
+        assert exports.neutralise_cell(value) == "'" + value
+    assert exports.neutralise_cell("Łódź") == "Łódź"
+    assert exports.neutralise_cell(-5) == -5  # numbers stay numbers
+
+
+def test_csv_download_is_safe_and_keeps_polish_letters():
+    frame = pd.DataFrame({"note": DANGEROUS + ["Kacprzycka"], "n": range(7)})
+    data = exports.to_csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+    assert all(v.startswith("'") for v in back["note"][:6])
+    assert back["note"].iloc[6] == "Kacprzycka"
+    assert back["n"].tolist() == list(range(7))
+
+
+def test_xlsx_download_holds_no_formula():
+    frame = pd.DataFrame({"=header": DANGEROUS, "n": range(6)})
+    book = load_workbook(io.BytesIO(exports.to_xlsx_bytes(frame)))
+    sheet = book.active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert sheet["A1"].value == "'=header"
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
+    assert sheet["B3"].value == 1
+
+
+def test_readable_tables_show_notes_for_hidden_values():
+    frame = pd.DataFrame({"n": [12, None], "n_note": ["", "<5"], "share": [0.1234, None],
+                          "share_lower": [0.1, None], "share_upper": [0.15, None],
+                          "share_note": ["", "too few to say"]})  # fmt: skip
+    table = readable(frame, [Col("Count", ("n",)),
+                             Col("Share", ("share", "share_lower", "share_upper"), "percent")])  # fmt: skip
+    assert table.to_dict("records") == [
+        {"Count": "12", "Share": "12.3% (10.0% to 15.0%)"},
+        {"Count": "<5", "Share": "too few to say"},
+    ]

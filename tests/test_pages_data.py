@@ -1,0 +1,166 @@
+"""The Data, Log-a-contact, Data-quality and Methods pages under AppTest."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.conftest import empty_database, load_frame
+from tests.test_pages import app, contacts, reports
+
+HEADER = (
+    "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
+    "language,topics,follow_up_needed,note\n"
+)
+ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+
+
+@pytest.fixture
+def db(tmp_path, reference):
+    """A fresh database per test: these pages write."""
+    path = tmp_path / "pages.duckdb"
+    con = empty_database(path, reference)
+    load_frame(con, contacts([("none", 3)]), "contacts", reference["areas"], "first.csv")
+    con.close()
+    return path
+
+
+def count(path, sql: str):
+    # Same settings as the app's connection in this process, so DuckDB shares the file.
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def frame_with(at, *columns: str):
+    """The first table on the page that has these columns (AppTest does not keep the keys
+    of read-only dataframes)."""
+    for element in at.dataframe:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def open_page(path, monkeypatch, page: str, **query):
+    at = app(path, monkeypatch, **query)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_upload_check_then_load(db, monkeypatch):
+    at = open_page(db, monkeypatch, "data")
+    at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + ROW).encode(), "text/csv"))
+    at.run()
+    assert [s.value for s in at.success] == ["All 1 row(s) are valid (read as utf-8)."]
+    assert at.button(key="data_load").disabled  # nobody has said who is loading it
+    at.text_input(key="data_loaded_by").set_value("PC 1234").run()
+    at.button(key="data_load").click().run()
+    assert "1 new record(s) loaded." in [s.value for s in at.success]
+    assert count(db, "SELECT count(*) FROM contacts") == 4
+    assert count(db, "SELECT loaded_by FROM imports ORDER BY import_id DESC LIMIT 1") == "PC 1234"
+
+
+def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypatch):
+    at = open_page(db, monkeypatch, "data")
+    bad = ROW.replace("14/05/2021", "31/02/2021")
+    at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + ROW + bad).encode(),
+                                                   "text/csv"))  # fmt: skip
+    at.text_input(key="data_loaded_by").set_value("PC 1234")
+    at.run()
+    assert at.error[0].value.startswith("1 of 2 row(s) break the rules")
+    problems = frame_with(at, "row", "column", "value", "rule")
+    assert problems[["row", "column", "value", "rule"]].to_dict("records") == [
+        {"row": 3, "column": "contact_date", "value": "31/02/2021",
+         "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd"},
+    ]  # fmt: skip
+    assert at.button(key="data_load").disabled
+    at.checkbox(key="data_partial").check().run()
+    at.button(key="data_load").click().run()
+    assert "1 new record(s) loaded; 1 rejected." in [s.value for s in at.success]
+    assert count(db, "SELECT count(*) FROM contacts") == 4
+
+
+def test_undo_a_load_from_the_page(db, monkeypatch):
+    at = open_page(db, monkeypatch, "data")
+    imports = frame_with(at, "import_id", "file_name")
+    assert imports["file_name"].tolist() == ["first.csv"]
+    at.selectbox(key="undo_id").set_value(1)
+    at.checkbox(key="undo_sure").check()
+    at.form_submit_button[0].click().run()
+    assert "Load 1 undone: 3 record(s) deleted." in [s.value for s in at.success]
+    assert count(db, "SELECT count(*) FROM contacts") == 0
+
+
+def test_templates_and_dictionary_are_offered(db, monkeypatch):
+    at = open_page(db, monkeypatch, "data")
+    dictionary = frame_with(at, "column", "header needed")
+    assert dictionary["column"].tolist()[:3] == ["contact_date", "area", "team"]
+    labels = [b.label for b in at.download_button]
+    assert "Template (CSV)" in labels and "Template (XLSX)" in labels
+
+
+def test_the_data_page_is_closed_to_the_public_audience(db, monkeypatch):
+    at = open_page(db, monkeypatch, "data", audience="Public meeting")
+    assert at.info[0].value.startswith("Loading and undoing data is for the Inspector audience")
+    assert not at.file_uploader
+
+
+def test_a_logged_contact_shows_on_the_overview_at_once(db, monkeypatch):
+    at = open_page(db, monkeypatch, "log_contact")
+    at.multiselect(key="log_communities").set_value(["armed_forces"])
+    at.selectbox(key="log_channel").set_value("face_to_face")
+    at.selectbox(key="log_area").set_value("E05010679")  # Hucknall North
+    at.text_input(key="log_by").set_value("PC 1234")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Saved: face-to-face contact on")
+    assert count(db, "SELECT count(*) FROM contacts") == 4
+    assert count(db, "SELECT kind FROM imports ORDER BY import_id DESC LIMIT 1") == "form"
+    at.switch_page("pages/overview.py").run()
+    shown = at.dataframe[0].value.set_index("Community")
+    assert shown.loc["Armed forces veterans", "Contacts"] == "1"
+
+
+def test_a_note_with_personal_data_is_refused_by_the_form(db, monkeypatch):
+    at = open_page(db, monkeypatch, "log_contact")
+    at.text_area(key="log_note").set_value("Spoke to jan.kowalski@example.com")
+    at.text_input(key="log_by").set_value("PC 1234")
+    at.form_submit_button[0].click().run()
+    assert at.error[0].value == (
+        "Not saved. note: looks like personal data (an email address): remove it; notes must "
+        "not identify anyone"
+    )
+    assert count(db, "SELECT count(*) FROM contacts") == 3
+
+
+def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
+    # Six months of 40 contacts each, community recorded for 36 of them, except March when
+    # only 8 of 40 were: 8/40 = 20% with a 99.8% Wilson upper limit of about 42%, below the
+    # overall 188/240 = 78%.
+    path = tmp_path / "quality.duckdb"
+    con = empty_database(path, reference)
+    for month in ("01", "02", "03", "04", "05", "06"):
+        recorded = 8 if month == "03" else 36
+        frame = contacts([("none", recorded), ("not_recorded", 40 - recorded)],
+                         day=f"2021-{month}-10")  # fmt: skip
+        load_frame(con, frame, "contacts", reference["areas"], f"m{month}.csv")
+    load_frame(con, reports([("none", 5)]), "reports", reference["areas"], "r.csv")
+    con.close()
+    at = open_page(path, monkeypatch, "data_quality")
+    assert [w.value for w in at.warning] == [
+        "**2021-03, contacts:** community filled in for 20% (usually 78%)."
+    ]
+    by_month = frame_with(at, "Month or team", "Field")
+    march = by_month[(by_month["Month or team"] == "2021-03") & (by_month["Field"] == "community")]
+    assert march["Share filled in (95% CI)"].tolist() == ["20.0% (10.5% to 34.8%)"]
+
+
+def test_methods_page_states_the_methods(db, monkeypatch):
+    at = open_page(db, monkeypatch, "methods")
+    text = " ".join(m.value for m in at.markdown)
+    for phrase in ("Wilson", "Byar", "census baseline is treated as fixed", "country of birth"):
+        assert phrase in text
