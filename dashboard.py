@@ -16,6 +16,31 @@ pages = {
     "Explore": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
+    "Data": [
+        st.Page(
+            "pages/data.py",
+            title="Load and undo data",
+            icon=":material/upload_file:",
+            url_path="data",
+        ),
+        st.Page(
+            "pages/log_contact.py",
+            title="Log a contact",
+            icon=":material/edit_note:",
+            url_path="log-contact",
+        ),
+        st.Page(
+            "pages/data_quality.py",
+            title="Data quality",
+            icon=":material/fact_check:",
+            url_path="data-quality",
+        ),
+    ],
+    "About": [
+        st.Page(
+            "pages/methods.py", title="Methods", icon=":material/functions:", url_path="methods"
+        ),
+    ],
 }
 navigation = st.navigation(pages)
 common.demonstration_banner()
