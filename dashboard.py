@@ -5,7 +5,9 @@ import streamlit as st
 
 from pages import common
 
-st.set_page_config(page_title="Hidden Communities · Ashfield", page_icon=":material/diversity_3:",
+# A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com, and nothing
+# may leave the machine.
+st.set_page_config(page_title="Hidden Communities · Ashfield", page_icon=str(common.ICON),
                    layout="wide")  # fmt: skip
 
 common.connection()

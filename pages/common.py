@@ -23,6 +23,7 @@ from queries import run_query
 _BUILD_LOCK = threading.Lock()
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS_KEY = "hc_filters"
+ICON = settings.PROJECT_ROOT / "hidden_communities" / "assets" / "icon.png"
 
 
 # --------------------------------------------------------------------------- data

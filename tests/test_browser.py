@@ -1,0 +1,183 @@
+"""Browser tests: Playwright drives Debian's Chromium against `streamlit run` on loopback.
+
+Each page must render its charts with no error boxes, no request may leave the machine,
+the controls must be reachable from the keyboard, and a screenshot of every page is kept
+in test-artifacts/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from hidden_communities import database
+from tests.conftest import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+# Flags that stop Chromium calling Google's services, which this machine cannot reach.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]  # fmt: skip
+
+# (url path, heading, at least this many plotly charts)
+PAGES = [
+    ("", "Hidden Communities: overview", 1),
+    ("data", "Data", 0),
+    ("log-contact", "Log a contact", 0),
+    ("data-quality", "Data quality", 1),
+    ("methods", "Methods", 0),
+]
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("HC_REQUIRE_BROWSER"):
+        raise RuntimeError(f"{CHROMIUM} is missing and HC_REQUIRE_BROWSER is set")
+    pytest.skip(f"{CHROMIUM} not installed (python3 dev.py test installs it)",
+                allow_module_level=True)  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a loopback port, on a small fixed-seed demonstration database."""
+    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    database.build_database(db, seed=11, scale=0.2)
+    port = _free_port()
+    env = {**os.environ, "HC_DB_PATH": str(db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def warmed(server, browser):
+    """One visit first: the very first request to a fresh server can race the page list."""
+    page = browser.new_page()
+    page.goto(server)
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+    page.close()
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    ARTIFACTS.mkdir(parents=True)
+    return server
+
+
+def open_page(browser, url: str):
+    """Open a page and wait until the script has finished; return it and its requests."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(1500)  # plotly draws after the script ends
+    return page, requests
+
+
+def _off_machine(requests: list[str], server: str) -> list[str]:
+    here = urlparse(server).netloc
+    return [r for r in requests
+            if urlparse(r).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r).netloc != here]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "charts"), PAGES, ids=[p[0] or "overview" for p in PAGES]
+)
+def test_page_renders_without_errors_or_network(browser, warmed, path, heading, charts):
+    page, requests = open_page(browser, f"{warmed}/{path}")
+    try:
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        if charts:
+            page.wait_for_function(
+                f"() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] "
+                f".js-plotly-plot').length >= {charts}", timeout=30_000,
+            )  # fmt: skip
+        page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert drawn.count() >= charts
+        for i in range(drawn.count()):
+            assert drawn.nth(i).locator("svg, canvas").count() > 0
+        # Every chart has a text alternative for screen readers.
+        for label in page.locator('[data-testid="stPlotlyChart"]').evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label') || '')"
+        ):
+            assert len(label) > 20
+        page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+    finally:
+        page.close()
+    assert _off_machine(requests, warmed) == []
+
+
+def test_filters_in_the_url_survive_a_page_switch(browser, warmed):
+    page, requests = open_page(browser, f"{warmed}/?audience=Public+meeting&community=LGBTQ%2B")
+    try:
+        page.get_by_role("link", name="Data quality").click()
+        page.wait_for_url("**/data-quality**", timeout=30_000)
+        page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+        assert "audience=Public+meeting" in page.url
+        assert "community=LGBTQ%2B" in page.url or "community=LGBTQ+" in page.url
+    finally:
+        page.close()
+    assert _off_machine(requests, warmed) == []
+
+
+def test_the_sidebar_controls_are_reachable_by_keyboard(browser, warmed):
+    page, _ = open_page(browser, warmed)
+    try:
+        reached = set()
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            reached.add(page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40); }"
+            ))  # fmt: skip
+        text = " | ".join(sorted(reached))
+        for control in ("Overview", "Data quality", "Area", "Crime reports"):
+            assert control in text, text
+    finally:
+        page.close()
