@@ -37,6 +37,8 @@ EXIT_PARTIAL = 3
 def _import(args: argparse.Namespace) -> int:
     import getpass
 
+    import pandas as pd
+
     from .database import connect, ensure_database
     from .exports import to_csv_bytes
     from .ingest import import_file
@@ -60,10 +62,9 @@ def _import(args: argparse.Namespace) -> int:
     if not problems.empty:
         print(f"{len(problems)} problem(s) in {path.name}:", file=sys.stderr)
         for p in problems.itertuples(index=False):
+            file_level = pd.isna(p.row)  # a problem with the whole file has no row
             where = (
-                f"row {int(p.row)}, column {p.column}, value {p.value!r}: "
-                if p.row == p.row and p.row is not None
-                else ""
+                "" if file_level else f"row {int(p.row)}, column {p.column}, value {p.value!r}: "
             )
             print(f"  {where}{p.rule}", file=sys.stderr)
     if outcome.loaded:

@@ -1,0 +1,93 @@
+"""The command line: `python -m hidden_communities import KIND FILE` and its exit status."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from hidden_communities.cli import EXIT_LOADED, EXIT_PARTIAL, EXIT_REJECTED, main
+from tests.conftest import PROJECT_ROOT, empty_database
+
+HEADER = (
+    "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
+    "language,topics,follow_up_needed,note\n"
+)
+ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+BAD = ROW.replace("14/05/2021", "31/02/2021").replace(",1,", ",2,")
+
+
+@pytest.fixture
+def db(tmp_path, reference):
+    path = tmp_path / "cli.duckdb"
+    empty_database(path, reference).close()
+    return path
+
+
+def contacts_in(path) -> int:
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def run(db, kind, file, *extra):
+    return main(["import", kind, str(file), "--db", str(db), "--by", "pytest", *extra])
+
+
+def test_a_good_file_exits_0(db, tmp_path, capsys):
+    file = tmp_path / "log.csv"
+    file.write_text(HEADER + ROW)
+    assert run(db, "contacts", file) == EXIT_LOADED
+    assert capsys.readouterr().out == "1 new record(s) loaded.\n"
+    assert contacts_in(db) == 1
+    # Again: already loaded, still a success, nothing added.
+    assert run(db, "contacts", file) == EXIT_LOADED
+    assert "already loaded" in capsys.readouterr().out
+    assert contacts_in(db) == 1
+
+
+def test_a_bad_row_exits_1_with_the_row_level_report_on_stderr(db, tmp_path, capsys):
+    file = tmp_path / "log.csv"
+    file.write_text(HEADER + ROW + BAD)
+    assert run(db, "contacts", file) == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert ("  row 3, column contact_date, value '31/02/2021': not a date: use dd/mm/yyyy or "
+            "yyyy-mm-dd") in err.splitlines()  # fmt: skip
+    assert contacts_in(db) == 0
+
+
+def test_loading_the_valid_rows_only_exits_3_and_writes_the_rejected_rows(db, tmp_path):
+    file = tmp_path / "log.csv"
+    file.write_text(HEADER + ROW + BAD)
+    assert run(db, "contacts", file, "--load-valid-rows") == EXIT_PARTIAL
+    assert contacts_in(db) == 1
+    rejected = (tmp_path / "log.rejected.csv").read_text(encoding="utf-8-sig")
+    assert rejected.splitlines()[1].startswith(
+        "3,contact_date: not a date: use dd/mm/yyyy or yyyy-mm-dd,31/02/2021"
+    )
+
+
+def test_a_missing_file_exits_1(db, tmp_path, capsys):
+    assert run(db, "reports", tmp_path / "nope.csv") == EXIT_REJECTED
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_module_runs_as_a_command(db, tmp_path):
+    """The real entry point, in a fresh interpreter, as the README shows it."""
+    file = tmp_path / "street.csv"
+    file.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+        "LSOA name,Crime type,Last outcome category,Context\n"
+        "x1,2024-03,Nottinghamshire Police,Nottinghamshire Police,-1.2,53.1,On or near Park,"
+        "E01027925,Ashfield 015A,Burglary,Under investigation,\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "hidden_communities", "import", "police-uk", str(file),
+         "--db", str(db), "--by", "pytest"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "1 new record(s) loaded.\n")
