@@ -62,6 +62,11 @@ def _key(text: str) -> str:
     return normalise_header(text)
 
 
+def _keys(text: pd.Series) -> pd.Series:
+    """`_key` for a whole column at once (lower case, letters and digits only)."""
+    return text.str.lower().str.replace(r"[\W_]+", "", regex=True)
+
+
 def code_lookup(allowed: Mapping[str, str]) -> dict[str, str]:
     """Codes and labels, compared without case, spaces or punctuation."""
     out = {_key(code): code for code in allowed}
@@ -159,23 +164,44 @@ def _check_date_range(problems: _Problems, parsed: pd.Series, raw: pd.Series, co
     return future | early
 
 
-def _split_codes(text: pd.Series) -> pd.Series:
-    pattern = "|".join(re.escape(s) for s in (";", "|", ","))
-    return text.str.split(pattern, regex=True).map(
-        lambda items: [i.strip() for i in items if i.strip()]
-    )
+_SEPARATOR = re.compile(r"[;|,]")
+_SPECIAL_COMMUNITY_WORDS = {_key(NONE_OF_THESE), *(_NOT_RECORDED_WORDS - {""})}
 
 
-def _map_codes(problems: _Problems, items: pd.Series, raw: pd.Series, column: str,
-               allowed: Mapping[str, str], extra: Mapping[str, str] | None = None) -> pd.Series:  # fmt: skip
-    """Map lists of codes/labels to codes; report unknown items; drop repeats (keep order)."""
+def _parse_code_lists(
+    texts: pd.Series, allowed: Mapping[str, str], communities: bool
+) -> pd.DataFrame:
+    """Parse list cells ("a;b") into codes. Columns: recorded, codes, mixed, unknown.
+
+    For community columns, blank or "not_recorded" means not recorded and "none" means
+    recorded as none of them; either combined with a community (or with each other) is
+    `mixed`. Codes and labels both count; a repeated code is kept once.
+    """
     lookup = code_lookup(allowed)
-    if extra:
-        lookup.update(extra)
-    rule = rule_allowed(allowed)
-    unknown_mask = items.map(lambda xs: any(_key(x) not in lookup for x in xs))
-    problems.add(unknown_mask, column, raw, rule)
-    return items.map(lambda xs: list(dict.fromkeys(lookup.get(_key(x), "") for x in xs)))
+    rows = []
+    for text in texts:
+        keys = [_key(item) for item in _SEPARATOR.split(text) if item.strip()]
+        recorded, mixed = True, False
+        if communities:
+            if all(k in _NOT_RECORDED_WORDS for k in keys):
+                recorded, keys = False, []
+            else:
+                special = {k for k in keys if k in _SPECIAL_COMMUNITY_WORDS}
+                mixed = bool(special) and (len(special) > 1 or len(special) < len(set(keys)))
+                keys = [] if mixed else [k for k in keys if k not in _SPECIAL_COMMUNITY_WORDS]
+        unknown = any(k not in lookup for k in keys)
+        codes = list(dict.fromkeys(lookup[k] for k in keys if k in lookup))
+        rows.append((recorded, codes, mixed, unknown))
+    return pd.DataFrame(rows, columns=["recorded", "codes", "mixed", "unknown"], index=texts.index)
+
+
+def _by_distinct(raw: pd.Series, parse) -> pd.DataFrame:
+    """Run `parse` once per distinct cell text and spread the result back to every row:
+    list columns repeat a few combinations many thousands of times."""
+    distinct = pd.Series(pd.unique(raw), dtype=object)
+    parsed = parse(distinct)
+    positions = pd.Index(distinct).get_indexer(raw)
+    return parsed.iloc[positions].set_axis(raw.index)
 
 
 def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
@@ -254,24 +280,22 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
             out[col.name] = lowered.isin(_TRUE)
         elif col.kind == "code":
             lookup = code_lookup(col.allowed)
-            codes = raw.map(lambda v, lookup=lookup: lookup.get(_key(v)))
+            codes = _keys(raw).map(lookup)
             wrong = present & codes.isna()
             problems.add(wrong, col.name, raw, rule_allowed(col.allowed))
             bad |= wrong
             out[col.name] = codes
-        elif col.kind == "codes":
-            items = _split_codes(raw)
-            before = len(problems.parts)
-            out[col.name] = _map_codes(problems, items, raw, col.name, col.allowed)
-            if len(problems.parts) > before:
-                bad |= problems.parts[-1]["row"].pipe(_rows_mask, frame.index)
-        elif col.kind == "communities":
-            recorded, codes, col_bad = _communities(problems, raw, col)
-            bad |= col_bad
-            out[col.name] = codes
-            out[col.name + "__recorded"] = recorded
+        elif col.kind in ("codes", "communities"):
+            parsed = _by_distinct(
+                raw, lambda t, c=col: _parse_code_lists(t, c.allowed, c.kind == "communities")
+            )
+            problems.add(parsed["mixed"], col.name, raw, RULE_NONE_MIXED)
+            problems.add(parsed["unknown"], col.name, raw, rule_allowed(col.allowed))
+            bad |= parsed["mixed"] | parsed["unknown"]
+            out[col.name] = parsed["codes"]
+            out[col.name + "__recorded"] = parsed["recorded"]
         elif col.kind == "area":
-            codes = raw.map(lambda v: area_lookup.get(_key(v)))
+            codes = _keys(raw).map(area_lookup)
             wrong = present & codes.isna()
             problems.add(wrong, col.name, raw, RULE_AREA)
             bad |= wrong
@@ -336,7 +360,7 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
         })  # fmt: skip
     else:
         outcome_text = text["Last outcome category"]
-        outcomes = outcome_text.map(lambda v: vocab.POLICE_UK_OUTCOMES.get(v))
+        outcomes = outcome_text.map(vocab.POLICE_UK_OUTCOMES)
         wrong = outcomes.isna()
         problems.add(wrong, "Last outcome category", outcome_text, RULE_OUTCOME)
         bad |= wrong
@@ -372,32 +396,6 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
     if "people_reached" in result.clean:
         result.clean["people_reached"] = result.clean["people_reached"].astype("int64")
     return result
-
-
-def _rows_mask(rows: pd.Series, index: pd.Index) -> pd.Series:
-    mask = pd.Series(False, index=index)
-    mask.loc[rows.to_numpy() - FIRST_DATA_ROW] = True
-    return mask
-
-
-def _communities(problems: _Problems, raw: pd.Series, col: Column):
-    items = _split_codes(raw)
-    keys = items.map(lambda xs: [_key(x) for x in xs])
-    not_recorded = keys.map(lambda ks: not ks or all(k in _NOT_RECORDED_WORDS for k in ks))
-    special = {_key(NONE_OF_THESE), *(_NOT_RECORDED_WORDS - {""})}
-    mixed = keys.map(lambda ks: any(k in special for k in ks) and any(k not in special for k in ks))
-    mixed |= keys.map(
-        lambda ks: _key(NONE_OF_THESE) in ks and any(k in _NOT_RECORDED_WORDS for k in ks)
-    )
-    problems.add(mixed, col.name, raw, RULE_NONE_MIXED)
-    plain = items.where(~(not_recorded | mixed), pd.Series([[]] * len(items), index=items.index))
-    plain = plain.map(lambda xs: [x for x in xs if _key(x) != _key(NONE_OF_THESE)])
-    before = len(problems.parts)
-    codes = _map_codes(problems, plain, raw, col.name, col.allowed)
-    bad = mixed.copy()
-    if len(problems.parts) > before:
-        bad |= _rows_mask(problems.parts[-1]["row"], raw.index)
-    return ~not_recorded, codes, bad
 
 
 def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
