@@ -10,13 +10,15 @@ from pages import common
 st.set_page_config(page_title="Hidden Communities · Ashfield", page_icon=str(common.ICON),
                    layout="wide")  # fmt: skip
 
-common.connection()
-# The filters come before st.navigation: their widgets are bound to the URL query string,
-# and drawing them first lets a shared link's parameters reach them on the first run.
-common.sidebar_filters()
 pages = {
     "Explore": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/map.py", title="Engagement map", icon=":material/map:",
+                url_path="engagement-map"),  # fmt: skip
+        st.Page("pages/trends.py", title="Trends", icon=":material/timeline:",
+                url_path="monthly-trends"),  # fmt: skip
+        st.Page("pages/representation.py", title="Under-representation",
+                icon=":material/balance:", url_path="under-representation"),  # fmt: skip
     ],
     "Data": [
         st.Page(
@@ -44,7 +46,10 @@ pages = {
         ),
     ],
 }
+# st.navigation first: until it is called, streamlit lists every file of pages/ itself.
 navigation = st.navigation(pages)
+common.connection()
+common.sidebar_filters()
 common.demonstration_banner()
 navigation.run()
 common.footer()

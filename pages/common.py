@@ -40,7 +40,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     if not path.exists():
         with _BUILD_LOCK:
             if not path.exists():
-                with st.status("First run: building the database (about a minute)…",
+                with st.status("First run: building the database (a few seconds)…",
                                expanded=True) as status:  # fmt: skip
                     bar = st.progress(0.0, text="Starting")
                     database.build_database(
@@ -135,6 +135,19 @@ def _apply_pending_area_filter(areas: pd.DataFrame) -> None:
         st.session_state["ward"], st.session_state["lsoa"] = wards, codes
 
 
+def _follow_the_data(first: date, last: date) -> None:
+    """Keep an untouched period equal to the data's whole span as records arrive (a
+    contact logged today must show at once); a period the user chose stays as chosen."""
+    previous = st.session_state.get("hc_period_default")
+    st.session_state["hc_period_default"] = (first, last)
+    if (
+        previous
+        and previous != (first, last)
+        and tuple(st.session_state.get("period", ())) == previous
+    ):
+        st.session_state["period"] = (first, last)
+
+
 def sidebar_filters() -> Filters:
     """The shared filters, drawn in the sidebar and bound to the URL query string."""
     status = data_status()
@@ -150,6 +163,7 @@ def sidebar_filters() -> Filters:
     area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
     _apply_pending_area_filter(areas)
 
+    _follow_the_data(first, last)
     with st.sidebar:
         st.header("Filters")
         period = st.date_input("Period", value=(first, last), min_value=date(2000, 1, 1),
