@@ -13,12 +13,18 @@ st.set_page_config(page_title="Hidden Communities · Ashfield", page_icon=str(co
 pages = {
     "Explore": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/map.py", title="Engagement map", icon=":material/map:",
-                url_path="engagement-map"),  # fmt: skip
-        st.Page("pages/trends.py", title="Trends", icon=":material/timeline:",
-                url_path="monthly-trends"),  # fmt: skip
-        st.Page("pages/representation.py", title="Under-representation",
-                icon=":material/balance:", url_path="under-representation"),  # fmt: skip
+        st.Page(
+            "pages/map.py", title="Engagement map", icon=":material/map:", url_path="engagement-map"
+        ),
+        st.Page(
+            "pages/trends.py", title="Trends", icon=":material/timeline:", url_path="monthly-trends"
+        ),
+        st.Page(
+            "pages/representation.py",
+            title="Under-representation",
+            icon=":material/balance:",
+            url_path="under-representation",
+        ),
     ],
     "Data": [
         st.Page(

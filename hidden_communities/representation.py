@@ -1,0 +1,601 @@
+"""Under-representation: representation ratios per community (forest plot) with the census
+baseline's own uncertainty, a funnel plot of areas, and the reporting gap.
+
+The ratios are those of the overview (`indicators.overview`), so the two pages always agree.
+The census baseline is treated as fixed inside every interval; where the census says how
+many residents did not answer the question a baseline rests on (sexual orientation and
+gender identity are voluntary), a sensitivity band shows how far the ratio would move if
+every non-respondent were in the community, or none were. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import indicators, stats, vocab
+from .areas_view import DISTRICT_ONLY, LEVEL_NOUNS, PEOPLE_IN_TEXT, PROXIES, RECORD_NOUNS
+from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
+from .disclosure import NOTE_SUFFIX, DisclosureSpec
+from .tables import Col, readable
+
+KINDS = {"contact": "contacts", "report": "reports"}
+KIND_NOUNS = {"contact": "contacts", "report": "crime reports"}
+MARKERS = {"contact": "circle", "report": "diamond"}
+# The user-set relative-risk factor of the reporting gap: its allowed range.
+RISK_RANGE = (0.25, 4.0)
+
+
+def _missing(value) -> bool:
+    # None, NaN, pd.NA and NaT alike (a disclosed or an empty cell).
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _note(row: pd.Series, col: str) -> str:
+    note = row.get(f"{col}{NOTE_SUFFIX}")
+    return "" if _missing(note) else str(note)
+
+
+def _people(community: str) -> str:
+    return vocab.label(vocab.COMMUNITY_PEOPLE, community)
+
+
+def _chosen(frame: pd.DataFrame, communities) -> pd.DataFrame:
+    order = [c for c in vocab.COMMUNITIES if c in communities]
+    rows = frame[frame["community"].isin(order)].copy()
+    rows["_o"] = rows["community"].map({c: i for i, c in enumerate(order)})
+    return rows.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ forest
+
+_BAND = [f"{k}_ratio_if_all" for k in KINDS]
+FOREST_SPEC = DisclosureSpec(
+    counts=indicators.OVERVIEW_SPEC.counts,
+    derived={
+        **indicators.OVERVIEW_SPEC.derived,
+        "contact_ratio_if_all": ("contacts", "contacts_recorded"),
+        "report_ratio_if_all": ("reports", "reports_recorded"),
+    },
+    totals_shown=False,
+    public_columns=(
+        *indicators.OVERVIEW_SPEC.public_columns,
+        "not_answered",
+        "population_share_if_all",
+    ),  # fmt: skip
+)
+
+
+def forest(overview: pd.DataFrame, nonresponse: pd.DataFrame, communities) -> pd.DataFrame:
+    """Per chosen community: the overview's ratios for contacts and reports, plus the ratio
+    if every resident who did not answer the baseline's question were in the community
+    (`{kind}_ratio_if_all`; "none were" is the ratio itself, the census count as published).
+
+    `overview` is `indicators.overview(...)`; `nonresponse` is
+    `queries/representation_census_nonresponse.sql`.
+    """
+    rows = _chosen(overview, communities)
+    extra = nonresponse.set_index("community")["not_answered"]
+    rows["not_answered"] = pd.to_numeric(rows["community"].map(extra)).astype("Float64")
+    rows["population_share_if_all"] = (
+        (rows["residents"] + rows["not_answered"]) / rows["population_base"]
+    ).astype("Float64")
+    for kind in KINDS:
+        ratio = rows[f"{kind}_share"] / rows["population_share_if_all"]
+        rows[f"{kind}_ratio_if_all"] = pd.to_numeric(ratio).astype(float)
+    return rows
+
+
+def forest_chart(shown: pd.DataFrame) -> go.Figure:
+    """Ratios with 95% intervals on a log scale (0.5 and 2 equally far from 1), one row per
+    community, contacts and reports side by side, and the census sensitivity band."""
+    fig = go.Figure()
+    n = len(shown)
+    xs = [1.0]
+    for kind, offset in (("contact", -0.15), ("report", 0.15)):
+        ratio = pd.to_numeric(shown[f"{kind}_ratio"]).astype(float)
+        lower = pd.to_numeric(shown[f"{kind}_ratio_lower"]).astype(float)
+        upper = pd.to_numeric(shown[f"{kind}_ratio_upper"]).astype(float)
+        few = pd.to_numeric(shown[KINDS[kind]], errors="coerce").fillna(0) < stats.MIN_NUMERATOR
+        y = np.arange(n) + offset
+        colour = SERIES_COLOURS[KINDS[kind]]
+        fig.add_scatter(
+            x=ratio, y=y, mode="markers", name=f"{KIND_NOUNS[kind].capitalize()} (95% CI)",
+            marker=dict(size=13, color=colour, line=dict(color=colour, width=2),
+                        symbol=[MARKERS[kind] + ("-open" if f else "") for f in few]),
+            error_x=dict(type="data", symmetric=False, array=(upper - ratio).tolist(),
+                         arrayminus=(ratio - lower).tolist(), color=colour, thickness=2, width=6),
+            customdata=np.column_stack([shown["community_label"], lower, upper,
+                                        shown[f"{kind}_classification"].astype(object)]),
+            hovertemplate="%{customdata[0]}: %{x:.2f} (95% CI %{customdata[1]:.2f} to "
+                          "%{customdata[2]:.2f})<br>%{customdata[3]}<extra>" + KIND_NOUNS[kind]
+                          + "</extra>",
+        )  # fmt: skip
+        xs += [v for v in (*lower, *upper) if np.isfinite(v) and v > 0]
+        band = pd.to_numeric(shown[f"{kind}_ratio_if_all"]).astype(float)
+        for i, (lo, hi) in enumerate(zip(band, ratio, strict=True)):
+            if np.isfinite(lo) and np.isfinite(hi) and lo > 0:
+                fig.add_shape(type="rect", x0=lo, x1=hi, y0=i + offset - 0.1, y1=i + offset + 0.1,
+                              fillcolor=colour, opacity=0.18, line_width=0, layer="below")  # fmt: skip
+                xs.append(lo)
+        for i, value in enumerate(ratio):
+            if not np.isfinite(value):
+                note = _note(shown.iloc[i], f"{kind}_ratio") or "not available"
+                fig.add_annotation(x=0, xref="x domain", y=i + offset, text=f"{KIND_NOUNS[kind]}: {note}",
+                                   showarrow=False, xanchor="left", font=dict(size=12))  # fmt: skip
+    if shown["population_share_if_all"].notna().any():
+        fig.add_scatter(x=[None], y=[None], mode="markers", name="If every census non-respondent "
+                        "were in the community", marker=dict(symbol="square", size=14,
+                        color="rgba(0,0,0,0.18)"))  # fmt: skip
+    fig.add_vline(x=1, line=dict(color="#1a1a1a", width=1.5, dash="dash"))
+    fig.add_annotation(x=math.log10(1), y=1, yref="paper", text="fair share (1)", showarrow=False,
+                       yanchor="bottom", font=dict(size=12))  # fmt: skip
+    lo, hi = min(xs), max(xs)
+    reach = max(abs(math.log10(lo)), abs(math.log10(hi)), math.log10(2)) + 0.08
+    # The classification in words, in a column at the right (colour is never the only cue).
+    for kind, offset in (("contact", -0.15), ("report", 0.15)):
+        words = shown[f"{kind}_classification"].astype(object)
+        keep = words.notna().to_numpy()
+        fig.add_scatter(x=[10 ** (reach + 0.04)] * int(keep.sum()), y=(np.arange(n) + offset)[keep],
+                        mode="text", text=list(words[keep]), textposition="middle right",
+                        textfont=dict(size=12, color="#1a1a1a"), hoverinfo="skip",
+                        showlegend=False)  # fmt: skip
+    base_layout(fig, title="Representation ratio: share of records against share of the "
+                "population", height=150 + 110 * max(n, 1))  # fmt: skip
+    ticks = [
+        t for t in (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20) if abs(math.log10(t)) <= reach
+    ]
+    fig.update_layout(
+        # Room on the right for the words; 1 stays where the ticks are symmetric about it.
+        xaxis=dict(type="log", range=[-reach, reach + 0.6], tickvals=ticks,
+                   ticktext=[f"{t:g}" for t in ticks],
+                   title="Ratio (log scale): below 1 under-represented, above 1 over-represented"),
+        yaxis=dict(tickvals=list(range(n)), ticktext=list(shown["community_label"]),
+                   autorange="reversed", title="", range=[n - 0.5, -0.5]),
+        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
+        margin=dict(b=110),
+    )  # fmt: skip
+    return fig
+
+
+def forest_sentences(shown: pd.DataFrame) -> list[str]:
+    """One reading per community and kind (the overview's words), and the census band."""
+    lines = []
+    for _, row in shown.iterrows():
+        for kind in KINDS:
+            lines.append(indicators.overview_sentence(row, kind))
+        band = band_sentence(row)
+        if band:
+            lines.append(band)
+    return lines
+
+
+def band_sentence(row: pd.Series) -> str | None:
+    """E.g. "8,351 adults did not answer ...: if every one were LGBTQ+, their share would be
+    10.9% rather than 2.8%, and the contact ratio 0.23 rather than 0.90."."""
+    extra, high = row.get("not_answered"), row.get("population_share_if_all")
+    if _missing(extra) or _missing(high):
+        return None
+    universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
+    text = (f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
+            f"were in the community, {PEOPLE_IN_TEXT.get(row['community'], 'its')} would be "
+            f"{high:.1%} of {universe} rather than {row['population_share']:.1%}")  # fmt: skip
+    ratios = [
+        f"the {kind} ratio {row[f'{kind}_ratio_if_all']:.2f} rather than {row[f'{kind}_ratio']:.2f}"
+        for kind in KINDS
+        if not (_missing(row[f"{kind}_ratio"]) or _missing(row[f"{kind}_ratio_if_all"]))
+    ]
+    return text + (", and " + " and ".join(ratios) if ratios else "") + "."
+
+
+FOREST_COLUMNS = [
+    *indicators.OVERVIEW_COLUMNS[:-1],
+    Col("Census non-respondents", ("not_answered",)),
+    Col("Share if all of them were in the community", ("population_share_if_all",), "percent"),
+    Col("Contact ratio then", ("contact_ratio_if_all",), "ratio"),
+    Col("Report ratio then", ("report_ratio_if_all",), "ratio"),
+    indicators.OVERVIEW_COLUMNS[-1],
+]
+
+
+def forest_display(shown: pd.DataFrame) -> pd.DataFrame:
+    return readable(shown, FOREST_COLUMNS)
+
+
+def forest_alt(shown: pd.DataFrame) -> str:
+    return "Forest plot of representation ratios with 95% intervals. " + " ".join(
+        forest_sentences(shown)
+    )
+
+
+# ------------------------------------------------------------------------------ funnel
+
+# A community's share: the denominator is a count of records (hidden like any count).
+FUNNEL_SHARE_SPEC = DisclosureSpec(
+    counts=("events", "denominator"),
+    derived=dict.fromkeys(("value", "position"), ("events", "denominator")),
+    totals_shown=True,
+    area_level_column="area_level",
+    public_columns=("overall",),
+)
+# All residents' rate: the denominator is the census population (public).
+FUNNEL_RATE_SPEC = DisclosureSpec(
+    counts=("events",),
+    derived=dict.fromkeys(("value", "position"), "events"),
+    totals_shown=True,
+    area_level_column="area_level",
+    public_columns=("denominator", "overall"),
+)
+
+
+def funnel_spec(community: str) -> DisclosureSpec:
+    return FUNNEL_RATE_SPEC if community == vocab.ALL_RESIDENTS else FUNNEL_SHARE_SPEC
+
+
+LIMIT_LEVELS = (0.95, 0.998)
+
+
+def funnel(raw: pd.DataFrame, community: str, records: str) -> pd.DataFrame:
+    """Areas wholly inside the filter, each with its value and funnel position.
+
+    A community: its share of the area's records that say who was involved (denominator:
+    those records), against the share over all the areas. It needs no census figure
+    below the district, so it works for every community. All residents: records per
+    1,000 residents (Census 2021) against the rate over all the areas.
+    """
+    if records not in RECORD_NOUNS:  # it picks columns by name: only the known ones
+        raise ValueError(f"records must be one of {tuple(RECORD_NOUNS)}, got {records!r}")
+    rows = raw[raw["unplaced_reason"].isna() & (raw["coverage"] == "all")]
+    everyone = community == vocab.ALL_RESIDENTS
+    out = pd.DataFrame({
+        "area_code": rows["area_code"], "area_name": rows["area_name"],
+        "area_level": rows["area_level"],
+        "events": rows[records].astype("int64"),
+        "denominator": (pd.to_numeric(rows["residents"]).astype(float) if everyone
+                        else rows[f"{records}_recorded"].astype("int64")),
+    }).reset_index(drop=True)  # fmt: skip
+    # An area with no records saying who was involved has no share to place.
+    out = out[out["denominator"] > 0].reset_index(drop=True)
+    kind, per = ("rate", 1000) if everyone else ("proportion", 1)
+    usable = out[out["denominator"] > 0]
+    total = usable["denominator"].sum()
+    overall = float(usable["events"].sum() / total * per) if total > 0 else math.nan
+    out["value"] = np.where(
+        out["denominator"] > 0,
+        out["events"] / out["denominator"].where(out["denominator"] > 0) * per,
+        np.nan,
+    )
+    out["overall"] = overall
+    out["position"] = None
+    if not math.isnan(overall) and not usable.empty:
+        placed = stats.classify_funnel(out, "value", "denominator", overall, kind=kind, per=per)
+        out["position"] = placed["funnel_position"]
+    return out
+
+
+def funnel_limits(shown: pd.DataFrame, community: str) -> pd.DataFrame:
+    """The 95% and 99.8% control limits over the range of the areas' denominators."""
+    kind, per = ("rate", 1000) if community == vocab.ALL_RESIDENTS else ("proportion", 1)
+    n = pd.to_numeric(shown["denominator"]).astype(float)
+    n = n[n > 0]
+    overall = float(shown["overall"].iloc[0]) if len(shown) else math.nan
+    if n.empty or math.isnan(overall):
+        return pd.DataFrame(columns=["denominator", "level", "lower", "upper"])
+    grid = np.unique(np.geomspace(max(n.min() * 0.8, 1), n.max() * 1.1, 120).round(1))
+    return stats.funnel_limits(grid, overall, kind=kind, levels=LIMIT_LEVELS, per=per)
+
+
+_POSITION_STYLE = {
+    stats.ABOVE_998: ("triangle-up", OKABE_ITO["vermillion"]),
+    stats.ABOVE_95: ("triangle-up-open", OKABE_ITO["orange"]),
+    stats.WITHIN_LIMITS: ("circle", OKABE_ITO["grey"]),
+    stats.BELOW_95: ("triangle-down-open", OKABE_ITO["sky_blue"]),
+    stats.BELOW_998: ("triangle-down", OKABE_ITO["blue"]),
+}
+
+
+def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) -> go.Figure:
+    everyone = community == vocab.ALL_RESIDENTS
+    limits = funnel_limits(shown, community)
+    scale = 1 if everyone else 100  # shares drawn as percentages
+    fig = go.Figure()
+    for level_value, dash in ((0.998, "dot"), (0.95, "dash")):
+        rows = limits[limits["level"] == level_value]
+        label = f"{level_value:.1%}".replace(".0%", "%") + " limits"
+        for side in ("upper", "lower"):
+            fig.add_scatter(x=rows["denominator"], y=rows[side] * scale, mode="lines",
+                            line=dict(color="#555555", dash=dash, width=1.4), name=label,
+                            legendgroup=label, showlegend=side == "upper", hoverinfo="skip")  # fmt: skip
+    if len(shown):
+        fig.add_hline(y=float(shown["overall"].iloc[0]) * scale, line=dict(color="#1a1a1a", width=1.5),
+                      annotation_text="all areas", annotation_position="top left")  # fmt: skip
+    value = pd.to_numeric(shown["value"]).astype(float) * scale
+    labelled = _labelled(shown)
+    for position in stats.FUNNEL_LABELS:
+        rows = shown[shown["position"] == position]
+        if rows.empty:
+            continue
+        symbol, colour = _POSITION_STYLE[position]
+        text = [name if i in labelled else "" for i, name in rows["area_name"].items()]
+        fig.add_scatter(
+            x=rows["denominator"], y=value[rows.index], mode="markers+text",
+            text=text, textposition="top center", textfont=dict(size=12),
+            marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
+            name=position, customdata=rows[["area_name", "events"]].to_numpy(),
+            hovertemplate="%{customdata[0]}: %{customdata[1]} of %{x:,.0f} = %{y:.2f}"
+                          + ("" if everyone else "%") + "<extra>" + position + "</extra>",
+        )  # fmt: skip
+    noun = RECORD_NOUNS[records]
+    title = (f"{noun.capitalize()} per 1,000 residents, {LEVEL_NOUNS[level]} against the funnel"
+             if everyone else f"{PEOPLE_IN_TEXT[community][0].upper() + PEOPLE_IN_TEXT[community][1:]}: "
+             f"share of each area's {noun}, {LEVEL_NOUNS[level]}")  # fmt: skip
+    base_layout(fig, title=title, height=520)
+    fig.update_layout(
+        xaxis=dict(title="Residents (Census 2021)" if everyone
+                   else f"{noun.capitalize()} that record who was involved", rangemode="tozero"),
+        yaxis=dict(title="per 1,000" if everyone else "share (%)", rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
+        margin=dict(b=110),
+    )  # fmt: skip
+    return fig
+
+
+MAX_LABELS = 8
+
+
+def _labelled(shown: pd.DataFrame) -> set:
+    """The outliers named on the chart: on each side, those beyond the 99.8% limit (or, when
+    there are none, the 95% one), at most MAX_LABELS / 2 a side, the furthest from the
+    overall value first; every point names itself on hover."""
+    value = pd.to_numeric(shown["value"]).astype(float)
+    overall = pd.to_numeric(shown["overall"]).astype(float)
+    labelled = set()
+    for far, near in ((stats.ABOVE_998, stats.ABOVE_95), (stats.BELOW_998, stats.BELOW_95)):
+        side = shown["position"] == far
+        if not side.any():
+            side = shown["position"] == near
+        distance = (value - overall).abs().where(side).dropna()
+        labelled |= set(distance.sort_values(ascending=False).index[: MAX_LABELS // 2])
+    return labelled
+
+
+def _listed(names: pd.Series, cap: int = 5) -> str:
+    names = list(names)
+    more = f" and {len(names) - cap} more" if len(names) > cap else ""
+    return ", ".join(names[:cap]) + more
+
+
+def funnel_sentence(shown: pd.DataFrame, community: str, records: str, level: str) -> str:
+    nouns = LEVEL_NOUNS[level]
+    placed = shown[shown["position"].notna()]
+    if placed.empty:
+        return f"No {nouns} can be placed on the funnel (too few records, or figures hidden)."
+    placed = placed.assign(_v=pd.to_numeric(placed["value"]).astype(float))
+    high = placed[placed["position"].isin([stats.ABOVE_95, stats.ABOVE_998])]
+    low = placed[placed["position"].isin([stats.BELOW_95, stats.BELOW_998])]
+    parts = [
+        f"{len(placed) - len(high) - len(low)} of {len(placed)} {nouns} sit within the 95% limits"
+    ]
+    if len(low):
+        parts.append("below: " + _listed(low.sort_values("_v")["area_name"]))
+    if len(high):
+        parts.append("above: " + _listed(high.sort_values("_v", ascending=False)["area_name"]))
+    return "; ".join(parts) + ". Points outside the limits are prompts for questions, not verdicts."
+
+
+def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
+    everyone = community == vocab.ALL_RESIDENTS
+    frame = shown.copy()
+    if not everyone:
+        for col in ("value", "overall"):
+            frame[col] = pd.to_numeric(frame[col]).astype(float)
+    fmt = "rate" if everyone else "percent"
+    return readable(frame, [
+        Col("Area", ("area_name",), "text"),
+        Col("Records: community" if not everyone else "Records", ("events",)),
+        Col("Residents (Census 2021)" if everyone else "Records saying who was involved",
+            ("denominator",)),
+        Col("Per 1,000" if everyone else "Share", ("value",), fmt),
+        Col("All areas", ("overall",), fmt),
+        Col("Funnel position", ("position",), "text"),
+    ])  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ reporting gap
+
+GAP_SPEC = DisclosureSpec(
+    counts=("reports", "reports_recorded"),
+    derived=dict.fromkeys(
+        (
+            "expected",
+            "gap",
+            "ratio",
+            "ratio_lower",
+            "ratio_upper",
+            "classification",
+            "observed_lower",
+            "observed_upper",
+        ),
+        ("reports", "reports_recorded"),
+    ),  # fmt: skip
+    totals_shown=False,
+    area_level_column="area_level",
+    public_columns=("residents", "population_base", "population_share", "risk_factor"),
+)
+GAP_READINGS = {
+    stats.UNDER_REPRESENTED: "fewer reports than expected",
+    stats.OVER_REPRESENTED: "more reports than expected",
+    stats.NOT_SIGNIFICANTLY_DIFFERENT: "about as many as expected",
+    stats.TOO_FEW_TO_SAY: stats.TOO_FEW_TO_SAY,
+}
+
+
+def _gap(
+    frame: pd.DataFrame, group_pop: pd.Series, total_pop: pd.Series, risk: float
+) -> pd.DataFrame:
+    """Expected reports = reports that say who the victim was x the community's population
+    share x the risk factor; the observed/expected ratio is the representation ratio with
+    the population share multiplied by the factor (its Wilson interval, as everywhere)."""
+    low, high = RISK_RANGE
+    if not (low <= risk <= high):
+        raise ValueError(f"the relative-risk factor must be between {low} and {high}, got {risk!r}")
+    out = frame.copy()
+    out["risk_factor"] = risk
+    out["population_share"] = (group_pop / total_pop).astype(float)
+    out["expected"] = out["reports_recorded"] * out["population_share"] * risk
+    counts = out.assign(_gp=(group_pop * risk).astype(float), _tp=total_pop.astype(float))
+    # A share times a large factor can pass 100%; such a row has no ratio.
+    counts.loc[counts["_gp"] > counts["_tp"], ["_gp", "_tp"]] = np.nan
+    ratios = stats.add_representation_ratios(counts, "reports", "reports_recorded", "_gp", "_tp")
+    for col in ("ratio", "ratio_lower", "ratio_upper"):
+        out[col] = ratios[col].to_numpy()
+    out["classification"] = ratios["ratio_classification"].map(GAP_READINGS)
+    out["gap"] = out["reports"] - out["expected"]
+    out["observed_lower"] = out["ratio_lower"] * out["expected"]
+    out["observed_upper"] = out["ratio_upper"] * out["expected"]
+    return out
+
+
+def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFrame:
+    """Per chosen community, for the whole district: observed reports against the number
+    expected from its census population and the all-resident reporting rate."""
+    rows = _chosen(overview, communities)
+    frame = pd.DataFrame({
+        "community": rows["community"], "community_label": rows["community_label"],
+        "area_level": "district", "universe": rows["universe"],
+        "reports": rows["reports"].astype("int64"),
+        "reports_recorded": rows["reports_recorded"].astype("int64"),
+        "residents": rows["residents"].astype(float),
+        "population_base": rows["population_base"].astype(float),
+        "baseline": rows["measure_label"],
+    })  # fmt: skip
+    return _gap(frame, frame["residents"], frame["population_base"], risk)
+
+
+def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.DataFrame:
+    """Per area wholly inside the filter, for one community: where the census has the
+    community there (LGB+ by MSOA, a named proxy) its own share, elsewhere the district
+    share, named as a proxy in the `baseline` column."""
+    rows = raw[raw["unplaced_reason"].isna() & (raw["coverage"] == "all")].reset_index(drop=True)
+    if community == vocab.ALL_RESIDENTS or rows.empty:
+        return _gap(pd.DataFrame(columns=["area_name", "area_level", "reports", "reports_recorded",
+                                          "baseline"]), pd.Series(dtype=float),
+                    pd.Series(dtype=float), risk)  # fmt: skip
+    level = rows["area_level"].iloc[0]
+    own = pd.to_numeric(rows["base_count"]).notna()
+    proxy = PROXIES.get((community, level))
+    frame = pd.DataFrame({
+        "area_name": rows["area_name"], "area_level": rows["area_level"],
+        "reports": rows["reports"].astype("int64"),
+        "reports_recorded": rows["reports_recorded"].astype("int64"),
+        "baseline": np.where(own, "area: LGB+ residents aged 16+ (proxy)" if proxy else "area census",
+                             "district share (proxy: district mix assumed)"),
+    })  # fmt: skip
+    group = (
+        pd.to_numeric(rows["base_count"])
+        .astype(float)
+        .where(own, float(rows["district_count"].iloc[0]))
+    )
+    total = (
+        pd.to_numeric(rows["base_denominator"])
+        .astype(float)
+        .where(own, float(rows["district_denominator"].iloc[0]))
+    )
+    return _gap(frame, group, total, risk)
+
+
+def gap_sentence(row: pd.Series) -> str:
+    """E.g. "LGBTQ+ residents were the victims in 224 crime reports where 471 were expected
+    (2.8% of adults, at the all-resident rate): 247 fewer (ratio 0.48, 95% CI 0.42 to 0.54)."."""
+    people = _people(row["community"])
+    if _missing(row["reports"]):
+        return f"{people}: {_note(row, 'reports')} crime reports."
+    if _missing(row["expected"]):
+        return f"{people}: {int(row['reports']):,} crime reports; {_note(row, 'expected') or 'no expected figure'}."
+    universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
+    diff = row["gap"]
+    words = f"{abs(diff):,.0f} {'fewer' if diff < 0 else 'more'}"
+    ratio = ("" if _missing(row["ratio"]) else
+             f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
+             f": {row['classification']})")  # fmt: skip
+    factor = "" if row["risk_factor"] == 1 else f", times the factor {row['risk_factor']:g}"
+    return (f"{people} were the victims in {int(row['reports']):,} crime reports where "
+            f"{row['expected']:,.0f} were expected ({row['population_share']:.1%} of {universe} at "
+            f"the all-resident rate{factor}): {words}{ratio}.")  # fmt: skip
+
+
+def gap_chart(shown: pd.DataFrame) -> go.Figure:
+    """Expected and observed reports per community; the observed bar carries the 95%
+    interval of the ratio, times the expected number."""
+    fig = go.Figure()
+    labels = shown["community_label"]
+    expected = pd.to_numeric(shown["expected"]).astype(float)
+    observed = pd.to_numeric(shown["reports"]).astype(float)
+    fig.add_bar(name="Expected (census share × all-resident rate × factor)", y=labels, x=expected,
+                orientation="h", marker_color=SERIES_COLOURS["population"],
+                text=[("" if math.isnan(v) else f"{v:,.0f} expected") for v in expected],
+                textposition="inside", insidetextanchor="start", insidetextfont=dict(color="#ffffff"),
+                hovertemplate="%{y}: %{x:,.1f} expected<extra></extra>")  # fmt: skip
+    lo = pd.to_numeric(shown["observed_lower"]).astype(float)
+    hi = pd.to_numeric(shown["observed_upper"]).astype(float)
+    fig.add_bar(name="Observed (95% CI)", y=labels, x=observed, orientation="h",
+                marker_color=SERIES_COLOURS["reports"],
+                error_x=dict(type="data", symmetric=False, array=(hi - observed).tolist(),
+                             arrayminus=(observed - lo).tolist(), color="#1a1a1a", thickness=1.5),
+                text=[("" if math.isnan(v) else f"{v:,.0f} observed") for v in observed],
+                textposition="inside", insidetextanchor="start", insidetextfont=dict(color="#000000"),
+                hovertemplate="%{y}: %{x:,.0f} observed<extra></extra>")  # fmt: skip
+    base_layout(
+        fig, title="Crime reports: observed against expected", height=160 + 90 * max(len(shown), 1)
+    )
+    fig.update_layout(barmode="group", bargap=0.3, xaxis=dict(title="Crime reports", rangemode="tozero"),
+                      yaxis=dict(title="", autorange="reversed"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0),
+                      margin=dict(b=100), uniformtext=dict(minsize=11, mode="hide"))  # fmt: skip
+    return fig
+
+
+def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
+    # In words, not a signed number: a CSV cell starting with "-" is neutralised as a formula.
+    shown = shown.assign(gap_words=[
+        (_note(row, "gap") if _missing(row["gap"])
+         else f"{abs(row['gap']):,.1f} {'fewer' if row['gap'] < 0 else 'more'}")
+        for _, row in shown.iterrows()
+    ])  # fmt: skip
+    first = (
+        Col("Area", ("area_name",), "text")
+        if by_area
+        else Col("Community", ("community_label",), "text")
+    )
+    return readable(shown, [
+        first,
+        Col("Crime reports: observed", ("reports",)),
+        Col("Reports saying who the victim was", ("reports_recorded",)),
+        Col("Population share", ("population_share",), "percent"),
+        Col("Relative-risk factor", ("risk_factor",), "ratio"),
+        Col("Expected", ("expected",), "rate"),
+        Col("Difference", ("gap_words",), "text"),
+        Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
+        Col("Reading", ("classification",), "text"),
+        Col("Baseline", ("baseline",), "text"),
+    ])  # fmt: skip
+
+
+def gap_alt(shown: pd.DataFrame) -> str:
+    return "Bar chart of observed against expected crime reports. " + " ".join(
+        gap_sentence(r) for _, r in shown.iterrows()
+    )
+
+
+def area_gap_note(community: str, level: str) -> str:
+    """Which population share each area's expected reports use, in words."""
+    proxy = PROXIES.get((community, level))
+    if proxy:
+        return "Each area's expected reports use its own census share. Proxy: " + proxy
+    return (f"The census publishes {DISTRICT_ONLY[community]} for the whole district only, so "
+            f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
+            "every area has the district's mix of residents, which is not true everywhere; "
+            "read these rows as prompts, not findings.")  # fmt: skip
