@@ -27,9 +27,9 @@ import plotly.graph_objects as go
 
 from . import stats, vocab
 from .charts import FONT, OKABE_ITO, base_layout
-from .disclosure import NOTE_SUFFIX, DisclosureSpec
+from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
-from .tables import Col, format_value, readable
+from .tables import Col, format_value, is_missing, note_of, readable
 
 # Short labels: the page's widgets are bound to the URL, which carries the label.
 LEVEL_LABELS = {"ward": "Ward", "lsoa": "LSOA", "msoa": "MSOA"}
@@ -244,16 +244,6 @@ def value_column(view: MapView) -> str:
 # ------------------------------------------------------------------------------ readings
 
 
-def _missing(value) -> bool:
-    # None, NaN, pd.NA and NaT alike (a disclosed or an empty cell).
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-
-
-def _note(row: pd.Series, col: str) -> str:
-    note = row.get(f"{col}{NOTE_SUFFIX}")
-    return "" if _missing(note) else str(note)
-
-
 def area_status(shown: pd.DataFrame, view: MapView) -> pd.Series:
     """How each mapped area is drawn: "shown", "too_few", "partial" or "outside"."""
     col = value_column(view)
@@ -271,15 +261,15 @@ def area_status(shown: pd.DataFrame, view: MapView) -> pd.Series:
 
 def _count_text(row: pd.Series, col: str) -> str:
     value = row[col]
-    return _note(row, col) if _missing(value) else f"{int(value):,}"
+    return note_of(row, col) if is_missing(value) else f"{int(value):,}"
 
 
 def _interval_text(row: pd.Series, col: str, fmt: str) -> str:
     value, lo, hi = row[col], row[f"{col}_lower"], row[f"{col}_upper"]
-    if _missing(value):
-        return _note(row, col) or "not available"
+    if is_missing(value):
+        return note_of(row, col) or "not available"
     text = format_value(value, fmt)
-    if not (_missing(lo) or _missing(hi)):
+    if not (is_missing(lo) or is_missing(hi)):
         text += f" (95% CI {format_value(lo, fmt)} to {format_value(hi, fmt)})"
     return text
 
@@ -304,10 +294,10 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
         lines.append(f"Per 1,000: {_interval_text(row, 'rate', 'rate')}")
     elif view.measure == "ratio":
         share = row["population_share"]
-        if not _missing(share):
+        if not is_missing(share):
             lines.append(f"Population share compared with: {share:.1%}")
         lines.append(f"Ratio: {_interval_text(row, 'ratio', 'ratio')}")
-        if not _missing(row.get("classification")):
+        if not is_missing(row.get("classification")):
             lines.append(str(row["classification"]))
     if status == "too_few" and view.measure != "count":
         lines.append(TOO_FEW)
@@ -353,7 +343,7 @@ def unplaced_sentence(shown: pd.DataFrame, view: MapView) -> str:
     rows = shown[shown["unplaced_reason"].notna()]
     parts = []
     for _, row in rows.iterrows():
-        if not _missing(row["events"]) and row["events"] == 0:
+        if not is_missing(row["events"]) and row["events"] == 0:
             continue
         reason = UNPLACED_LABELS[row["unplaced_reason"]].split(": ", 1)[1]
         reason = "with " + reason if reason.startswith("no ") else reason

@@ -2,18 +2,26 @@
 
 A cell that starts with = + - @ (or a tab or carriage return, which some spreadsheet
 programs skip before reading a formula) is prefixed with an apostrophe, the OWASP
-advice for CSV injection. Numbers stay numbers: only text cells are touched.
+advice for CSV injection. Numbers stay numbers: only text cells are touched, and a text
+cell that is just a signed number ("-7.0") is left as it is.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number written as text ("-7.0", "+12%", "-1,204") is not a formula and stays
+# readable as a number; anything more ("-2+3", "-A1") is neutralised.
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
 
 
 def neutralise_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if PLAIN_NUMBER.fullmatch(value):
+            return value
         return "'" + value
     return value
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import stats, vocab
 from .disclosure import DisclosureSpec
-from .tables import Col, readable
+from .tables import Col, is_missing, readable
 
 
 def _derived(prefix: str, count: str, total: str) -> dict[str, tuple[str, str]]:
@@ -114,16 +114,12 @@ def overview_sentence(row: pd.Series, kind: str = "contact") -> str:
     people = vocab.label(vocab.COMMUNITY_PEOPLE, row["community"])
     share, ratio = row.get(f"{kind}_share"), row.get(f"{kind}_ratio")
     universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
-    if _missing(share) or _missing(ratio):
+    if is_missing(share) or is_missing(ratio):
         return f"{people}: too few {noun} to compare with their share of the population."
     return (
         f"{people} made {share:.1%} of {noun} but are {row['population_share']:.1%} of "
         f"{universe}: {ratio_words(ratio)} ({row[f'{kind}_classification']})."
     )
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 _FRACTIONS = ((1 / 4, "a quarter of"), (1 / 3, "a third of"), (1 / 2, "half"),

@@ -19,24 +19,14 @@ import plotly.graph_objects as go
 from . import indicators, stats, vocab
 from .areas_view import DISTRICT_ONLY, LEVEL_NOUNS, PEOPLE_IN_TEXT, PROXIES, RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
-from .disclosure import NOTE_SUFFIX, DisclosureSpec
-from .tables import Col, readable
+from .disclosure import DisclosureSpec
+from .tables import Col, is_missing, note_of, readable
 
 KINDS = {"contact": "contacts", "report": "reports"}
 KIND_NOUNS = {"contact": "contacts", "report": "crime reports"}
 MARKERS = {"contact": "circle", "report": "diamond"}
 # The user-set relative-risk factor of the reporting gap: its allowed range.
 RISK_RANGE = (0.25, 4.0)
-
-
-def _missing(value) -> bool:
-    # None, NaN, pd.NA and NaT alike (a disclosed or an empty cell).
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-
-
-def _note(row: pd.Series, col: str) -> str:
-    note = row.get(f"{col}{NOTE_SUFFIX}")
-    return "" if _missing(note) else str(note)
 
 
 def _people(community: str) -> str:
@@ -123,7 +113,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
                 xs.append(lo)
         for i, value in enumerate(ratio):
             if not np.isfinite(value):
-                note = _note(shown.iloc[i], f"{kind}_ratio") or "not available"
+                note = note_of(shown.iloc[i], f"{kind}_ratio") or "not available"
                 fig.add_annotation(x=0, xref="x domain", y=i + offset, text=f"{KIND_NOUNS[kind]}: {note}",
                                    showarrow=False, xanchor="left", font=dict(size=12))  # fmt: skip
     if shown["population_share_if_all"].notna().any():
@@ -177,7 +167,7 @@ def band_sentence(row: pd.Series) -> str | None:
     """E.g. "8,351 adults did not answer ...: if every one were LGBTQ+, their share would be
     10.9% rather than 2.8%, and the contact ratio 0.23 rather than 0.90."."""
     extra, high = row.get("not_answered"), row.get("population_share_if_all")
-    if _missing(extra) or _missing(high):
+    if is_missing(extra) or is_missing(high):
         return None
     universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
     text = (f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
@@ -186,7 +176,7 @@ def band_sentence(row: pd.Series) -> str | None:
     ratios = [
         f"the {kind} ratio {row[f'{kind}_ratio_if_all']:.2f} rather than {row[f'{kind}_ratio']:.2f}"
         for kind in KINDS
-        if not (_missing(row[f"{kind}_ratio"]) or _missing(row[f"{kind}_ratio_if_all"]))
+        if not (is_missing(row[f"{kind}_ratio"]) or is_missing(row[f"{kind}_ratio_if_all"]))
     ]
     return text + (", and " + " and ".join(ratios) if ratios else "") + "."
 
@@ -511,14 +501,14 @@ def gap_sentence(row: pd.Series) -> str:
     """E.g. "LGBTQ+ residents were the victims in 224 crime reports where 471 were expected
     (2.8% of adults, at the all-resident rate): 247 fewer (ratio 0.48, 95% CI 0.42 to 0.54)."."""
     people = _people(row["community"])
-    if _missing(row["reports"]):
-        return f"{people}: {_note(row, 'reports')} crime reports."
-    if _missing(row["expected"]):
-        return f"{people}: {int(row['reports']):,} crime reports; {_note(row, 'expected') or 'no expected figure'}."
+    if is_missing(row["reports"]):
+        return f"{people}: {note_of(row, 'reports')} crime reports."
+    if is_missing(row["expected"]):
+        return f"{people}: {int(row['reports']):,} crime reports; {note_of(row, 'expected') or 'no expected figure'}."
     universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
     diff = row["gap"]
     words = f"{abs(diff):,.0f} {'fewer' if diff < 0 else 'more'}"
-    ratio = ("" if _missing(row["ratio"]) else
+    ratio = ("" if is_missing(row["ratio"]) else
              f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
              f": {row['classification']})")  # fmt: skip
     factor = "" if row["risk_factor"] == 1 else f", times the factor {row['risk_factor']:g}"
@@ -561,7 +551,7 @@ def gap_chart(shown: pd.DataFrame) -> go.Figure:
 def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
     # In words, not a signed number: a CSV cell starting with "-" is neutralised as a formula.
     shown = shown.assign(gap_words=[
-        (_note(row, "gap") if _missing(row["gap"])
+        (note_of(row, "gap") if is_missing(row["gap"])
          else f"{abs(row['gap']):,.1f} {'fewer' if row['gap'] < 0 else 'more'}")
         for _, row in shown.iterrows()
     ])  # fmt: skip

@@ -7,7 +7,6 @@ export writes them the same way.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,12 +21,19 @@ class Col:
     fmt: str = "count"  # count | percent | ratio | rate | text
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+def is_missing(value) -> bool:
+    """None, NaN, pd.NA and NaT alike: a cell disclosure control hid, or an empty one."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def note_of(row: pd.Series, col: str) -> str:
+    """The disclosure note of a row's cell ("<5", "too few to say"), or ""."""
+    note = row.get(f"{col}{NOTE_SUFFIX}")
+    return "" if is_missing(note) else str(note)
 
 
 def format_value(value, fmt: str) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if fmt == "count":
         return f"{int(value):,}"
@@ -40,14 +46,6 @@ def format_value(value, fmt: str) -> str:
     return str(value)
 
 
-def _note(frame: pd.DataFrame, col: str, i) -> str:
-    note_col = f"{col}{NOTE_SUFFIX}"
-    if note_col in frame.columns:
-        note = frame.at[i, note_col]
-        return "" if _missing(note) else str(note)
-    return ""
-
-
 def readable(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
     """A text table with the given headers, notes in place of hidden values."""
     out = {}
@@ -55,10 +53,10 @@ def readable(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
         cells = []
         for i in frame.index:
             values = [frame.at[i, s] if s in frame.columns else None for s in col.sources]
-            note = _note(frame, col.sources[0], i)
-            if _missing(values[0]):
+            note = note_of(frame.loc[i], col.sources[0])
+            if is_missing(values[0]):
                 cells.append(note or ("" if col.fmt != "text" else ""))
-            elif len(values) == 3 and not any(_missing(v) for v in values[1:]):
+            elif len(values) == 3 and not any(is_missing(v) for v in values[1:]):
                 v, lo, hi = (format_value(x, col.fmt) for x in values)
                 cells.append(f"{v} ({lo} to {hi})")
             else:

@@ -17,7 +17,7 @@ from . import stats, vocab
 from .areas_view import PEOPLE_IN_TEXT
 from .charts import OKABE_ITO, base_layout
 from .disclosure import NOTE_SUFFIX, DisclosureSpec
-from .tables import Col, readable
+from .tables import Col, is_missing, readable
 
 SCALE_LABELS = {"count": "Count", "rate": "Per 1,000"}
 RECORD_NOUNS = {"contacts": "contacts", "reports": "crime reports"}
@@ -52,11 +52,6 @@ def _check_records(records: str) -> None:
     # The records choice picks columns by name: only the known ones.
     if records not in RECORD_NOUNS:
         raise ValueError(f"records must be one of {tuple(RECORD_NOUNS)}, got {records!r}")
-
-
-def _missing(value) -> bool:
-    # None, NaN, pd.NA and NaT alike (a disclosed or an empty cell).
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 # ------------------------------------------------------------------------------ monthly
@@ -163,11 +158,11 @@ def _month_hover(row: pd.Series, records: str, scale: str) -> str:
     if row["days"] < row["month_days"]:
         month += f" (part month: {row['days']} of {row['month_days']} days)"
     count = row["events"]
-    count_text = row.get(f"events{NOTE_SUFFIX}") or "" if _missing(count) else f"{int(count):,}"
+    count_text = row.get(f"events{NOTE_SUFFIX}") or "" if is_missing(count) else f"{int(count):,}"
     text = f"{month}<br>{count_text} {RECORD_NOUNS[records]}"
     if scale == "rate":
         rate = row["rate"]
-        if _missing(rate):
+        if is_missing(rate):
             text += "<br>no rate: " + (
                 str(row.get(f"rate{NOTE_SUFFIX}") or "") or "no census count"
             )
@@ -268,14 +263,14 @@ def trend_sentence(row: pd.Series, records: str) -> str:
     Nov 2021 to Mar 2022 (chi-square for trend 12.3, p = 0.0004)."."""
     people, noun = _people(row["community"]), RECORD_NOUNS[records]
     direction = row["direction"]
-    if _missing(direction):
+    if is_missing(direction):
         note = row.get(f"direction{NOTE_SUFFIX}") or stats.TOO_FEW_TO_SAY
         return (
             f"– {people}: {note} (fewer than {stats.MIN_NUMERATOR} {noun} in the last five months)."
         )
     span = "the five months " + (
         f"{row['first_month']:%b %Y} to {row['last_month']:%b %Y}"
-        if not _missing(row["first_month"]) else "available"
+        if not is_missing(row["first_month"]) else "available"
     )  # fmt: skip
     if direction == stats.CANNOT_BE_CALCULATED:
         return (f"– {people}: trend cannot be calculated (it needs five months, each with "
@@ -334,9 +329,9 @@ def before_after(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
 def _rate_ratio(row: pd.Series) -> tuple:
     nan = math.nan
     db, da = row["days_before"], row["days_after"]
-    if _missing(row["launch_date"]):
+    if is_missing(row["launch_date"]):
         return (nan, nan, nan, nan, nan, "no campaign launch recorded")
-    if _missing(db) or _missing(da) or db <= 0 or da <= 0:
+    if is_missing(db) or is_missing(da) or db <= 0 or da <= 0:
         return (nan, nan, nan, nan, nan, "the period does not cover both sides of the launch")
     before, after = row["before"] / db * MONTH_DAYS, row["after"] / da * MONTH_DAYS
     ratio, lower, upper = stats.rate_ratio(row["after"], da, row["before"], db)
@@ -363,14 +358,14 @@ def before_after_sentence(row: pd.Series, records: str) -> str:
         else "(all residents)"
     )  # fmt: skip
     launch = row["launch_date"]
-    when = "the launch" if _missing(launch) else f"the launch on {launch:%-d %b %Y}"
+    when = "the launch" if is_missing(launch) else f"the launch on {launch:%-d %b %Y}"
     before, after = row["per_month_before"], row["per_month_after"]
-    if _missing(before) or _missing(after):
+    if is_missing(before) or is_missing(after):
         reason = row.get(f"per_month_before{NOTE_SUFFIX}") or row.get("reading") or "not available"
         return f"{head}: {reason}."
     text = f"{head}: {before:,.1f} a month before {when} and {after:,.1f} a month after"
     ratio = row["rate_ratio"]
-    if _missing(ratio):
+    if is_missing(ratio):
         note = row.get(f"rate_ratio{NOTE_SUFFIX}") or row.get("reading") or ""
         return f"{text}; no ratio ({note})."
     return (f"{text}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "

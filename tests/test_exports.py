@@ -18,6 +18,11 @@ def test_cells_starting_with_formula_characters_are_neutralised():
         assert exports.neutralise_cell(value) == "'" + value
     assert exports.neutralise_cell("Łódź") == "Łódź"
     assert exports.neutralise_cell(-5) == -5  # numbers stay numbers
+    # A signed number written as text is not a formula; a sum or a reference is.
+    for number in ("-7.0", "+12%", "-1,204", "-3"):
+        assert exports.neutralise_cell(number) == number
+    for formula in ("-2+3", "-A1", "+1+1", "-1e3", "-3 "):
+        assert exports.neutralise_cell(formula) == "'" + formula
 
 
 def test_csv_download_is_safe_and_keeps_polish_letters():
