@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 from hidden_communities import database  # noqa: E402
+from hidden_communities.areas_view import area_measure  # noqa: E402
 from hidden_communities.filters import Filters  # noqa: E402
 from queries import run_query  # noqa: E402
 
@@ -35,8 +36,28 @@ NARROW = Filters(start=date(2021, 1, 1), end=date(2021, 6, 30), areas=("E0501067
 def page_queries(filters: Filters) -> dict[str, dict]:
     """The queries a page run makes, with the parameters it passes."""
     period = {"start_date": filters.start, "end_date": filters.end}
+    both = filters.params()
     return {
-        "overview_by_community": filters.params(),
+        "overview_by_community": both,
+        "map_by_area (lgbtq, msoa)": {
+            "_name": "map_by_area",
+            **both,
+            "level": "msoa",
+            "community": "lgbtq",
+            "area_measure": area_measure("lgbtq", "msoa"),
+        },
+        "map_by_area (all, lsoa)": {
+            "_name": "map_by_area",
+            **both,
+            "level": "lsoa",
+            "community": "all_residents",
+            "area_measure": area_measure("all_residents", "lsoa"),
+        },
+        "trend_monthly": both,
+        "trend_before_after": both,
+        "trend_campaign_events": period,
+        "representation_census_nonresponse": {},
+        "map_towns": {},
         "quality_by_month (month)": {"_name": "quality_by_month", "group_by": "month", **period},
         "quality_by_month (team)": {"_name": "quality_by_month", "group_by": "team", **period},
         "data_status": {},

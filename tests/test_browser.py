@@ -32,6 +32,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # (url path, heading, at least this many plotly charts)
 PAGES = [
     ("", "Hidden Communities: overview", 1),
+    ("engagement-map", "Engagement map", 1),
+    ("monthly-trends", "Trends over time", 1),
+    ("under-representation", "Under-representation", 3),
     ("data", "Data", 0),
     ("log-contact", "Log a contact", 0),
     ("data-quality", "Data quality", 1),
