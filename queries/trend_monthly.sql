@@ -9,13 +9,11 @@
 --             $hate_strands
 WITH contacts_f AS (
     SELECT *
-    FROM filtered_contacts($start_date, $end_date, CAST($area_codes AS VARCHAR[]),
-                           CAST($channels AS VARCHAR[]), CAST($directions AS VARCHAR[]))
+    FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)
 ),
 reports_f AS (
     SELECT *
-    FROM filtered_reports($start_date, $end_date, CAST($area_codes AS VARCHAR[]),
-                          CAST($crime_types AS VARCHAR[]), CAST($hate_strands AS VARCHAR[]))
+    FROM filtered_reports($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
 ),
 months AS (
     SELECT CAST(m AS DATE) AS month
