@@ -48,6 +48,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame])
         frame = ref[table]
         con.register("incoming", frame)
         columns = ", ".join(frame.columns)
+        # Table and column names come from this code and the committed reference headers.
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")  # noqa: S608
         con.unregister("incoming")
 
