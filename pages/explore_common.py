@@ -35,6 +35,14 @@ def focus_options(filters) -> dict[str, str]:
     return {c: vocab.POPULATION_COMMUNITIES[c] for c in (*chosen, vocab.ALL_RESIDENTS)}
 
 
+def community_choice(filters) -> tuple[str, dict[str, str]]:
+    """The community a map or funnel shows (bound to the URL as `focus`), and the options."""
+    options = focus_options(filters)
+    community = st.selectbox("Community", list(options), format_func=options.get, key="focus",
+                             bind="query-params")  # fmt: skip
+    return community, options
+
+
 def selectable_chart(fig: go.Figure, *, alt: str, key: str) -> list[dict]:
     """A chart whose clicked points come back (for the map); [] when nothing is clicked."""
     event = st.plotly_chart(fig, key=key, alt=alt, on_select="rerun", selection_mode="points",

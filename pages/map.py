@@ -11,9 +11,7 @@ st.title("Engagement map")
 filters = common.current_filters()
 left, middle, right, far = st.columns([2, 2, 3, 3])
 with left:
-    options = ec.focus_options(filters)
-    community = st.selectbox("Community", list(options), format_func=options.get, key="focus",
-                             bind="query-params")  # fmt: skip
+    community, _options = ec.community_choice(filters)
 with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:

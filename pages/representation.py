@@ -29,9 +29,7 @@ st.caption("Ratio = share of the records that say who was involved / share of th
 st.subheader("Areas compared: funnel plot")
 left, middle, right = st.columns([3, 2, 3])
 with left:
-    options = ec.focus_options(filters)
-    community = st.selectbox("Community", list(options), format_func=options.get, key="focus",
-                             bind="query-params")  # fmt: skip
+    community, options = ec.community_choice(filters)
 with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:
