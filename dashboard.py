@@ -7,8 +7,9 @@ from pages import common
 
 # A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com, and nothing
 # may leave the machine.
-st.set_page_config(page_title="Hidden Communities · Ashfield", page_icon=str(common.ICON),
-                   layout="wide")  # fmt: skip
+st.set_page_config(
+    page_title="Hidden Communities · Ashfield", page_icon=str(common.ICON), layout="wide"
+)
 
 pages = {
     "Explore": [

@@ -44,8 +44,16 @@ def ensure_venv(requirements: str) -> None:
         _say("creating .venv")
         venv.create(VENV, with_pip=True)
     _say(f"installing {requirements} (pinned versions)")
-    _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-r", ROOT / requirements)  # fmt: skip
+    _run(
+        PYTHON,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-r",
+        ROOT / requirements,
+    )
     stamp.write_text(digest)
 
 
@@ -61,17 +69,38 @@ def ensure_chromium() -> None:
     _say("installing Debian's chromium for the browser tests")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     _run(*sudo, apt, "-qq", "update", env=env)
-    _run(*sudo, apt, "-y", "-qq", "install", "--no-install-recommends", "chromium",
-         "fonts-dejavu-core", env=env)  # fmt: skip
+    _run(
+        *sudo,
+        apt,
+        "-y",
+        "-qq",
+        "install",
+        "--no-install-recommends",
+        "chromium",
+        "fonts-dejavu-core",
+        env=env,
+    )
 
 
 def run() -> None:
     ensure_venv("requirements.txt")
     _say("starting the dashboard on http://localhost:8501 (first run builds the database)")
     upload_limit = os.environ.get("HC_MAX_UPLOAD_MB", "50")
-    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                      "--browser.gatherUsageStats", "false",
-                      "--server.maxUploadSize", str(int(float(upload_limit))), *sys.argv[2:]])  # fmt: skip
+    os.execv(
+        PYTHON,
+        [
+            str(PYTHON),
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.maxUploadSize",
+            str(int(float(upload_limit))),
+            *sys.argv[2:],
+        ],
+    )
 
 
 def test() -> None:

@@ -29,8 +29,13 @@ from hidden_communities.filters import Filters  # noqa: E402
 from queries import run_query  # noqa: E402
 
 WHOLE = Filters(start=date(2020, 4, 1), end=date(2022, 3, 31))
-NARROW = Filters(start=date(2021, 1, 1), end=date(2021, 6, 30), areas=("E05010679",),
-                 channels=("face_to_face", "phone"), crime_types=("public_order",))  # fmt: skip
+NARROW = Filters(
+    start=date(2021, 1, 1),
+    end=date(2021, 6, 30),
+    areas=("E05010679",),
+    channels=("face_to_face", "phone"),
+    crime_types=("public_order",),
+)
 
 
 def page_queries(filters: Filters) -> dict[str, dict]:
@@ -88,19 +93,23 @@ def main() -> None:
             database.build_database(path, seed=1, scale=scale)
             build = time.perf_counter() - start
             con = database.connect(path)
-            records = con.execute("SELECT (SELECT count(*) FROM contacts) "
-                                  "+ (SELECT count(*) FROM reports)").fetchall()[0][0]  # fmt: skip
+            records = con.execute(
+                "SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM reports)"
+            ).fetchall()[0][0]
             size = path.stat().st_size / 1024 / 1024
-            print(f"\nscale {scale:g}: {records:,} records, file {size:.0f} MB, built "
-                  f"(generate + validate + load) in {build:.1f} s = {records / build:,.0f} "
-                  "records/s")  # fmt: skip
+            print(
+                f"\nscale {scale:g}: {records:,} records, file {size:.0f} MB, built "
+                f"(generate + validate + load) in {build:.1f} s = {records / build:,.0f} "
+                "records/s"
+            )
             print(f"  {'query':40} {'filter':>8} {'median ms':>10} {'max ms':>8}")
             for label, filters in (("whole", WHOLE), ("narrow", NARROW)):
                 for name, params in page_queries(filters).items():
                     params = dict(params)
                     query = params.pop("_name", name)
-                    median, worst = timed(lambda q=query, p=params, c=con: run_query(c, q, **p),
-                                          args.repeat)  # fmt: skip
+                    median, worst = timed(
+                        lambda q=query, p=params, c=con: run_query(c, q, **p), args.repeat
+                    )
                     print(f"  {name:40} {label:>8} {median * 1000:10.1f} {worst * 1000:8.1f}")
             con.close()
 

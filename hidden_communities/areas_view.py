@@ -282,8 +282,9 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
     lines.append(f"{view.events[0].upper() + view.events[1:]}: {_count_text(row, 'events')}")
     if view.community != vocab.ALL_RESIDENTS:
         noun = RECORD_NOUNS[view.records]
-        lines.append(f"{noun[0].upper() + noun[1:]} saying who was involved: "
-                     f"{_count_text(row, 'recorded')}")  # fmt: skip
+        lines.append(
+            f"{noun[0].upper() + noun[1:]} saying who was involved: {_count_text(row, 'recorded')}"
+        )
     if status == "partial":
         lines.append("Only partly inside the area filter: no rate or ratio")
         return "<br>".join(lines)
@@ -321,8 +322,10 @@ def map_sentence(shown: pd.DataFrame, view: MapView) -> str:
     else:
         top = ok.loc[pd.to_numeric(ok[col]).idxmax()]
         low = ok.loc[pd.to_numeric(ok[col]).idxmin()]
-        head = (f"Highest {what}: {top['area_name']} ({format_value(top[col], fmt)}); lowest: "
-                f"{low['area_name']} ({format_value(low[col], fmt)}), among {len(ok)} {nouns} shown")  # fmt: skip
+        head = (
+            f"Highest {what}: {top['area_name']} ({format_value(top[col], fmt)}); lowest: "
+            f"{low['area_name']} ({format_value(low[col], fmt)}), among {len(ok)} {nouns} shown"
+        )
     inside = int((status != "outside").sum())
     tail = []
     few = int((status == "too_few").sum())
@@ -333,8 +336,10 @@ def map_sentence(shown: pd.DataFrame, view: MapView) -> str:
     if partial:
         tail.append(f"{partial} {'is' if partial == 1 else 'are'} only partly in the area filter")
     if inside < len(areas):
-        tail.append(f"{len(areas) - inside} {'is' if len(areas) - inside == 1 else 'are'} "
-                    "outside the area filter")  # fmt: skip
+        tail.append(
+            f"{len(areas) - inside} {'is' if len(areas) - inside == 1 else 'are'} "
+            "outside the area filter"
+        )
     return head + "".join(f"; {t}" for t in tail) + "."
 
 
@@ -406,10 +411,8 @@ def _rings(geojson: dict):
     for feature in geojson["features"]:
         geometry = feature["geometry"]
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
-        )  # fmt: skip
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
         for polygon in polygons:
             yield from polygon
 
@@ -483,16 +486,19 @@ def _colour_values(shown: pd.DataFrame, view: MapView) -> tuple[pd.Series, dict]
     if view.measure != "ratio":
         top = float(values.max()) if values.notna().any() else 1.0
         bar = dict(title=dict(text=view.value_label.replace(" per ", "<br>per ")))
-        return values, dict(range_color=(0, max(top, 1e-9)), colorbar=bar,
-                            scale=SEQUENTIAL)  # fmt: skip
+        return values, dict(range_color=(0, max(top, 1e-9)), colorbar=bar, scale=SEQUENTIAL)
     logs = np.log2(values.where(values > 0))
     reach = float(np.nanmax(np.abs(logs))) if logs.notna().any() else 1.0
     reach = min(max(1.0, math.ceil(reach)), 3.0)
     ticks = [t for t in RATIO_TICKS if abs(math.log2(t)) <= reach]
-    bar = dict(title=dict(text="Ratio<br>(1 = fair share)"), tickvals=[math.log2(t) for t in ticks],
-               ticktext=[f"{t:g}" for t in ticks])  # fmt: skip
-    return logs.clip(-reach, reach), dict(range_color=(-reach, reach), colorbar=bar,
-                                          scale=DIVERGING)  # fmt: skip
+    bar = dict(
+        title=dict(text="Ratio<br>(1 = fair share)"),
+        tickvals=[math.log2(t) for t in ticks],
+        ticktext=[f"{t:g}" for t in ticks],
+    )
+    return logs.clip(-reach, reach), dict(
+        range_color=(-reach, reach), colorbar=bar, scale=DIVERGING
+    )
 
 
 def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Figure:
@@ -500,7 +506,9 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
     say, with ward outlines and town labels so residents can find their way."""
     areas = shown[shown["unplaced_reason"].isna()].copy()
     areas["status"] = area_status(areas, view)
-    areas["hover"] = [hover_text(r, view, s) for (_, r), s in zip(areas.iterrows(), areas["status"], strict=True)]  # fmt: skip
+    areas["hover"] = [
+        hover_text(r, view, s) for (_, r), s in zip(areas.iterrows(), areas["status"], strict=True)
+    ]
     geojson = boundaries(view.level)
     centre, zoom = fit_view(boundaries("district"))
     coloured = areas[areas["status"] == "shown"].copy()
@@ -510,40 +518,75 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
         fig = go.Figure()
     else:
         fig = px.choropleth_map(
-            coloured, geojson=geojson, locations="area_code", color="colour",
-            color_continuous_scale=axis["scale"], range_color=axis["range_color"],
-            custom_data=["area_code", "hover"], map_style="white-bg", opacity=0.9,
-        )  # fmt: skip
-        fig.update_traces(hovertemplate="%{customdata[1]}<extra></extra>",
-                          marker_line_color="#ffffff", marker_line_width=0.8,
-                          name=view.value_label)  # fmt: skip
+            coloured,
+            geojson=geojson,
+            locations="area_code",
+            color="colour",
+            color_continuous_scale=axis["scale"],
+            range_color=axis["range_color"],
+            custom_data=["area_code", "hover"],
+            map_style="white-bg",
+            opacity=0.9,
+        )
+        fig.update_traces(
+            hovertemplate="%{customdata[1]}<extra></extra>",
+            marker_line_color="#ffffff",
+            marker_line_width=0.8,
+            name=view.value_label,
+        )
         fig.update_coloraxes(colorbar=dict(**axis["colorbar"], thickness=14, len=0.6, x=1.0))
     for status, (colour_hex, name) in STATUS_STYLE.items():
         rows = areas[areas["status"] == status]
         if rows.empty:
             continue
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=rows["area_code"], z=[0.5] * len(rows), zmin=0, zmax=1,
-            colorscale=[[0, colour_hex], [1, colour_hex]], showscale=False, name=name,
-            showlegend=True, marker=dict(line=dict(color="#ffffff", width=0.8), opacity=0.9),
-            customdata=rows[["area_code", "hover"]].to_numpy(),
-            hovertemplate="%{customdata[1]}<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=rows["area_code"],
+                z=[0.5] * len(rows),
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, colour_hex], [1, colour_hex]],
+                showscale=False,
+                name=name,
+                showlegend=True,
+                marker=dict(line=dict(color="#ffffff", width=0.8), opacity=0.9),
+                customdata=rows[["area_code", "hover"]].to_numpy(),
+                hovertemplate="%{customdata[1]}<extra></extra>",
+            )
+        )
     lons, lats = outline_lines(boundaries("ward"))
-    fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", name="Ward boundaries",
-                                line=dict(color="#303030", width=1.6), hoverinfo="skip"))  # fmt: skip
-    fig.add_trace(go.Scattermap(
-        lon=towns["label_lon"], lat=towns["label_lat"], mode="text", text=towns["town"],
-        textfont=dict(size=13, color="#111111"), hoverinfo="skip", showlegend=False,
-        name="Towns",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scattermap(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            name="Ward boundaries",
+            line=dict(color="#303030", width=1.6),
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scattermap(
+            lon=towns["label_lon"],
+            lat=towns["label_lat"],
+            mode="text",
+            text=towns["town"],
+            textfont=dict(size=13, color="#111111"),
+            hoverinfo="skip",
+            showlegend=False,
+            name="Towns",
+        )
+    )
     base_layout(fig, title=view.title, height=780)
     fig.update_layout(
         map=dict(style=OFFLINE_WHITE_STYLE, center=centre, zoom=zoom),
-        legend=dict(orientation="h", yanchor="top", y=-0.01, xanchor="left", x=0,
-                    font=dict(size=13)),
-        margin=dict(l=10, r=10, t=60, b=60), font=FONT,
-    )  # fmt: skip
+        legend=dict(
+            orientation="h", yanchor="top", y=-0.01, xanchor="left", x=0, font=dict(size=13)
+        ),
+        margin=dict(l=10, r=10, t=60, b=60),
+        font=FONT,
+    )
     return fig
 
 

@@ -10,10 +10,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
     "grey": "#6E6E6E",
-}  # fmt: skip
+}
 
 SERIES_COLOURS = {
     "population": OKABE_ITO["grey"],
@@ -30,17 +36,27 @@ FONT = dict(family="Arial, Helvetica, sans-serif", size=15, color="#1a1a1a")
 def base_layout(fig: go.Figure, *, title: str, height: int = 420) -> go.Figure:
     # An explicit template: importing streamlit changes plotly's default one.
     fig.update_layout(
-        template="plotly_white", title=dict(text=title, x=0, xanchor="left"), font=FONT,
-        height=height, margin=dict(l=10, r=10, t=60, b=40),
+        template="plotly_white",
+        title=dict(text=title, x=0, xanchor="left"),
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=60, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font_size=14),
-    )  # fmt: skip
+    )
     return fig
 
 
 def _error(values: pd.Series, lower: pd.Series, upper: pd.Series) -> dict:
-    return dict(type="data", symmetric=False, array=(upper - values).tolist(),
-                arrayminus=(values - lower).tolist(), color="#1a1a1a", thickness=1.5, width=5)  # fmt: skip
+    return dict(
+        type="data",
+        symmetric=False,
+        array=(upper - values).tolist(),
+        arrayminus=(values - lower).tolist(),
+        color="#1a1a1a",
+        thickness=1.5,
+        width=5,
+    )
 
 
 def share_comparison(table: pd.DataFrame) -> go.Figure:
@@ -49,28 +65,45 @@ def share_comparison(table: pd.DataFrame) -> go.Figure:
     labels = rows["community_label"]
     fig = go.Figure()
     fig.add_bar(
-        name="Share of population (Census 2021)", y=labels, x=rows["population_share"],
-        orientation="h", marker_color=SERIES_COLOURS["population"],
-        text=[f"{v:.1%}" for v in rows["population_share"]], textposition="inside",
-        insidetextanchor="start", insidetextfont=dict(color=TEXT_ON["population"]),
+        name="Share of population (Census 2021)",
+        y=labels,
+        x=rows["population_share"],
+        orientation="h",
+        marker_color=SERIES_COLOURS["population"],
+        text=[f"{v:.1%}" for v in rows["population_share"]],
+        textposition="inside",
+        insidetextanchor="start",
+        insidetextfont=dict(color=TEXT_ON["population"]),
         hovertemplate="%{y}: %{x:.2%} of the population<extra></extra>",
-    )  # fmt: skip
-    for kind, name, series in (("contact", "Share of contacts", "contacts"),
-                               ("report", "Share of crime reports", "reports")):  # fmt: skip
+    )
+    for kind, name, series in (
+        ("contact", "Share of contacts", "contacts"),
+        ("report", "Share of crime reports", "reports"),
+    ):
         values = rows[f"{kind}_share"]
         fig.add_bar(
-            name=name, y=labels, x=values, orientation="h", marker_color=SERIES_COLOURS[series],
+            name=name,
+            y=labels,
+            x=values,
+            orientation="h",
+            marker_color=SERIES_COLOURS[series],
             error_x=_error(values, rows[f"{kind}_share_lower"], rows[f"{kind}_share_upper"]),
-            text=[("" if pd.isna(v) else f"{v:.1%}") for v in values], textposition="inside",
-            insidetextanchor="start", insidetextfont=dict(color=TEXT_ON[series]),
+            text=[("" if pd.isna(v) else f"{v:.1%}") for v in values],
+            textposition="inside",
+            insidetextanchor="start",
+            insidetextfont=dict(color=TEXT_ON[series]),
             customdata=rows[[f"{kind}_share_lower", f"{kind}_share_upper"]].to_numpy(),
             hovertemplate="%{y}: %{x:.2%} (95% CI %{customdata[0]:.2%} to %{customdata[1]:.2%})"
-                          "<extra>" + name + "</extra>",
-        )  # fmt: skip
+            "<extra>" + name + "</extra>",
+        )
     base_layout(fig, title="Share of contacts and reports against share of the population")
-    fig.update_layout(barmode="group", bargap=0.25, uniformtext=dict(minsize=12, mode="hide"),
-                      xaxis=dict(tickformat=".1%", title="Share", rangemode="tozero"),
-                      yaxis=dict(title="", autorange="reversed"))  # fmt: skip
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        uniformtext=dict(minsize=12, mode="hide"),
+        xaxis=dict(tickformat=".1%", title="Share", rangemode="tozero"),
+        yaxis=dict(title="", autorange="reversed"),
+    )
     return fig
 
 
@@ -86,9 +119,13 @@ def completeness_chart(long: pd.DataFrame, flags: pd.DataFrame) -> go.Figure:
     from plotly.subplots import make_subplots
 
     datasets = [d for d in ("contacts", "reports") if d in set(long["dataset"])]
-    fig = make_subplots(rows=len(datasets) or 1, cols=1, shared_xaxes=True,
-                        subplot_titles=[f"{d.capitalize()}" for d in datasets],
-                        vertical_spacing=0.12)  # fmt: skip
+    fig = make_subplots(
+        rows=len(datasets) or 1,
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[f"{d.capitalize()}" for d in datasets],
+        vertical_spacing=0.12,
+    )
     for row, dataset in enumerate(datasets, start=1):
         part = long[long["dataset"] == dataset]
         for field, (colour, dash, symbol) in FIELD_STYLES.items():
@@ -96,21 +133,39 @@ def completeness_chart(long: pd.DataFrame, flags: pd.DataFrame) -> go.Figure:
             if dataset == "contacts" and field == "date of occurrence":
                 continue  # a contact's date is required, so always 100%
             fig.add_scatter(
-                x=series["grouping"], y=series["share"], name=f"{field}", legendgroup=field,
+                x=series["grouping"],
+                y=series["share"],
+                name=f"{field}",
+                legendgroup=field,
                 showlegend=row == 1 or (dataset == "reports" and field == "date of occurrence"),
-                mode="lines+markers", line=dict(color=colour, dash=dash, width=2.5),
-                marker=dict(symbol=symbol, size=7), row=row, col=1,
+                mode="lines+markers",
+                line=dict(color=colour, dash=dash, width=2.5),
+                marker=dict(symbol=symbol, size=7),
+                row=row,
+                col=1,
                 customdata=series[["filled", "records", "lower", "upper"]].to_numpy(),
                 hovertemplate="%{x}: %{y:.1%} (%{customdata[0]} of %{customdata[1]}; 95% CI "
                 "%{customdata[2]:.1%} to %{customdata[3]:.1%})<extra>" + field + "</extra>",
-            )  # fmt: skip
+            )
         for month in flags.loc[(flags["dataset"] == dataset) & (flags["flag"] != ""), "month"]:
-            fig.add_vrect(x0=_month_offset(month, -0.5), x1=_month_offset(month, 0.5),
-                          fillcolor="#d9d9d9", opacity=0.6, line_width=0, layer="below", row=row, col=1,
-                          annotation_text="flagged", annotation_position="top left")  # fmt: skip
+            fig.add_vrect(
+                x0=_month_offset(month, -0.5),
+                x1=_month_offset(month, 0.5),
+                fillcolor="#d9d9d9",
+                opacity=0.6,
+                line_width=0,
+                layer="below",
+                row=row,
+                col=1,
+                annotation_text="flagged",
+                annotation_position="top left",
+            )
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05], title="filled in", row=row, col=1)
-    base_layout(fig, title="Share of records with community, area and date filled in",
-                height=300 * max(len(datasets), 1) + 80)  # fmt: skip
+    base_layout(
+        fig,
+        title="Share of records with community, area and date filled in",
+        height=300 * max(len(datasets), 1) + 80,
+    )
     fig.update_xaxes(type="date", tickformat="%b %Y")
     return fig
 

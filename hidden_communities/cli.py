@@ -21,9 +21,12 @@ def _build_db(args: argparse.Namespace) -> int:
     from .database import build_database
 
     path = build_database(
-        Path(args.db), demo_data=not args.no_demo, seed=args.seed, scale=args.scale,
+        Path(args.db),
+        demo_data=not args.no_demo,
+        seed=args.seed,
+        scale=args.scale,
         progress=lambda fraction, text: print(f"[{fraction:4.0%}] {text}", file=sys.stderr),
-    )  # fmt: skip
+    )
     print(f"built {path}")
     return 0
 
@@ -53,9 +56,13 @@ def _import(args: argparse.Namespace) -> int:
     con = connect(db)
     try:
         outcome = import_file(
-            con, data, path.name, args.kind.replace("-", "_"),
-            loaded_by=args.by or getpass.getuser(), allow_partial=args.load_valid_rows,
-        )  # fmt: skip
+            con,
+            data,
+            path.name,
+            args.kind.replace("-", "_"),
+            loaded_by=args.by or getpass.getuser(),
+            allow_partial=args.load_valid_rows,
+        )
     finally:
         con.close()
     problems = outcome.problems
@@ -98,17 +105,21 @@ def parser() -> argparse.ArgumentParser:
     db.set_defaults(func=_build_db)
 
     imp = sub.add_parser(
-        "import", help="load a contacts, reports or data.police.uk file (all-or-nothing)",
+        "import",
+        help="load a contacts, reports or data.police.uk file (all-or-nothing)",
         description="Exit status: 0 loaded (or already loaded), 1 nothing loaded (problems "
         "on stderr), 3 only the valid rows loaded (--load-valid-rows).",
-    )  # fmt: skip
+    )
     imp.add_argument("kind", choices=["contacts", "reports", "police-uk"])
     imp.add_argument("file")
     imp.add_argument("--db", default=str(settings.db_path()))
     imp.add_argument("--by", help="who is loading it (default: your user name)")
-    imp.add_argument("--load-valid-rows", action="store_true",
-                     help="load the valid rows even if some are rejected; the rejected ones "
-                     "are written next to the file as NAME.rejected.csv")  # fmt: skip
+    imp.add_argument(
+        "--load-valid-rows",
+        action="store_true",
+        help="load the valid rows even if some are rejected; the rejected ones "
+        "are written next to the file as NAME.rejected.csv",
+    )
     imp.set_defaults(func=_import)
     return p
 

@@ -33,76 +33,220 @@ class Column:
 
 
 CONTACT_COLUMNS: tuple[Column, ...] = (
-    Column("contact_date", "date", "Date of the engagement (dd/mm/yyyy or yyyy-mm-dd).", "14/05/2021"),
-    Column("area", "area", "Where it happened: an LSOA, MSOA or ward code or name in the district. "
-           "Blank when not recorded.", "E01027925", nullable=True, aliases=("area_code", "lsoa", "ward")),
-    Column("team", "text", "Neighbourhood team that logged it.", "Sutton", required=False,
-           nullable=True, max_length=60),
-    Column("communities", "communities", "Community or communities engaged, separated by ';'. "
-           "'none' when the contact was with none of them; 'not_recorded' (or blank) when unknown.",
-           "eastern_european;armed_forces", allowed=vocab.COMMUNITIES, nullable=True,
-           aliases=("community",)),
+    Column(
+        "contact_date", "date", "Date of the engagement (dd/mm/yyyy or yyyy-mm-dd).", "14/05/2021"
+    ),
+    Column(
+        "area",
+        "area",
+        "Where it happened: an LSOA, MSOA or ward code or name in the district. "
+        "Blank when not recorded.",
+        "E01027925",
+        nullable=True,
+        aliases=("area_code", "lsoa", "ward"),
+    ),
+    Column(
+        "team",
+        "text",
+        "Neighbourhood team that logged it.",
+        "Sutton",
+        required=False,
+        nullable=True,
+        max_length=60,
+    ),
+    Column(
+        "communities",
+        "communities",
+        "Community or communities engaged, separated by ';'. "
+        "'none' when the contact was with none of them; 'not_recorded' (or blank) when unknown.",
+        "eastern_european;armed_forces",
+        allowed=vocab.COMMUNITIES,
+        nullable=True,
+        aliases=("community",),
+    ),
     Column("channel", "code", "How the contact was made.", "face_to_face", allowed=vocab.CHANNELS),
-    Column("direction", "code", "Proactive outreach, or reactive (the resident came to the police).",
-           "proactive", allowed=vocab.DIRECTIONS),
-    Column("place_type", "code", "Kind of place.", "specialist_food_shop", allowed=vocab.PLACE_TYPES,
-           aliases=("place",)),
-    Column("people_reached", "int", "Number of people reached (1 to 5000).", "3",
-           aliases=("people",)),
+    Column(
+        "direction",
+        "code",
+        "Proactive outreach, or reactive (the resident came to the police).",
+        "proactive",
+        allowed=vocab.DIRECTIONS,
+    ),
+    Column(
+        "place_type",
+        "code",
+        "Kind of place.",
+        "specialist_food_shop",
+        allowed=vocab.PLACE_TYPES,
+        aliases=("place",),
+    ),
+    Column(
+        "people_reached", "int", "Number of people reached (1 to 5000).", "3", aliases=("people",)
+    ),
     Column("language", "code", "Language used.", "polish", allowed=vocab.LANGUAGES),
-    Column("topics", "codes", "Topics raised, separated by ';'. Blank when none.",
-           "hate_crime;trust_in_police", allowed=vocab.TOPICS, nullable=True, aliases=("topic",)),
-    Column("follow_up_needed", "bool", "Whether a follow-up is needed (yes/no).", "no",
-           aliases=("follow_up",)),
-    Column("note", "text", "Optional note, inspectors only. Never names, addresses, phone "
-           "numbers or other personal data.", "", required=False, nullable=True, max_length=500),
-)  # fmt: skip
+    Column(
+        "topics",
+        "codes",
+        "Topics raised, separated by ';'. Blank when none.",
+        "hate_crime;trust_in_police",
+        allowed=vocab.TOPICS,
+        nullable=True,
+        aliases=("topic",),
+    ),
+    Column(
+        "follow_up_needed",
+        "bool",
+        "Whether a follow-up is needed (yes/no).",
+        "no",
+        aliases=("follow_up",),
+    ),
+    Column(
+        "note",
+        "text",
+        "Optional note, inspectors only. Never names, addresses, phone "
+        "numbers or other personal data.",
+        "",
+        required=False,
+        nullable=True,
+        max_length=500,
+    ),
+)
 
 REPORT_COLUMNS: tuple[Column, ...] = (
-    Column("reference", "text", "Crime or incident reference from the records system (no names).",
-           "21/012345", required=False, nullable=True, max_length=100,
-           aliases=("crime_reference", "crime_ref")),
-    Column("reported_on", "date", "Date the report was recorded.", "02/06/2021",
-           aliases=("reported_date", "date_reported")),
-    Column("occurred_on", "date", "Date the offence or incident happened, when known.", "01/06/2021",
-           required=False, nullable=True, aliases=("occurred_date", "offence_date")),
-    Column("area", "area", "Where it happened: an LSOA, MSOA or ward code or name in the district. "
-           "Blank when not recorded.", "E01027925", nullable=True, aliases=("area_code", "lsoa", "ward")),
-    Column("team", "text", "Neighbourhood team.", "Kirkby", required=False, nullable=True,
-           max_length=60),
-    Column("crime_type", "code", "Crime type (the data.police.uk categories).", "public_order",
-           allowed=vocab.CRIME_TYPES),
-    Column("hate_strands", "codes", "Hate-crime strands flagged, separated by ';'. Blank when the "
-           "report is not flagged as a hate crime.", "race_nationality", allowed=vocab.HATE_STRANDS,
-           nullable=True, aliases=("hate_crime_strand", "hate_strand")),
-    Column("victim_communities", "communities", "The victim's community where recorded, separated "
-           "by ';'. 'none' when recorded as none of them; 'not_recorded' (or blank) when the record "
-           "does not say.", "lgbtq", allowed=vocab.COMMUNITIES, nullable=True,
-           aliases=("victim_community",)),
+    Column(
+        "reference",
+        "text",
+        "Crime or incident reference from the records system (no names).",
+        "21/012345",
+        required=False,
+        nullable=True,
+        max_length=100,
+        aliases=("crime_reference", "crime_ref"),
+    ),
+    Column(
+        "reported_on",
+        "date",
+        "Date the report was recorded.",
+        "02/06/2021",
+        aliases=("reported_date", "date_reported"),
+    ),
+    Column(
+        "occurred_on",
+        "date",
+        "Date the offence or incident happened, when known.",
+        "01/06/2021",
+        required=False,
+        nullable=True,
+        aliases=("occurred_date", "offence_date"),
+    ),
+    Column(
+        "area",
+        "area",
+        "Where it happened: an LSOA, MSOA or ward code or name in the district. "
+        "Blank when not recorded.",
+        "E01027925",
+        nullable=True,
+        aliases=("area_code", "lsoa", "ward"),
+    ),
+    Column(
+        "team",
+        "text",
+        "Neighbourhood team.",
+        "Kirkby",
+        required=False,
+        nullable=True,
+        max_length=60,
+    ),
+    Column(
+        "crime_type",
+        "code",
+        "Crime type (the data.police.uk categories).",
+        "public_order",
+        allowed=vocab.CRIME_TYPES,
+    ),
+    Column(
+        "hate_strands",
+        "codes",
+        "Hate-crime strands flagged, separated by ';'. Blank when the "
+        "report is not flagged as a hate crime.",
+        "race_nationality",
+        allowed=vocab.HATE_STRANDS,
+        nullable=True,
+        aliases=("hate_crime_strand", "hate_strand"),
+    ),
+    Column(
+        "victim_communities",
+        "communities",
+        "The victim's community where recorded, separated "
+        "by ';'. 'none' when recorded as none of them; 'not_recorded' (or blank) when the record "
+        "does not say.",
+        "lgbtq",
+        allowed=vocab.COMMUNITIES,
+        nullable=True,
+        aliases=("victim_community",),
+    ),
     Column("outcome", "code", "Outcome group.", "under_investigation", allowed=vocab.OUTCOMES),
-)  # fmt: skip
+)
 
 # data.police.uk street-level crime file, exactly as published.
 POLICE_UK_COLUMNS: tuple[Column, ...] = (
-    Column("Crime ID", "text", "Published crime identifier (blank for anti-social behaviour).",
-           "91e13b17...", nullable=True, max_length=100),
+    Column(
+        "Crime ID",
+        "text",
+        "Published crime identifier (blank for anti-social behaviour).",
+        "91e13b17...",
+        nullable=True,
+        max_length=100,
+    ),
     Column("Month", "month", "Month of the report (yyyy-mm).", "2024-01"),
-    Column("Reported by", "text", "Force that provided the data.", "Nottinghamshire Police",
-           nullable=True, max_length=100),
-    Column("Falls within", "text", "Force area.", "Nottinghamshire Police", nullable=True,
-           max_length=100),
-    Column("Longitude", "text", "Anonymised point (not loaded: finer than census geography).",
-           "-1.26", nullable=True),
+    Column(
+        "Reported by",
+        "text",
+        "Force that provided the data.",
+        "Nottinghamshire Police",
+        nullable=True,
+        max_length=100,
+    ),
+    Column(
+        "Falls within",
+        "text",
+        "Force area.",
+        "Nottinghamshire Police",
+        nullable=True,
+        max_length=100,
+    ),
+    Column(
+        "Longitude",
+        "text",
+        "Anonymised point (not loaded: finer than census geography).",
+        "-1.26",
+        nullable=True,
+    ),
     Column("Latitude", "text", "Anonymised point (not loaded).", "53.12", nullable=True),
     Column("Location", "text", "Anonymised street (not loaded).", "On or near ...", nullable=True),
-    Column("LSOA code", "text", "LSOA 2021 code; rows outside the district are counted, not loaded.",
-           "E01027925", nullable=True, max_length=9),
+    Column(
+        "LSOA code",
+        "text",
+        "LSOA 2021 code; rows outside the district are counted, not loaded.",
+        "E01027925",
+        nullable=True,
+        max_length=9,
+    ),
     Column("LSOA name", "text", "LSOA name.", "Ashfield 015A", nullable=True),
-    Column("Crime type", "code", "Published crime type.", "Public order", allowed=vocab.CRIME_TYPES),
-    Column("Last outcome category", "text", "Published outcome category.", "Under investigation",
-           nullable=True),
-    Column("Context", "text", "Always blank in published files.", "", required=False, nullable=True),
-)  # fmt: skip
+    Column(
+        "Crime type", "code", "Published crime type.", "Public order", allowed=vocab.CRIME_TYPES
+    ),
+    Column(
+        "Last outcome category",
+        "text",
+        "Published outcome category.",
+        "Under investigation",
+        nullable=True,
+    ),
+    Column(
+        "Context", "text", "Always blank in published files.", "", required=False, nullable=True
+    ),
+)
 
 SPECS: Mapping[str, tuple[Column, ...]] = {
     "contacts": CONTACT_COLUMNS,
@@ -143,17 +287,23 @@ def dictionary(kind: str):
             if c.kind == "communities":
                 allowed += f", {NONE_OF_THESE}, {NOT_RECORDED}"
         else:
-            allowed = {"date": "dd/mm/yyyy or yyyy-mm-dd", "month": "yyyy-mm",
-                       "int": "whole number 1-5000", "bool": "yes / no",
-                       "area": "LSOA, MSOA or ward code or name"}.get(c.kind, "text")  # fmt: skip
+            allowed = {
+                "date": "dd/mm/yyyy or yyyy-mm-dd",
+                "month": "yyyy-mm",
+                "int": "whole number 1-5000",
+                "bool": "yes / no",
+                "area": "LSOA, MSOA or ward code or name",
+            }.get(c.kind, "text")
             if c.max_length:
                 allowed += f", up to {c.max_length} characters"
-        rows.append({
-            "column": c.name,
-            "header needed": "yes" if c.required else "no",
-            "may be blank": "yes" if c.nullable else "no",
-            "values": allowed,
-            "meaning": c.description,
-            "example": c.example,
-        })  # fmt: skip
+        rows.append(
+            {
+                "column": c.name,
+                "header needed": "yes" if c.required else "no",
+                "may be blank": "yes" if c.nullable else "no",
+                "values": allowed,
+                "meaning": c.description,
+                "example": c.example,
+            }
+        )
     return pd.DataFrame(rows)

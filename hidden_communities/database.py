@@ -39,8 +39,13 @@ def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFram
     measures = pd.read_csv(reference_dir / "measures.csv")
     towns = pd.read_csv(reference_dir / "towns.csv")
     calibration = pd.read_csv(reference_dir / "police_uk_calibration.csv")
-    return {"areas": areas, "population": population, "measures": measures, "towns": towns,
-            "calibration": calibration}  # fmt: skip
+    return {
+        "areas": areas,
+        "population": population,
+        "measures": measures,
+        "towns": towns,
+        "calibration": calibration,
+    }
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
@@ -53,8 +58,12 @@ def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame])
         con.unregister("incoming")
 
 
-def load_demonstration(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame],
-                       cfg: demo.DemoConfig, progress: Progress = _quiet) -> None:  # fmt: skip
+def load_demonstration(
+    con: duckdb.DuckDBPyConnection,
+    ref: dict[str, pd.DataFrame],
+    cfg: demo.DemoConfig,
+    progress: Progress = _quiet,
+) -> None:
     """Generate the demonstration records and load them through the import validation."""
     progress(0.3, "Generating demonstration records (fixed seed)")
     data = demo.generate(ref["areas"], ref["population"], ref["towns"], ref["calibration"], cfg)
@@ -69,10 +78,14 @@ def load_demonstration(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFra
                 f"{result.problems.head(5).to_dict('records')}"
             )
         loaded = load_validated(
-            con, result, file_name=f"{label} ({kind})", file_sha256=frame_sha256(frame),
-            loaded_by="demonstration generator", import_kind="demonstration",
+            con,
+            result,
+            file_name=f"{label} ({kind})",
+            file_sha256=frame_sha256(frame),
+            loaded_by="demonstration generator",
+            import_kind="demonstration",
             is_demonstration=True,
-        )  # fmt: skip
+        )
         first_import = first_import or loaded.import_id
     events = data.events.assign(import_id=first_import)
     con.register("incoming", events)
@@ -83,9 +96,15 @@ def load_demonstration(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFra
     con.unregister("incoming")
 
 
-def build_database(path: Path, *, demo_data: bool = True, seed: int = demo.DemoConfig.seed,
-                   scale: float = 1.0, progress: Progress = _quiet,
-                   reference_dir: Path = REFERENCE_DIR) -> Path:  # fmt: skip
+def build_database(
+    path: Path,
+    *,
+    demo_data: bool = True,
+    seed: int = demo.DemoConfig.seed,
+    scale: float = 1.0,
+    progress: Progress = _quiet,
+    reference_dir: Path = REFERENCE_DIR,
+) -> Path:
     """Build a complete database file at `path` (replacing any file there)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -58,11 +58,17 @@ CONTACT_SHARE_BASE = {"eastern_european": 0.009, "armed_forces": 0.022, "lgbtq":
 CAMPAIGN_COMMUNITY_MIX = {"eastern_european": 0.45, "armed_forces": 0.33, "lgbtq": 0.22}
 
 TEAM_OF_TOWN = {
-    "Sutton-in-Ashfield": "Sutton", "Huthwaite": "Sutton", "Skegby": "Sutton",
-    "Stanton Hill": "Sutton", "Kirkby-in-Ashfield": "Kirkby", "Annesley": "Kirkby",
-    "Hucknall": "Hucknall", "Selston": "Rural South", "Jacksdale": "Rural South",
+    "Sutton-in-Ashfield": "Sutton",
+    "Huthwaite": "Sutton",
+    "Skegby": "Sutton",
+    "Stanton Hill": "Sutton",
+    "Kirkby-in-Ashfield": "Kirkby",
+    "Annesley": "Kirkby",
+    "Hucknall": "Hucknall",
+    "Selston": "Rural South",
+    "Jacksdale": "Rural South",
     "Underwood": "Rural South",
-}  # fmt: skip
+}
 
 HATE_TYPES = ("violence_sexual_offences", "public_order", "criminal_damage_arson", "other_crime")
 
@@ -105,8 +111,13 @@ def _choice_labels(rng, n: int, mix: dict[str, float]) -> np.ndarray:
 class _Geography:
     """Where residents, and each community, live: LSOA weights from the census."""
 
-    def __init__(self, areas: pd.DataFrame, population: pd.DataFrame, towns: pd.DataFrame,
-                 rng: np.random.Generator):  # fmt: skip
+    def __init__(
+        self,
+        areas: pd.DataFrame,
+        population: pd.DataFrame,
+        towns: pd.DataFrame,
+        rng: np.random.Generator,
+    ):
         lsoa = areas[areas["area_level"] == "lsoa"].sort_values("area_code").reset_index(drop=True)
         pop = population.set_index(["area_code", "measure"])["count"]
         self.codes = lsoa["area_code"].to_numpy()
@@ -142,8 +153,11 @@ class _Geography:
         )
 
     def factor(self, community: str) -> np.ndarray:
-        return {"eastern_european": self.ee_factor, "armed_forces": self.af_factor,
-                "lgbtq": self.lgbtq_factor}[community]  # fmt: skip
+        return {
+            "eastern_european": self.ee_factor,
+            "armed_forces": self.af_factor,
+            "lgbtq": self.lgbtq_factor,
+        }[community]
 
 
 def population_shares(population: pd.DataFrame, district_code: str) -> dict[str, float]:
@@ -156,8 +170,13 @@ def population_shares(population: pd.DataFrame, district_code: str) -> dict[str,
     return {c: rows.loc[m, "count"] / rows.loc[m, "denominator"] for c, m in primary.items()}
 
 
-def generate(areas: pd.DataFrame, population: pd.DataFrame, towns: pd.DataFrame,
-             calibration: pd.DataFrame, cfg: DemoConfig = DemoConfig()) -> DemoData:  # fmt: skip
+def generate(
+    areas: pd.DataFrame,
+    population: pd.DataFrame,
+    towns: pd.DataFrame,
+    calibration: pd.DataFrame,
+    cfg: DemoConfig = DemoConfig(),
+) -> DemoData:
     """Generate the demonstration records. Same inputs and seed give identical frames."""
     rng = np.random.default_rng(cfg.seed)
     geo = _Geography(areas, population, towns, rng)
@@ -206,9 +225,17 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
     hate_eligible = np.isin(crime, HATE_TYPES)
     strand = np.full(n, "", dtype=object)
     general = hate_eligible & (rng.random(n) < 0.03)
-    strand[general] = _choice_labels(rng, int(general.sum()), {
-        "race_nationality": 0.70, "disability": 0.09, "religion": 0.07,
-        "sexual_orientation": 0.11, "transgender_identity": 0.03})  # fmt: skip
+    strand[general] = _choice_labels(
+        rng,
+        int(general.sum()),
+        {
+            "race_nationality": 0.70,
+            "disability": 0.09,
+            "religion": 0.07,
+            "sexual_orientation": 0.11,
+            "transgender_identity": 0.03,
+        },
+    )
     ee_hate = hate_eligible & members["eastern_european"] & (rng.random(n) < 0.25)
     strand[ee_hate] = "race_nationality"
     lgbtq_hate = hate_eligible & members["lgbtq"] & (rng.random(n) < 0.3)
@@ -219,17 +246,23 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
     year = pd.DatetimeIndex(reported).strftime("%y").to_numpy().astype(object)
     reference = year + "/" + pd.Series(np.arange(1, n + 1)).map("{:06d}".format).to_numpy()
     order = np.argsort(reported, kind="stable")
-    frame = pd.DataFrame({
-        "reference": reference,
-        "reported_on": reported.astype(str),
-        "occurred_on": occurred,
-        "area": area,
-        "team": np.where(area == "", "", geo.team[lsoa_idx]),
-        "crime_type": crime,
-        "hate_strands": strand,
-        "victim_communities": victim,
-        "outcome": outcome,
-    }).iloc[order].reset_index(drop=True)  # fmt: skip
+    frame = (
+        pd.DataFrame(
+            {
+                "reference": reference,
+                "reported_on": reported.astype(str),
+                "occurred_on": occurred,
+                "area": area,
+                "team": np.where(area == "", "", geo.team[lsoa_idx]),
+                "crime_type": crime,
+                "hate_strands": strand,
+                "victim_communities": victim,
+                "outcome": outcome,
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     return frame[[c.name for c in REPORT_COLUMNS]]
 
 
@@ -240,8 +273,9 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
     camp_counts = rng.poisson(cfg.campaign_contacts_per_month * ramp_month * cfg.scale)
     n_base, n_camp = int(base_counts.sum()), int(camp_counts.sum())
     n = n_base + n_camp
-    dates = np.concatenate([_random_dates(rng, months, base_counts),
-                            _random_dates(rng, months, camp_counts)])  # fmt: skip
+    dates = np.concatenate(
+        [_random_dates(rng, months, base_counts), _random_dates(rng, months, camp_counts)]
+    )
     # Campaign contacts start on launch day, not on the first of its month.
     dates[n_base:] = np.maximum(dates[n_base:], np.datetime64(cfg.launch))
     campaign = np.arange(n) >= n_base
@@ -263,24 +297,57 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
 
     channel = np.where(
         campaign,
-        _choice_labels(rng, n, {"community_leader": 0.25, "social_media": 0.24, "face_to_face": 0.3,
-                                "phone": 0.11, "public_meeting": 0.05, "video_online": 0.05}),
-        _choice_labels(rng, n, {"face_to_face": 0.45, "phone": 0.32, "social_media": 0.1,
-                                "community_leader": 0.05, "public_meeting": 0.04,
-                                "video_online": 0.04}),
-    )  # fmt: skip
+        _choice_labels(
+            rng,
+            n,
+            {
+                "community_leader": 0.25,
+                "social_media": 0.24,
+                "face_to_face": 0.3,
+                "phone": 0.11,
+                "public_meeting": 0.05,
+                "video_online": 0.05,
+            },
+        ),
+        _choice_labels(
+            rng,
+            n,
+            {
+                "face_to_face": 0.45,
+                "phone": 0.32,
+                "social_media": 0.1,
+                "community_leader": 0.05,
+                "public_meeting": 0.04,
+                "video_online": 0.04,
+            },
+        ),
+    )
     # No public meetings before the first one, no Polish video before it was published.
-    channel = np.where((channel == "public_meeting") & (dates < np.datetime64(cfg.first_public_meeting)),
-                       "community_leader", channel)  # fmt: skip
-    channel = np.where((channel == "video_online") & campaign & (dates < np.datetime64(cfg.video)),
-                       "social_media", channel)  # fmt: skip
+    channel = np.where(
+        (channel == "public_meeting") & (dates < np.datetime64(cfg.first_public_meeting)),
+        "community_leader",
+        channel,
+    )
+    channel = np.where(
+        (channel == "video_online") & campaign & (dates < np.datetime64(cfg.video)),
+        "social_media",
+        channel,
+    )
     direction = np.where(rng.random(n) < np.where(campaign, 0.9, 0.35), "proactive", "reactive")
 
     place = np.empty(n, dtype=object)
     f2f = channel == "face_to_face"
-    place[f2f] = _choice_labels(rng, int(f2f.sum()), {"street": 0.45, "community_venue": 0.2,
-                                                      "home_visit": 0.15, "police_station": 0.1,
-                                                      "specialist_food_shop": 0.1})  # fmt: skip
+    place[f2f] = _choice_labels(
+        rng,
+        int(f2f.sum()),
+        {
+            "street": 0.45,
+            "community_venue": 0.2,
+            "home_visit": 0.15,
+            "police_station": 0.1,
+            "specialist_food_shop": 0.1,
+        },
+    )
     shop = f2f & ee & campaign & (rng.random(n) < 0.6)
     place[shop] = "specialist_food_shop"
     place[channel == "phone"] = "phone"
@@ -299,10 +366,13 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
 
     language = np.where(
         ee,
-        _choice_labels(rng, n, {"polish": 0.45, "romanian": 0.2, "lithuanian": 0.08,
-                                "english": 0.22, "other": 0.05}),
+        _choice_labels(
+            rng,
+            n,
+            {"polish": 0.45, "romanian": 0.2, "lithuanian": 0.08, "english": 0.22, "other": 0.05},
+        ),
         np.where(rng.random(n) < 0.97, "english", "other"),
-    )  # fmt: skip
+    )
     topics = _topics(rng, members, n)
     follow_up = np.where(rng.random(n) < 0.15, "yes", "no")
     note = np.full(n, "", dtype=object)
@@ -315,20 +385,26 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
     area[rng.random(n) < 0.04] = ""
     team = geo.team[lsoa_idx].astype(object)
     order = np.argsort(dates, kind="stable")
-    frame = pd.DataFrame({
-        "contact_date": dates.astype(str),
-        "area": area,
-        "team": team,
-        "communities": communities,
-        "channel": channel,
-        "direction": direction,
-        "place_type": place,
-        "people_reached": people.astype(str),
-        "language": language,
-        "topics": topics,
-        "follow_up_needed": follow_up,
-        "note": note,
-    }).iloc[order].reset_index(drop=True)  # fmt: skip
+    frame = (
+        pd.DataFrame(
+            {
+                "contact_date": dates.astype(str),
+                "area": area,
+                "team": team,
+                "communities": communities,
+                "channel": channel,
+                "direction": direction,
+                "place_type": place,
+                "people_reached": people.astype(str),
+                "language": language,
+                "topics": topics,
+                "follow_up_needed": follow_up,
+                "note": note,
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     return frame[[c.name for c in CONTACT_COLUMNS]]
 
 
@@ -363,19 +439,39 @@ def _topics(rng, members: dict[str, np.ndarray], n: int) -> np.ndarray:
         },
     )[ee]
     second = np.where(rng.random(n) < 0.3, general, "")
-    return np.where((second != "") & (second != first), first + ";" + second, first)  # fmt: skip
+    return np.where((second != "") & (second != first), first + ";" + second, first)
 
 
 def _events(cfg: DemoConfig) -> pd.DataFrame:
     note = "Demonstration date, illustrative of the campaign's milestones."
     rows = [
-        (cfg.launch, "launch", "Hidden Communities campaign launched", "eastern_european;armed_forces;lgbtq"),
+        (
+            cfg.launch,
+            "launch",
+            "Hidden Communities campaign launched",
+            "eastern_european;armed_forces;lgbtq",
+        ),
         (cfg.video, "video", "Polish-language video published", "eastern_european"),
         (date(2021, 6, 1), "social_media", "Pride month social media posts", "lgbtq"),
-        (cfg.first_public_meeting, "public_meeting", "Public meeting, Sutton-in-Ashfield", "eastern_european;armed_forces;lgbtq"),
-        (date(2021, 11, 11), "public_meeting", "Remembrance drop-in with veterans, Hucknall", "armed_forces"),
-        (date(2022, 1, 20), "public_meeting", "Public meeting, Kirkby-in-Ashfield", "eastern_european;armed_forces;lgbtq"),
-    ]  # fmt: skip
+        (
+            cfg.first_public_meeting,
+            "public_meeting",
+            "Public meeting, Sutton-in-Ashfield",
+            "eastern_european;armed_forces;lgbtq",
+        ),
+        (
+            date(2021, 11, 11),
+            "public_meeting",
+            "Remembrance drop-in with veterans, Hucknall",
+            "armed_forces",
+        ),
+        (
+            date(2022, 1, 20),
+            "public_meeting",
+            "Public meeting, Kirkby-in-Ashfield",
+            "eastern_european;armed_forces;lgbtq",
+        ),
+    ]
     return pd.DataFrame(
         [
             {
@@ -386,5 +482,5 @@ def _events(cfg: DemoConfig) -> pd.DataFrame:
                 "communities": c.split(";"),
             }
             for d, k, t, c in rows
-        ]  # fmt: skip
+        ]
     )

@@ -42,13 +42,22 @@ class Filters:
 
     # ---- SQL parameters ------------------------------------------------------------
     def contact_params(self) -> dict:
-        return {"start_date": self.start, "end_date": self.end, "area_codes": list(self.areas),
-                "channels": list(self.channels), "directions": list(self.directions)}  # fmt: skip
+        return {
+            "start_date": self.start,
+            "end_date": self.end,
+            "area_codes": list(self.areas),
+            "channels": list(self.channels),
+            "directions": list(self.directions),
+        }
 
     def report_params(self) -> dict:
-        return {"start_date": self.start, "end_date": self.end, "area_codes": list(self.areas),
-                "crime_types": list(self.crime_types),
-                "hate_strands": list(self.hate_strands)}  # fmt: skip
+        return {
+            "start_date": self.start,
+            "end_date": self.end,
+            "area_codes": list(self.areas),
+            "crime_types": list(self.crime_types),
+            "hate_strands": list(self.hate_strands),
+        }
 
     def params(self) -> dict:
         """Every SQL parameter a query over both tables needs."""
@@ -60,11 +69,16 @@ class Filters:
         area_names = area_names or {}
         parts = [f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"]
         parts.append(
-            "whole district" if not self.areas
+            "whole district"
+            if not self.areas
             else "areas: " + ", ".join(area_names.get(a, a) for a in self.areas)
-        )  # fmt: skip
-        for name, noun in (("channels", "channels"), ("directions", "direction"),
-                           ("crime_types", "crime types"), ("hate_strands", "hate-crime strands")):  # fmt: skip
+        )
+        for name, noun in (
+            ("channels", "channels"),
+            ("directions", "direction"),
+            ("crime_types", "crime types"),
+            ("hate_strands", "hate-crime strands"),
+        ):
             chosen = getattr(self, name)
             if chosen:
                 labels = ALLOWED[name]

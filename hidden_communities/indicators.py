@@ -26,34 +26,54 @@ def _derived(prefix: str, count: str, total: str) -> dict[str, tuple[str, str]]:
 
 
 OVERVIEW_SPEC = DisclosureSpec(
-    counts=("contacts", "contacts_recorded", "all_contacts", "reports", "reports_recorded",
-            "all_reports"),
-    derived={**_derived("contact", "contacts", "contacts_recorded"),
-             **_derived("report", "reports", "reports_recorded")},
+    counts=(
+        "contacts",
+        "contacts_recorded",
+        "all_contacts",
+        "reports",
+        "reports_recorded",
+        "all_reports",
+    ),
+    derived={
+        **_derived("contact", "contacts", "contacts_recorded"),
+        **_derived("report", "reports", "reports_recorded"),
+    },
     # A contact can involve several communities and most involve none, so the community
     # counts are not parts of a shown total: no secondary suppression is needed.
     totals_shown=False,
     public_columns=("residents", "population_base", "population_share"),
-)  # fmt: skip
+)
 
 OVERVIEW_COLUMNS = [
     Col("Community", ("community_label",), "text"),
     Col("Residents (Census 2021)", ("residents",)),
     Col("Share of population", ("population_share",), "percent"),
     Col("Contacts", ("contacts",)),
-    Col("Share of contacts (95% CI)", ("contact_share", "contact_share_lower",
-                                       "contact_share_upper"), "percent"),
-    Col("Contact ratio (95% CI)", ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
-        "ratio"),
+    Col(
+        "Share of contacts (95% CI)",
+        ("contact_share", "contact_share_lower", "contact_share_upper"),
+        "percent",
+    ),
+    Col(
+        "Contact ratio (95% CI)",
+        ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
+        "ratio",
+    ),
     Col("Contacts: reading", ("contact_classification",), "text"),
     Col("Crime reports", ("reports",)),
-    Col("Share of reports (95% CI)", ("report_share", "report_share_lower", "report_share_upper"),
-        "percent"),
-    Col("Report ratio (95% CI)", ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
-        "ratio"),
+    Col(
+        "Share of reports (95% CI)",
+        ("report_share", "report_share_lower", "report_share_upper"),
+        "percent",
+    ),
+    Col(
+        "Report ratio (95% CI)",
+        ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
+        "ratio",
+    ),
     Col("Reports: reading", ("report_classification",), "text"),
     Col("Population measure", ("measure_label",), "text"),
-]  # fmt: skip
+]
 
 
 def overview_display(shown: pd.DataFrame) -> pd.DataFrame:
@@ -81,22 +101,24 @@ def overview(raw: pd.DataFrame) -> pd.DataFrame:
         lambda c: vocab.label(vocab.POPULATION_COMMUNITIES, c)
     )
     out["population_share"] = out["residents"] / out["population_base"]
-    for prefix, count, total in (("contact", "contacts", "contacts_recorded"),
-                                 ("report", "reports", "reports_recorded")):  # fmt: skip
+    for prefix, count, total in (
+        ("contact", "contacts", "contacts_recorded"),
+        ("report", "reports", "reports_recorded"),
+    ):
         shares = [_share_with_interval(c, t) for c, t in zip(out[count], out[total], strict=True)]
         out[[f"{prefix}_share", f"{prefix}_share_lower", f"{prefix}_share_upper"]] = shares
         ratios = [
             _ratio(c, t, g, p)
             for c, t, g, p in zip(
                 out[count], out[total], out["residents"], out["population_base"], strict=True
-            )  # fmt: skip
+            )
         ]
         out[[f"{prefix}_ratio", f"{prefix}_ratio_lower", f"{prefix}_ratio_upper"]] = ratios
         out[f"{prefix}_classification"] = [
             stats.classify_representation(c, lo, hi)
             for c, lo, hi in zip(
                 out[count], out[f"{prefix}_ratio_lower"], out[f"{prefix}_ratio_upper"], strict=True
-            )  # fmt: skip
+            )
         ]
     # The comparator is everyone: its share is 100% by definition, with nothing to estimate.
     comparator = out["community"] == vocab.ALL_RESIDENTS
@@ -122,8 +144,13 @@ def overview_sentence(row: pd.Series, kind: str = "contact") -> str:
     )
 
 
-_FRACTIONS = ((1 / 4, "a quarter of"), (1 / 3, "a third of"), (1 / 2, "half"),
-              (2 / 3, "two-thirds of"), (3 / 4, "three-quarters of"))  # fmt: skip
+_FRACTIONS = (
+    (1 / 4, "a quarter of"),
+    (1 / 3, "a third of"),
+    (1 / 2, "half"),
+    (2 / 3, "two-thirds of"),
+    (3 / 4, "three-quarters of"),
+)
 
 
 def ratio_words(ratio: float) -> str:

@@ -69,18 +69,43 @@ class ImportOutcome:
         return rows.reset_index(drop=True)
 
 
-def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kind: str, *,
-               today: date | None = None, max_mb: float | None = None,
-               max_rows: int | None = None) -> ImportOutcome:  # fmt: skip
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    *,
+    today: date | None = None,
+    max_mb: float | None = None,
+    max_rows: int | None = None,
+) -> ImportOutcome:
     """Read and validate a file without loading it (the Data page shows this first)."""
-    return import_file(con, data, file_name, kind, loaded_by="", today=today, max_mb=max_mb,
-                       max_rows=max_rows, dry_run=True)  # fmt: skip
+    return import_file(
+        con,
+        data,
+        file_name,
+        kind,
+        loaded_by="",
+        today=today,
+        max_mb=max_mb,
+        max_rows=max_rows,
+        dry_run=True,
+    )
 
 
-def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kind: str, *,
-                loaded_by: str, allow_partial: bool = False, today: date | None = None,
-                max_mb: float | None = None, max_rows: int | None = None,
-                dry_run: bool = False) -> ImportOutcome:  # fmt: skip
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    *,
+    loaded_by: str,
+    allow_partial: bool = False,
+    today: date | None = None,
+    max_mb: float | None = None,
+    max_rows: int | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
     """Read, validate and load one file. Never raises for bad input: the outcome says."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -98,16 +123,25 @@ def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, kin
         return outcome
     try:
         outcome.load = load_validated(
-            con, outcome.validation, file_name=file_name, file_sha256=sha256_bytes(data),
-            loaded_by=loaded_by, allow_partial=allow_partial,
-        )  # fmt: skip
+            con,
+            outcome.validation,
+            file_name=file_name,
+            file_sha256=sha256_bytes(data),
+            loaded_by=loaded_by,
+            allow_partial=allow_partial,
+        )
     except ImportRejected as rejected:
         outcome.errors.append(str(rejected))
     return outcome
 
 
-def log_contact(con: duckdb.DuckDBPyConnection, entry: dict[str, str], *, loaded_by: str,
-                today: date | None = None) -> ImportOutcome:  # fmt: skip
+def log_contact(
+    con: duckdb.DuckDBPyConnection,
+    entry: dict[str, str],
+    *,
+    loaded_by: str,
+    today: date | None = None,
+) -> ImportOutcome:
     """Record one contact from the form: the same validation as a file, its own import row.
 
     `entry` maps the contact columns to text, exactly as a one-row file would hold them.
@@ -124,7 +158,11 @@ def log_contact(con: duckdb.DuckDBPyConnection, entry: dict[str, str], *, loaded
     submission = uuid.uuid4().hex
     outcome.validation.clean["entry_ref"] = submission
     outcome.load = load_validated(
-        con, outcome.validation, file_name="log-a-contact form",
-        file_sha256=sha256_bytes(submission.encode()), loaded_by=loaded_by, import_kind="form",
-    )  # fmt: skip
+        con,
+        outcome.validation,
+        file_name="log-a-contact form",
+        file_sha256=sha256_bytes(submission.encode()),
+        loaded_by=loaded_by,
+        import_kind="form",
+    )
     return outcome

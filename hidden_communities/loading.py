@@ -39,8 +39,10 @@ class LoadResult:
     @property
     def summary(self) -> str:
         if self.already_loaded_as is not None:
-            return (f"This file was already loaded (import {self.already_loaded_as}); "
-                    "nothing was added.")  # fmt: skip
+            return (
+                f"This file was already loaded (import {self.already_loaded_as}); "
+                "nothing was added."
+            )
         parts = [f"{self.rows_accepted} new record(s) loaded"]
         if self.rows_duplicate:
             parts.append(f"{self.rows_duplicate} already in the database (skipped)")
@@ -109,7 +111,7 @@ def load_validated(
                 "by": loaded_by[:100],
                 "rows": result.rows_in_file,
                 "demo": is_demonstration,
-            },  # fmt: skip
+            },
         )
         before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
         if not staged.empty:
@@ -129,14 +131,21 @@ def load_validated(
                 "r": rejected,
                 "o": result.rows_outside_area,
                 "id": import_id,
-            },  # fmt: skip
+            },
         )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return LoadResult(import_id, result.rows_in_file, accepted, duplicate, rejected,
-                      result.rows_outside_area, outside_detail=result.outside_detail)  # fmt: skip
+    return LoadResult(
+        import_id,
+        result.rows_in_file,
+        accepted,
+        duplicate,
+        rejected,
+        result.rows_outside_area,
+        outside_detail=result.outside_detail,
+    )
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:

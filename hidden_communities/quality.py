@@ -33,11 +33,22 @@ def completeness(counts: pd.DataFrame) -> pd.DataFrame:
         for col, field in FIELDS.items():
             filled = getattr(rec, col)
             lower, upper = stats.wilson_interval(filled, rec.records)
-            rows.append({"dataset": rec.dataset, "grouping": rec.grouping, "field": field,
-                         "records": rec.records, "filled": filled,
-                         "share": filled / rec.records, "lower": lower, "upper": upper})  # fmt: skip
-    return pd.DataFrame(rows, columns=["dataset", "grouping", "field", "records", "filled",
-                                       "share", "lower", "upper"])  # fmt: skip
+            rows.append(
+                {
+                    "dataset": rec.dataset,
+                    "grouping": rec.grouping,
+                    "field": field,
+                    "records": rec.records,
+                    "filled": filled,
+                    "share": filled / rec.records,
+                    "lower": lower,
+                    "upper": upper,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["dataset", "grouping", "field", "records", "filled", "share", "lower", "upper"],
+    )
 
 
 def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
@@ -54,8 +65,16 @@ def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
                 filled = getattr(rec, col)
                 _, upper = stats.wilson_interval(filled, rec.records, FLAG_CONFIDENCE)
                 if upper < totals[col]:
-                    reasons.append(f"{field} filled in for {filled / rec.records:.0%} "
-                                   f"(usually {totals[col]:.0%})")  # fmt: skip
-            out.append({"dataset": dataset, "month": rec.grouping, "records": rec.records,
-                        "flag": "; ".join(reasons)})  # fmt: skip
+                    reasons.append(
+                        f"{field} filled in for {filled / rec.records:.0%} "
+                        f"(usually {totals[col]:.0%})"
+                    )
+            out.append(
+                {
+                    "dataset": dataset,
+                    "month": rec.grouping,
+                    "records": rec.records,
+                    "flag": "; ".join(reasons),
+                }
+            )
     return pd.DataFrame(out, columns=["dataset", "month", "records", "flag"])

@@ -115,9 +115,15 @@ def read_csv_text(text: str) -> pd.DataFrame:
         raise FileProblem("the file has no header row and no data")
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, on_bad_lines="error", engine="python",
-        )  # fmt: skip
+            io.StringIO(text),
+            sep=_sniff_delimiter(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            on_bad_lines="error",
+            engine="python",
+        )
     except pd.errors.ParserError as error:
         raise FileProblem(f"the CSV is malformed: {error}") from None
     except (csv.Error, ValueError) as error:
@@ -174,15 +180,17 @@ def read_xlsx(data: bytes) -> pd.DataFrame:
     width = len(header)
     while width and header[width - 1] == "":
         width -= 1
-    frame = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in body],
-                         columns=header[:width], dtype=object)  # fmt: skip
+    frame = pd.DataFrame(
+        [r[:width] + [""] * (width - len(r)) for r in body], columns=header[:width], dtype=object
+    )
     if frame.columns.duplicated().any():
         raise FileProblem("the header row repeats a column name")
     return _drop_blank_rows(frame.astype(str))
 
 
-def read_upload(data: bytes, file_name: str, *, max_mb: float | None = None,
-                max_rows: int | None = None) -> tuple[pd.DataFrame, str]:  # fmt: skip
+def read_upload(
+    data: bytes, file_name: str, *, max_mb: float | None = None, max_rows: int | None = None
+) -> tuple[pd.DataFrame, str]:
     """The file's rows as text cells, and how it was read ("xlsx", "utf-8", "cp1250"...)."""
     max_mb = settings.MAX_UPLOAD_MB if max_mb is None else max_mb
     max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows

@@ -93,14 +93,33 @@ RAW = {
 # the EU accession groups (EU8: 2004 accession, Poland, Lithuania, Latvia, Estonia,
 # Czechia, Slovakia, Hungary, Slovenia; EU2: 2007, Romania and Bulgaria).
 EE_ETHNIC_GROUPS = (
-    "Polish", "Romanian", "Lithuanian", "Latvian", "Slovakian", "Czech", "Hungarian",
-    "Bulgarian", "Estonian", "Slovenian", "Russian", "Ukrainian", "Moldovan",
+    "Polish",
+    "Romanian",
+    "Lithuanian",
+    "Latvian",
+    "Slovakian",
+    "Czech",
+    "Hungarian",
+    "Bulgarian",
+    "Estonian",
+    "Slovenian",
+    "Russian",
+    "Ukrainian",
+    "Moldovan",
     "Other Eastern European",
-)  # fmt: skip
+)
 EE_LANGUAGES = (
-    "Polish", "Slovak", "Czech", "Romanian", "Lithuanian", "Latvian", "Hungarian",
-    "Bulgarian", "Estonian", "Slovenian",
-)  # fmt: skip
+    "Polish",
+    "Slovak",
+    "Czech",
+    "Romanian",
+    "Lithuanian",
+    "Latvian",
+    "Hungarian",
+    "Bulgarian",
+    "Estonian",
+    "Slovenian",
+)
 EE_LANGUAGES_NON_EU = ("Russian", "Ukrainian")
 EE_PASSPORTS = ("Poland", "Romania", "Lithuania")
 
@@ -122,82 +141,209 @@ class Measure:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("usual_residents", "all_residents", "All usual residents", "All usual residents",
-            "LSOA, MSOA, ward, district", "ONS Census 2021 TS001 (district); custom age table (LSOA)",
-            "Published count. Ward and MSOA figures are sums of their LSOAs (wards by best-fit LSOA lookup).",
-            True),
-    Measure("residents_16_plus", "all_residents", "Usual residents aged 16 and over",
-            "All usual residents", "LSOA, MSOA, ward, district",
-            "ONS Census 2021 TS071 total (district); custom age table (LSOA)",
-            "Published count; LSOA figures sum the five age groups from 16 upwards."),
-    Measure("veterans", "armed_forces", "Previously served in the UK armed forces (regular, reserve or both)",
-            "Usual residents aged 16 and over", "district only", "ONS Census 2021 TS071",
-            "Sum of the three 'previously served' categories.", True),
-    Measure("veterans_regular", "armed_forces", "Previously served in regular forces only",
-            "Usual residents aged 16 and over", "district only", "ONS Census 2021 TS071", "Published count."),
-    Measure("veterans_reserve", "armed_forces", "Previously served in reserve forces only",
-            "Usual residents aged 16 and over", "district only", "ONS Census 2021 TS071", "Published count."),
-    Measure("veterans_both", "armed_forces", "Previously served in both regular and reserve forces",
-            "Usual residents aged 16 and over", "district only", "ONS Census 2021 TS071", "Published count."),
-    Measure("lgbtq_plus", "lgbtq", "LGB+ sexual orientation or gender identity different from sex at birth",
-            "Usual residents aged 16 and over", "district only",
-            "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
-            "Everyone who answered LGB+ or a gender identity different from sex at birth, counted once.",
-            True),
-    Measure("lgbtq_plus_not_answered", "lgbtq",
-            "Not identified as LGBTQ+ and left the sexual orientation or gender identity question unanswered",
-            "Usual residents aged 16 and over", "district only",
-            "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
-            "Bounds the uncertainty: if all of them were LGBTQ+ the share would be this much higher."),
-    Measure("lgb_plus", "lgbtq", "LGB+ sexual orientation (gay or lesbian, bisexual, other)",
-            "Usual residents aged 16 and over", "MSOA, district", "ONS Census 2021 TS077",
-            "Sum of the three LGB+ categories. The MSOA baseline for the LGBTQ+ community uses this "
-            "measure as a named proxy: gender identity is not published as counts below the district."),
-    Measure("lgb_not_answered", "lgbtq", "Sexual orientation question not answered",
-            "Usual residents aged 16 and over", "MSOA, district", "ONS Census 2021 TS077", "Published count."),
-    Measure("gay_lesbian", "lgbtq", "Gay or lesbian", "Usual residents aged 16 and over",
-            "MSOA, district", "ONS Census 2021 TS077", "Published count."),
-    Measure("bisexual", "lgbtq", "Bisexual", "Usual residents aged 16 and over", "MSOA, district",
-            "ONS Census 2021 TS077", "Published count."),
-    Measure("other_orientation", "lgbtq", "All other sexual orientations",
-            "Usual residents aged 16 and over", "MSOA, district", "ONS Census 2021 TS077",
-            "Published count."),
-    Measure("trans", "lgbtq", "Gender identity different from sex registered at birth",
-            "Usual residents aged 16 and over", "MSOA (implied), district",
-            "ONS Census 2021 TS078 (district); House of Commons Library MSOA proportions (MSOA)",
-            "District: published counts (no specific identity, trans woman, trans man, all other). "
-            "MSOA: the Library's published proportion times the TS077 MSOA aged-16+ total, rounded "
-            "to a whole person; ONS publishes only proportions at this level, so the MSOA figures "
-            "are implied counts and need not add to the district count."),
-    Measure("trans_not_answered", "lgbtq", "Gender identity question not answered",
-            "Usual residents aged 16 and over", "district only", "ONS Census 2021 TS078",
-            "Published count."),
-    Measure("born_eu8_eu2", "eastern_european",
-            "Born in a 2004 or 2007 EU accession country (EU8 + EU2: Poland, Lithuania, Latvia, "
-            "Estonia, Czechia, Slovakia, Hungary, Slovenia, Romania, Bulgaria)",
-            "All usual residents", "district only", "ONS Census 2021 TS004",
-            "Sum of 'European Union EU8' and 'European Union EU2'. Primary measure: it covers every "
-            "age, is a fixed fact rather than a self-description, and names the countries the "
-            "campaign is about. It misses UK-born children and people born in Ukraine, Russia or "
-            "Moldova.", True),
-    Measure("born_eu8", "eastern_european", "Born in an EU8 country (2004 accession)",
-            "All usual residents", "district only", "ONS Census 2021 TS004", "Published count."),
-    Measure("born_eu2", "eastern_european", "Born in Romania or Bulgaria (EU2, 2007 accession)",
-            "All usual residents", "district only", "ONS Census 2021 TS004", "Published count."),
-    Measure("ethnic_group_eastern_european", "eastern_european",
-            "White ethnic group written in as an Eastern European identity",
-            "All usual residents", "district only", "ONS Census 2021 TS022 (detailed ethnic group)",
-            "Sum of White: " + ", ".join(EE_ETHNIC_GROUPS) + "."),
-    Measure("main_language_eastern_european", "eastern_european",
-            "Main language an Eastern European language", "Usual residents aged 3 and over",
-            "district only", "ONS Census 2021 TS024 (detailed main language)",
-            "Sum of " + ", ".join(EE_LANGUAGES + EE_LANGUAGES_NON_EU) + "."),
-    Measure("passport_poland_romania_lithuania", "eastern_european",
-            "Holds a Polish, Romanian or Lithuanian passport", "All usual residents",
-            "district only", "ONS Census 2021 TS005",
-            "Sum of the three Eastern European countries TS005 names; other EU passports are not "
-            "broken down, so this is a lower bound."),
-)  # fmt: skip
+    Measure(
+        "usual_residents",
+        "all_residents",
+        "All usual residents",
+        "All usual residents",
+        "LSOA, MSOA, ward, district",
+        "ONS Census 2021 TS001 (district); custom age table (LSOA)",
+        "Published count. Ward and MSOA figures are sums of their LSOAs (wards by best-fit LSOA lookup).",
+        True,
+    ),
+    Measure(
+        "residents_16_plus",
+        "all_residents",
+        "Usual residents aged 16 and over",
+        "All usual residents",
+        "LSOA, MSOA, ward, district",
+        "ONS Census 2021 TS071 total (district); custom age table (LSOA)",
+        "Published count; LSOA figures sum the five age groups from 16 upwards.",
+    ),
+    Measure(
+        "veterans",
+        "armed_forces",
+        "Previously served in the UK armed forces (regular, reserve or both)",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 TS071",
+        "Sum of the three 'previously served' categories.",
+        True,
+    ),
+    Measure(
+        "veterans_regular",
+        "armed_forces",
+        "Previously served in regular forces only",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 TS071",
+        "Published count.",
+    ),
+    Measure(
+        "veterans_reserve",
+        "armed_forces",
+        "Previously served in reserve forces only",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 TS071",
+        "Published count.",
+    ),
+    Measure(
+        "veterans_both",
+        "armed_forces",
+        "Previously served in both regular and reserve forces",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 TS071",
+        "Published count.",
+    ),
+    Measure(
+        "lgbtq_plus",
+        "lgbtq",
+        "LGB+ sexual orientation or gender identity different from sex at birth",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
+        "Everyone who answered LGB+ or a gender identity different from sex at birth, counted once.",
+        True,
+    ),
+    Measure(
+        "lgbtq_plus_not_answered",
+        "lgbtq",
+        "Not identified as LGBTQ+ and left the sexual orientation or gender identity question unanswered",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
+        "Bounds the uncertainty: if all of them were LGBTQ+ the share would be this much higher.",
+    ),
+    Measure(
+        "lgb_plus",
+        "lgbtq",
+        "LGB+ sexual orientation (gay or lesbian, bisexual, other)",
+        "Usual residents aged 16 and over",
+        "MSOA, district",
+        "ONS Census 2021 TS077",
+        "Sum of the three LGB+ categories. The MSOA baseline for the LGBTQ+ community uses this "
+        "measure as a named proxy: gender identity is not published as counts below the district.",
+    ),
+    Measure(
+        "lgb_not_answered",
+        "lgbtq",
+        "Sexual orientation question not answered",
+        "Usual residents aged 16 and over",
+        "MSOA, district",
+        "ONS Census 2021 TS077",
+        "Published count.",
+    ),
+    Measure(
+        "gay_lesbian",
+        "lgbtq",
+        "Gay or lesbian",
+        "Usual residents aged 16 and over",
+        "MSOA, district",
+        "ONS Census 2021 TS077",
+        "Published count.",
+    ),
+    Measure(
+        "bisexual",
+        "lgbtq",
+        "Bisexual",
+        "Usual residents aged 16 and over",
+        "MSOA, district",
+        "ONS Census 2021 TS077",
+        "Published count.",
+    ),
+    Measure(
+        "other_orientation",
+        "lgbtq",
+        "All other sexual orientations",
+        "Usual residents aged 16 and over",
+        "MSOA, district",
+        "ONS Census 2021 TS077",
+        "Published count.",
+    ),
+    Measure(
+        "trans",
+        "lgbtq",
+        "Gender identity different from sex registered at birth",
+        "Usual residents aged 16 and over",
+        "MSOA (implied), district",
+        "ONS Census 2021 TS078 (district); House of Commons Library MSOA proportions (MSOA)",
+        "District: published counts (no specific identity, trans woman, trans man, all other). "
+        "MSOA: the Library's published proportion times the TS077 MSOA aged-16+ total, rounded "
+        "to a whole person; ONS publishes only proportions at this level, so the MSOA figures "
+        "are implied counts and need not add to the district count.",
+    ),
+    Measure(
+        "trans_not_answered",
+        "lgbtq",
+        "Gender identity question not answered",
+        "Usual residents aged 16 and over",
+        "district only",
+        "ONS Census 2021 TS078",
+        "Published count.",
+    ),
+    Measure(
+        "born_eu8_eu2",
+        "eastern_european",
+        "Born in a 2004 or 2007 EU accession country (EU8 + EU2: Poland, Lithuania, Latvia, "
+        "Estonia, Czechia, Slovakia, Hungary, Slovenia, Romania, Bulgaria)",
+        "All usual residents",
+        "district only",
+        "ONS Census 2021 TS004",
+        "Sum of 'European Union EU8' and 'European Union EU2'. Primary measure: it covers every "
+        "age, is a fixed fact rather than a self-description, and names the countries the "
+        "campaign is about. It misses UK-born children and people born in Ukraine, Russia or "
+        "Moldova.",
+        True,
+    ),
+    Measure(
+        "born_eu8",
+        "eastern_european",
+        "Born in an EU8 country (2004 accession)",
+        "All usual residents",
+        "district only",
+        "ONS Census 2021 TS004",
+        "Published count.",
+    ),
+    Measure(
+        "born_eu2",
+        "eastern_european",
+        "Born in Romania or Bulgaria (EU2, 2007 accession)",
+        "All usual residents",
+        "district only",
+        "ONS Census 2021 TS004",
+        "Published count.",
+    ),
+    Measure(
+        "ethnic_group_eastern_european",
+        "eastern_european",
+        "White ethnic group written in as an Eastern European identity",
+        "All usual residents",
+        "district only",
+        "ONS Census 2021 TS022 (detailed ethnic group)",
+        "Sum of White: " + ", ".join(EE_ETHNIC_GROUPS) + ".",
+    ),
+    Measure(
+        "main_language_eastern_european",
+        "eastern_european",
+        "Main language an Eastern European language",
+        "Usual residents aged 3 and over",
+        "district only",
+        "ONS Census 2021 TS024 (detailed main language)",
+        "Sum of " + ", ".join(EE_LANGUAGES + EE_LANGUAGES_NON_EU) + ".",
+    ),
+    Measure(
+        "passport_poland_romania_lithuania",
+        "eastern_european",
+        "Holds a Polish, Romanian or Lithuanian passport",
+        "All usual residents",
+        "district only",
+        "ONS Census 2021 TS005",
+        "Sum of the three Eastern European countries TS005 names; other EU passports are not "
+        "broken down, so this is a lower bound.",
+    ),
+)
 
 
 class ReferenceBuildError(RuntimeError):
@@ -336,31 +482,78 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     areas = []
     for code in sorted(lsoa_names):
         lon, lat = point(lsoa_shapes[code])
-        areas.append(dict(area_code=code, area_level="lsoa", area_name=lsoa_names[code],
-                          msoa_code=lsoa_msoa[code], ward_code=lsoa_ward[code],
-                          district_code=district_code, label_lon=lon, label_lat=lat,
-                          rural_urban=ruc.get(code, "")))  # fmt: skip
+        areas.append(
+            dict(
+                area_code=code,
+                area_level="lsoa",
+                area_name=lsoa_names[code],
+                msoa_code=lsoa_msoa[code],
+                ward_code=lsoa_ward[code],
+                district_code=district_code,
+                label_lon=lon,
+                label_lat=lat,
+                rural_urban=ruc.get(code, ""),
+            )
+        )
     for code in sorted(msoa_names):
         lon, lat = point(msoa_shapes[code])
-        areas.append(dict(area_code=code, area_level="msoa", area_name=msoa_names[code],
-                          msoa_code=code, ward_code="", district_code=district_code,
-                          label_lon=lon, label_lat=lat, rural_urban=""))  # fmt: skip
+        areas.append(
+            dict(
+                area_code=code,
+                area_level="msoa",
+                area_name=msoa_names[code],
+                msoa_code=code,
+                ward_code="",
+                district_code=district_code,
+                label_lon=lon,
+                label_lat=lat,
+                rural_urban="",
+            )
+        )
     for code in sorted(ward_names):
         lon, lat = point(ward_shapes[code])
-        areas.append(dict(area_code=code, area_level="ward", area_name=ward_names[code],
-                          msoa_code="", ward_code=code, district_code=district_code,
-                          label_lon=lon, label_lat=lat, rural_urban=""))  # fmt: skip
+        areas.append(
+            dict(
+                area_code=code,
+                area_level="ward",
+                area_name=ward_names[code],
+                msoa_code="",
+                ward_code=code,
+                district_code=district_code,
+                label_lon=lon,
+                label_lat=lat,
+                rural_urban="",
+            )
+        )
     lon, lat = point(district_shape)
-    areas.append(dict(area_code=district_code, area_level="district", area_name=district_name,
-                      msoa_code="", ward_code="", district_code=district_code,
-                      label_lon=lon, label_lat=lat, rural_urban=""))  # fmt: skip
+    areas.append(
+        dict(
+            area_code=district_code,
+            area_level="district",
+            area_name=district_name,
+            msoa_code="",
+            ward_code="",
+            district_code=district_code,
+            label_lon=lon,
+            label_lat=lat,
+            rural_urban="",
+        )
+    )
 
     # ---- population
     population: list[dict] = []
 
     def add(area, community, measure, count, denominator, source):
-        population.append(dict(area_code=area, community=community, measure=measure,
-                               count=int(count), denominator=int(denominator), source=source))  # fmt: skip
+        population.append(
+            dict(
+                area_code=area,
+                community=community,
+                measure=measure,
+                count=int(count),
+                denominator=int(denominator),
+                source=source,
+            )
+        )
 
     age_rows = [r for r in _read_csv(raw / RAW["lsoa_age"]) if r["lsoa21_code"] in lsoa_names]
     lsoa_all = dict.fromkeys(lsoa_names, 0)
@@ -409,8 +602,10 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             d["total"],
             src77,
         )
-    src78m = ("House of Commons Library, LGBT+ Census 2021 MSOA proportions (TS078) x TS077 MSOA "
-              "aged-16+ total, rounded: an implied count")  # fmt: skip
+    src78m = (
+        "House of Commons Library, LGBT+ Census 2021 MSOA proportions (TS078) x TS077 MSOA "
+        "aged-16+ total, rounded: an implied count"
+    )
     for r in _read_csv(raw / RAW["msoa_ts078_props"]):
         if r["msoa21cd"] in msoa_names:
             total = ts077_msoa[r["msoa21cd"]]["total"]
@@ -475,8 +670,13 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         dc, "lgbtq", "other_orientation", _pick(ts077, "All other sexual orientations"), t77, src77d
     )
     t78 = _total(ts078)
-    trans = _pick(ts078, "Gender identity different from sex registered at birth but no specific identity given",
-                  "Trans woman", "Trans man", "All other gender identities")  # fmt: skip
+    trans = _pick(
+        ts078,
+        "Gender identity different from sex registered at birth but no specific identity given",
+        "Trans woman",
+        "Trans man",
+        "All other gender identities",
+    )
     add(dc, "lgbtq", "trans", trans, t78, "ONS Census 2021 TS078")
     add(
         dc,
@@ -498,16 +698,35 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     add(dc, "eastern_european", "born_eu8_eu2", eu8 + eu2, cob_total, "ONS Census 2021 TS004")
     add(dc, "eastern_european", "born_eu8", eu8, cob_total, "ONS Census 2021 TS004")
     add(dc, "eastern_european", "born_eu2", eu2, cob_total, "ONS Census 2021 TS004")
-    add(dc, "eastern_european", "ethnic_group_eastern_european",
-        _pick(ts022, *(f"White: {g}" for g in EE_ETHNIC_GROUPS)), _total(ts022),
-        "ONS Census 2021 TS022")  # fmt: skip
-    add(dc, "eastern_european", "main_language_eastern_european",
-        _pick(ts024, *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
-              "Russian", "Other European language (non EU): Ukrainian"),
-        _total(ts024), "ONS Census 2021 TS024")  # fmt: skip
-    add(dc, "eastern_european", "passport_poland_romania_lithuania",
+    add(
+        dc,
+        "eastern_european",
+        "ethnic_group_eastern_european",
+        _pick(ts022, *(f"White: {g}" for g in EE_ETHNIC_GROUPS)),
+        _total(ts022),
+        "ONS Census 2021 TS022",
+    )
+    add(
+        dc,
+        "eastern_european",
+        "main_language_eastern_european",
+        _pick(
+            ts024,
+            *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
+            "Russian",
+            "Other European language (non EU): Ukrainian",
+        ),
+        _total(ts024),
+        "ONS Census 2021 TS024",
+    )
+    add(
+        dc,
+        "eastern_european",
+        "passport_poland_romania_lithuania",
         _pick(ts005, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS)),
-        _total(ts005), "ONS Census 2021 TS005")  # fmt: skip
+        _total(ts005),
+        "ONS Census 2021 TS005",
+    )
 
     # ---- write
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -536,14 +755,25 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         )
 
     calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(lsoa_names))
-    _write_csv(out_dir / "police_uk_calibration.csv", calibration,
-               fields=["month", "crime_type", "outcome", "records"])  # fmt: skip
+    _write_csv(
+        out_dir / "police_uk_calibration.csv",
+        calibration,
+        fields=["month", "crime_type", "outcome", "records"],
+    )
 
-    meta = {"district_code": district_code, "district_name": district_name,
-            "licence": OGL, "raw_files": RAW}  # fmt: skip
+    meta = {
+        "district_code": district_code,
+        "district_name": district_name,
+        "licence": OGL,
+        "raw_files": RAW,
+    }
     (out_dir / "build_info.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return {"areas": len(areas), "population": len(population), "towns": len(towns),
-            "calibration": len(calibration)}  # fmt: skip
+    return {
+        "areas": len(areas),
+        "population": len(population),
+        "towns": len(towns),
+        "calibration": len(calibration),
+    }
 
 
 def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:
@@ -558,11 +788,15 @@ def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:
     for path in sorted(folder.glob("*-street.csv")):
         for r in _read_csv(path):
             if r["LSOA code"] in lsoas:
-                key = (r["Month"], type_code[r["Crime type"]],
-                       POLICE_UK_OUTCOMES[r["Last outcome category"]])  # fmt: skip
+                key = (
+                    r["Month"],
+                    type_code[r["Crime type"]],
+                    POLICE_UK_OUTCOMES[r["Last outcome category"]],
+                )
                 counts[key] = counts.get(key, 0) + 1
-    return [dict(month=m, crime_type=t, outcome=o, records=n)
-            for (m, t, o), n in sorted(counts.items())]  # fmt: skip
+    return [
+        dict(month=m, crime_type=t, outcome=o, records=n) for (m, t, o), n in sorted(counts.items())
+    ]
 
 
 def _sogi_cross(path: Path, district: str) -> dict[str, int]:

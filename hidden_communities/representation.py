@@ -55,7 +55,7 @@ FOREST_SPEC = DisclosureSpec(
         *indicators.OVERVIEW_SPEC.public_columns,
         "not_answered",
         "population_share_if_all",
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -93,61 +93,125 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
         y = np.arange(n) + offset
         colour = SERIES_COLOURS[KINDS[kind]]
         fig.add_scatter(
-            x=ratio, y=y, mode="markers", name=f"{KIND_NOUNS[kind].capitalize()} (95% CI)",
-            marker=dict(size=13, color=colour, line=dict(color=colour, width=2),
-                        symbol=[MARKERS[kind] + ("-open" if f else "") for f in few]),
-            error_x=dict(type="data", symmetric=False, array=(upper - ratio).tolist(),
-                         arrayminus=(ratio - lower).tolist(), color=colour, thickness=2, width=6),
-            customdata=np.column_stack([shown["community_label"], lower, upper,
-                                        shown[f"{kind}_classification"].astype(object)]),
+            x=ratio,
+            y=y,
+            mode="markers",
+            name=f"{KIND_NOUNS[kind].capitalize()} (95% CI)",
+            marker=dict(
+                size=13,
+                color=colour,
+                line=dict(color=colour, width=2),
+                symbol=[MARKERS[kind] + ("-open" if f else "") for f in few],
+            ),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=(upper - ratio).tolist(),
+                arrayminus=(ratio - lower).tolist(),
+                color=colour,
+                thickness=2,
+                width=6,
+            ),
+            customdata=np.column_stack(
+                [
+                    shown["community_label"],
+                    lower,
+                    upper,
+                    shown[f"{kind}_classification"].astype(object),
+                ]
+            ),
             hovertemplate="%{customdata[0]}: %{x:.2f} (95% CI %{customdata[1]:.2f} to "
-                          "%{customdata[2]:.2f})<br>%{customdata[3]}<extra>" + KIND_NOUNS[kind]
-                          + "</extra>",
-        )  # fmt: skip
+            "%{customdata[2]:.2f})<br>%{customdata[3]}<extra>" + KIND_NOUNS[kind] + "</extra>",
+        )
         xs += [v for v in (*lower, *upper) if np.isfinite(v) and v > 0]
         band = pd.to_numeric(shown[f"{kind}_ratio_if_all"]).astype(float)
         for i, (lo, hi) in enumerate(zip(band, ratio, strict=True)):
             if np.isfinite(lo) and np.isfinite(hi) and lo > 0:
-                fig.add_shape(type="rect", x0=lo, x1=hi, y0=i + offset - 0.1, y1=i + offset + 0.1,
-                              fillcolor=colour, opacity=0.18, line_width=0, layer="below")  # fmt: skip
+                fig.add_shape(
+                    type="rect",
+                    x0=lo,
+                    x1=hi,
+                    y0=i + offset - 0.1,
+                    y1=i + offset + 0.1,
+                    fillcolor=colour,
+                    opacity=0.18,
+                    line_width=0,
+                    layer="below",
+                )
                 xs.append(lo)
         for i, value in enumerate(ratio):
             if not np.isfinite(value):
                 note = note_of(shown.iloc[i], f"{kind}_ratio") or "not available"
-                fig.add_annotation(x=0, xref="x domain", y=i + offset, text=f"{KIND_NOUNS[kind]}: {note}",
-                                   showarrow=False, xanchor="left", font=dict(size=12))  # fmt: skip
+                fig.add_annotation(
+                    x=0,
+                    xref="x domain",
+                    y=i + offset,
+                    text=f"{KIND_NOUNS[kind]}: {note}",
+                    showarrow=False,
+                    xanchor="left",
+                    font=dict(size=12),
+                )
     if shown["population_share_if_all"].notna().any():
-        fig.add_scatter(x=[None], y=[None], mode="markers", name="If every census non-respondent "
-                        "were in the community", marker=dict(symbol="square", size=14,
-                        color="rgba(0,0,0,0.18)"))  # fmt: skip
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="If every census non-respondent were in the community",
+            marker=dict(symbol="square", size=14, color="rgba(0,0,0,0.18)"),
+        )
     fig.add_vline(x=1, line=dict(color="#1a1a1a", width=1.5, dash="dash"))
-    fig.add_annotation(x=math.log10(1), y=1, yref="paper", text="fair share (1)", showarrow=False,
-                       yanchor="bottom", font=dict(size=12))  # fmt: skip
+    fig.add_annotation(
+        x=math.log10(1),
+        y=1,
+        yref="paper",
+        text="fair share (1)",
+        showarrow=False,
+        yanchor="bottom",
+        font=dict(size=12),
+    )
     lo, hi = min(xs), max(xs)
     reach = max(abs(math.log10(lo)), abs(math.log10(hi)), math.log10(2)) + 0.08
     # The classification in words, in a column at the right (colour is never the only cue).
     for kind, offset in (("contact", -0.15), ("report", 0.15)):
         words = shown[f"{kind}_classification"].astype(object)
         keep = words.notna().to_numpy()
-        fig.add_scatter(x=[10 ** (reach + 0.04)] * int(keep.sum()), y=(np.arange(n) + offset)[keep],
-                        mode="text", text=list(words[keep]), textposition="middle right",
-                        textfont=dict(size=12, color="#1a1a1a"), hoverinfo="skip",
-                        showlegend=False)  # fmt: skip
-    base_layout(fig, title="Representation ratio: share of records against share of the "
-                "population", height=150 + 110 * max(n, 1))  # fmt: skip
+        fig.add_scatter(
+            x=[10 ** (reach + 0.04)] * int(keep.sum()),
+            y=(np.arange(n) + offset)[keep],
+            mode="text",
+            text=list(words[keep]),
+            textposition="middle right",
+            textfont=dict(size=12, color="#1a1a1a"),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    base_layout(
+        fig,
+        title="Representation ratio: share of records against share of the population",
+        height=150 + 110 * max(n, 1),
+    )
     ticks = [
         t for t in (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20) if abs(math.log10(t)) <= reach
     ]
     fig.update_layout(
         # Room on the right for the words; 1 stays where the ticks are symmetric about it.
-        xaxis=dict(type="log", range=[-reach, reach + 0.6], tickvals=ticks,
-                   ticktext=[f"{t:g}" for t in ticks],
-                   title="Ratio (log scale): below 1 under-represented, above 1 over-represented"),
-        yaxis=dict(tickvals=list(range(n)), ticktext=list(shown["community_label"]),
-                   autorange="reversed", title="", range=[n - 0.5, -0.5]),
+        xaxis=dict(
+            type="log",
+            range=[-reach, reach + 0.6],
+            tickvals=ticks,
+            ticktext=[f"{t:g}" for t in ticks],
+            title="Ratio (log scale): below 1 under-represented, above 1 over-represented",
+        ),
+        yaxis=dict(
+            tickvals=list(range(n)),
+            ticktext=list(shown["community_label"]),
+            autorange="reversed",
+            title="",
+            range=[n - 0.5, -0.5],
+        ),
         legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
         margin=dict(b=110),
-    )  # fmt: skip
+    )
     return fig
 
 
@@ -170,9 +234,11 @@ def band_sentence(row: pd.Series) -> str | None:
     if is_missing(extra) or is_missing(high):
         return None
     universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
-    text = (f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
-            f"were in the community, {PEOPLE_IN_TEXT.get(row['community'], 'its')} would be "
-            f"{high:.1%} of {universe} rather than {row['population_share']:.1%}")  # fmt: skip
+    text = (
+        f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
+        f"were in the community, {PEOPLE_IN_TEXT.get(row['community'], 'its')} would be "
+        f"{high:.1%} of {universe} rather than {row['population_share']:.1%}"
+    )
     ratios = [
         f"the {kind} ratio {row[f'{kind}_ratio_if_all']:.2f} rather than {row[f'{kind}_ratio']:.2f}"
         for kind in KINDS
@@ -240,13 +306,19 @@ def funnel(raw: pd.DataFrame, community: str, records: str) -> pd.DataFrame:
         raise ValueError(f"records must be one of {tuple(RECORD_NOUNS)}, got {records!r}")
     rows = raw[raw["unplaced_reason"].isna() & (raw["coverage"] == "all")]
     everyone = community == vocab.ALL_RESIDENTS
-    out = pd.DataFrame({
-        "area_code": rows["area_code"], "area_name": rows["area_name"],
-        "area_level": rows["area_level"],
-        "events": rows[records].astype("int64"),
-        "denominator": (pd.to_numeric(rows["residents"]).astype(float) if everyone
-                        else rows[f"{records}_recorded"].astype("int64")),
-    }).reset_index(drop=True)  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "area_code": rows["area_code"],
+            "area_name": rows["area_name"],
+            "area_level": rows["area_level"],
+            "events": rows[records].astype("int64"),
+            "denominator": (
+                pd.to_numeric(rows["residents"]).astype(float)
+                if everyone
+                else rows[f"{records}_recorded"].astype("int64")
+            ),
+        }
+    ).reset_index(drop=True)
     # An area with no records saying who was involved has no share to place.
     out = out[out["denominator"] > 0].reset_index(drop=True)
     kind, per = ("rate", 1000) if everyone else ("proportion", 1)
@@ -296,12 +368,23 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         rows = limits[limits["level"] == level_value]
         label = f"{level_value:.1%}".replace(".0%", "%") + " limits"
         for side in ("upper", "lower"):
-            fig.add_scatter(x=rows["denominator"], y=rows[side] * scale, mode="lines",
-                            line=dict(color="#555555", dash=dash, width=1.4), name=label,
-                            legendgroup=label, showlegend=side == "upper", hoverinfo="skip")  # fmt: skip
+            fig.add_scatter(
+                x=rows["denominator"],
+                y=rows[side] * scale,
+                mode="lines",
+                line=dict(color="#555555", dash=dash, width=1.4),
+                name=label,
+                legendgroup=label,
+                showlegend=side == "upper",
+                hoverinfo="skip",
+            )
     if len(shown):
-        fig.add_hline(y=float(shown["overall"].iloc[0]) * scale, line=dict(color="#1a1a1a", width=1.5),
-                      annotation_text="all areas", annotation_position="top left")  # fmt: skip
+        fig.add_hline(
+            y=float(shown["overall"].iloc[0]) * scale,
+            line=dict(color="#1a1a1a", width=1.5),
+            annotation_text="all areas",
+            annotation_position="top left",
+        )
     value = pd.to_numeric(shown["value"]).astype(float) * scale
     labelled = _labelled(shown)
     for position in stats.FUNNEL_LABELS:
@@ -311,25 +394,40 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         symbol, colour = _POSITION_STYLE[position]
         text = [name if i in labelled else "" for i, name in rows["area_name"].items()]
         fig.add_scatter(
-            x=rows["denominator"], y=value[rows.index], mode="markers+text",
-            text=text, textposition="top center", textfont=dict(size=12),
+            x=rows["denominator"],
+            y=value[rows.index],
+            mode="markers+text",
+            text=text,
+            textposition="top center",
+            textfont=dict(size=12),
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
-            name=position, customdata=rows[["area_name", "events"]].to_numpy(),
+            name=position,
+            customdata=rows[["area_name", "events"]].to_numpy(),
             hovertemplate="%{customdata[0]}: %{customdata[1]} of %{x:,.0f} = %{y:.2f}"
-                          + ("" if everyone else "%") + "<extra>" + position + "</extra>",
-        )  # fmt: skip
+            + ("" if everyone else "%")
+            + "<extra>"
+            + position
+            + "</extra>",
+        )
     noun = RECORD_NOUNS[records]
-    title = (f"{noun.capitalize()} per 1,000 residents, {LEVEL_NOUNS[level]} against the funnel"
-             if everyone else f"{PEOPLE_IN_TEXT[community][0].upper() + PEOPLE_IN_TEXT[community][1:]}: "
-             f"share of each area's {noun}, {LEVEL_NOUNS[level]}")  # fmt: skip
+    title = (
+        f"{noun.capitalize()} per 1,000 residents, {LEVEL_NOUNS[level]} against the funnel"
+        if everyone
+        else f"{PEOPLE_IN_TEXT[community][0].upper() + PEOPLE_IN_TEXT[community][1:]}: "
+        f"share of each area's {noun}, {LEVEL_NOUNS[level]}"
+    )
     base_layout(fig, title=title, height=520)
     fig.update_layout(
-        xaxis=dict(title="Residents (Census 2021)" if everyone
-                   else f"{noun.capitalize()} that record who was involved", rangemode="tozero"),
+        xaxis=dict(
+            title="Residents (Census 2021)"
+            if everyone
+            else f"{noun.capitalize()} that record who was involved",
+            rangemode="tozero",
+        ),
         yaxis=dict(title="per 1,000" if everyone else "share (%)", rangemode="tozero"),
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
         margin=dict(b=110),
-    )  # fmt: skip
+    )
     return fig
 
 
@@ -383,15 +481,20 @@ def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
         for col in ("value", "overall"):
             frame[col] = pd.to_numeric(frame[col]).astype(float)
     fmt = "rate" if everyone else "percent"
-    return readable(frame, [
-        Col("Area", ("area_name",), "text"),
-        Col("Records: community" if not everyone else "Records", ("events",)),
-        Col("Residents (Census 2021)" if everyone else "Records saying who was involved",
-            ("denominator",)),
-        Col("Per 1,000" if everyone else "Share", ("value",), fmt),
-        Col("All areas", ("overall",), fmt),
-        Col("Funnel position", ("position",), "text"),
-    ])  # fmt: skip
+    return readable(
+        frame,
+        [
+            Col("Area", ("area_name",), "text"),
+            Col("Records: community" if not everyone else "Records", ("events",)),
+            Col(
+                "Residents (Census 2021)" if everyone else "Records saying who was involved",
+                ("denominator",),
+            ),
+            Col("Per 1,000" if everyone else "Share", ("value",), fmt),
+            Col("All areas", ("overall",), fmt),
+            Col("Funnel position", ("position",), "text"),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------ reporting gap
@@ -410,7 +513,7 @@ GAP_SPEC = DisclosureSpec(
             "observed_upper",
         ),
         ("reports", "reports_recorded"),
-    ),  # fmt: skip
+    ),
     totals_shown=False,
     area_level_column="area_level",
     public_columns=("residents", "population_base", "population_share", "risk_factor"),
@@ -453,15 +556,19 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
     """Per chosen community, for the whole district: observed reports against the number
     expected from its census population and the all-resident reporting rate."""
     rows = _chosen(overview, communities)
-    frame = pd.DataFrame({
-        "community": rows["community"], "community_label": rows["community_label"],
-        "area_level": "district", "universe": rows["universe"],
-        "reports": rows["reports"].astype("int64"),
-        "reports_recorded": rows["reports_recorded"].astype("int64"),
-        "residents": rows["residents"].astype(float),
-        "population_base": rows["population_base"].astype(float),
-        "baseline": rows["measure_label"],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "community": rows["community"],
+            "community_label": rows["community_label"],
+            "area_level": "district",
+            "universe": rows["universe"],
+            "reports": rows["reports"].astype("int64"),
+            "reports_recorded": rows["reports_recorded"].astype("int64"),
+            "residents": rows["residents"].astype(float),
+            "population_base": rows["population_base"].astype(float),
+            "baseline": rows["measure_label"],
+        }
+    )
     return _gap(frame, frame["residents"], frame["population_base"], risk)
 
 
@@ -471,19 +578,30 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
     share, named as a proxy in the `baseline` column."""
     rows = raw[raw["unplaced_reason"].isna() & (raw["coverage"] == "all")].reset_index(drop=True)
     if community == vocab.ALL_RESIDENTS or rows.empty:
-        return _gap(pd.DataFrame(columns=["area_name", "area_level", "reports", "reports_recorded",
-                                          "baseline"]), pd.Series(dtype=float),
-                    pd.Series(dtype=float), risk)  # fmt: skip
+        return _gap(
+            pd.DataFrame(
+                columns=["area_name", "area_level", "reports", "reports_recorded", "baseline"]
+            ),
+            pd.Series(dtype=float),
+            pd.Series(dtype=float),
+            risk,
+        )
     level = rows["area_level"].iloc[0]
     own = pd.to_numeric(rows["base_count"]).notna()
     proxy = PROXIES.get((community, level))
-    frame = pd.DataFrame({
-        "area_name": rows["area_name"], "area_level": rows["area_level"],
-        "reports": rows["reports"].astype("int64"),
-        "reports_recorded": rows["reports_recorded"].astype("int64"),
-        "baseline": np.where(own, "area: LGB+ residents aged 16+ (proxy)" if proxy else "area census",
-                             "district share (proxy: district mix assumed)"),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "area_name": rows["area_name"],
+            "area_level": rows["area_level"],
+            "reports": rows["reports"].astype("int64"),
+            "reports_recorded": rows["reports_recorded"].astype("int64"),
+            "baseline": np.where(
+                own,
+                "area: LGB+ residents aged 16+ (proxy)" if proxy else "area census",
+                "district share (proxy: district mix assumed)",
+            ),
+        }
+    )
     group = (
         pd.to_numeric(rows["base_count"])
         .astype(float)
@@ -508,13 +626,18 @@ def gap_sentence(row: pd.Series) -> str:
     universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
     diff = row["gap"]
     words = f"{abs(diff):,.0f} {'fewer' if diff < 0 else 'more'}"
-    ratio = ("" if is_missing(row["ratio"]) else
-             f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
-             f": {row['classification']})")  # fmt: skip
+    ratio = (
+        ""
+        if is_missing(row["ratio"])
+        else f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
+        f": {row['classification']})"
+    )
     factor = "" if row["risk_factor"] == 1 else f", times the factor {row['risk_factor']:g}"
-    return (f"{people} were the victims in {int(row['reports']):,} crime reports where "
-            f"{row['expected']:,.0f} were expected ({row['population_share']:.1%} of {universe} at "
-            f"the all-resident rate{factor}): {words}{ratio}.")  # fmt: skip
+    return (
+        f"{people} were the victims in {int(row['reports']):,} crime reports where "
+        f"{row['expected']:,.0f} were expected ({row['population_share']:.1%} of {universe} at "
+        f"the all-resident rate{factor}): {words}{ratio}."
+    )
 
 
 def gap_chart(shown: pd.DataFrame) -> go.Figure:
@@ -524,54 +647,87 @@ def gap_chart(shown: pd.DataFrame) -> go.Figure:
     labels = shown["community_label"]
     expected = pd.to_numeric(shown["expected"]).astype(float)
     observed = pd.to_numeric(shown["reports"]).astype(float)
-    fig.add_bar(name="Expected (census share × all-resident rate × factor)", y=labels, x=expected,
-                orientation="h", marker_color=SERIES_COLOURS["population"],
-                text=[("" if math.isnan(v) else f"{v:,.0f} expected") for v in expected],
-                textposition="inside", insidetextanchor="start", insidetextfont=dict(color="#ffffff"),
-                hovertemplate="%{y}: %{x:,.1f} expected<extra></extra>")  # fmt: skip
+    fig.add_bar(
+        name="Expected (census share × all-resident rate × factor)",
+        y=labels,
+        x=expected,
+        orientation="h",
+        marker_color=SERIES_COLOURS["population"],
+        text=[("" if math.isnan(v) else f"{v:,.0f} expected") for v in expected],
+        textposition="inside",
+        insidetextanchor="start",
+        insidetextfont=dict(color="#ffffff"),
+        hovertemplate="%{y}: %{x:,.1f} expected<extra></extra>",
+    )
     lo = pd.to_numeric(shown["observed_lower"]).astype(float)
     hi = pd.to_numeric(shown["observed_upper"]).astype(float)
-    fig.add_bar(name="Observed (95% CI)", y=labels, x=observed, orientation="h",
-                marker_color=SERIES_COLOURS["reports"],
-                error_x=dict(type="data", symmetric=False, array=(hi - observed).tolist(),
-                             arrayminus=(observed - lo).tolist(), color="#1a1a1a", thickness=1.5),
-                text=[("" if math.isnan(v) else f"{v:,.0f} observed") for v in observed],
-                textposition="inside", insidetextanchor="start", insidetextfont=dict(color="#000000"),
-                hovertemplate="%{y}: %{x:,.0f} observed<extra></extra>")  # fmt: skip
+    fig.add_bar(
+        name="Observed (95% CI)",
+        y=labels,
+        x=observed,
+        orientation="h",
+        marker_color=SERIES_COLOURS["reports"],
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=(hi - observed).tolist(),
+            arrayminus=(observed - lo).tolist(),
+            color="#1a1a1a",
+            thickness=1.5,
+        ),
+        text=[("" if math.isnan(v) else f"{v:,.0f} observed") for v in observed],
+        textposition="inside",
+        insidetextanchor="start",
+        insidetextfont=dict(color="#000000"),
+        hovertemplate="%{y}: %{x:,.0f} observed<extra></extra>",
+    )
     base_layout(
         fig, title="Crime reports: observed against expected", height=160 + 90 * max(len(shown), 1)
     )
-    fig.update_layout(barmode="group", bargap=0.3, xaxis=dict(title="Crime reports", rangemode="tozero"),
-                      yaxis=dict(title="", autorange="reversed"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0),
-                      margin=dict(b=100), uniformtext=dict(minsize=11, mode="hide"))  # fmt: skip
+    fig.update_layout(
+        barmode="group",
+        bargap=0.3,
+        xaxis=dict(title="Crime reports", rangemode="tozero"),
+        yaxis=dict(title="", autorange="reversed"),
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0),
+        margin=dict(b=100),
+        uniformtext=dict(minsize=11, mode="hide"),
+    )
     return fig
 
 
 def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
     # In words, not a signed number: a CSV cell starting with "-" is neutralised as a formula.
-    shown = shown.assign(gap_words=[
-        (note_of(row, "gap") if is_missing(row["gap"])
-         else f"{abs(row['gap']):,.1f} {'fewer' if row['gap'] < 0 else 'more'}")
-        for _, row in shown.iterrows()
-    ])  # fmt: skip
+    shown = shown.assign(
+        gap_words=[
+            (
+                note_of(row, "gap")
+                if is_missing(row["gap"])
+                else f"{abs(row['gap']):,.1f} {'fewer' if row['gap'] < 0 else 'more'}"
+            )
+            for _, row in shown.iterrows()
+        ]
+    )
     first = (
         Col("Area", ("area_name",), "text")
         if by_area
         else Col("Community", ("community_label",), "text")
     )
-    return readable(shown, [
-        first,
-        Col("Crime reports: observed", ("reports",)),
-        Col("Reports saying who the victim was", ("reports_recorded",)),
-        Col("Population share", ("population_share",), "percent"),
-        Col("Relative-risk factor", ("risk_factor",), "ratio"),
-        Col("Expected", ("expected",), "rate"),
-        Col("Difference", ("gap_words",), "text"),
-        Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
-        Col("Reading", ("classification",), "text"),
-        Col("Baseline", ("baseline",), "text"),
-    ])  # fmt: skip
+    return readable(
+        shown,
+        [
+            first,
+            Col("Crime reports: observed", ("reports",)),
+            Col("Reports saying who the victim was", ("reports_recorded",)),
+            Col("Population share", ("population_share",), "percent"),
+            Col("Relative-risk factor", ("risk_factor",), "ratio"),
+            Col("Expected", ("expected",), "rate"),
+            Col("Difference", ("gap_words",), "text"),
+            Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
+            Col("Reading", ("classification",), "text"),
+            Col("Baseline", ("baseline",), "text"),
+        ],
+    )
 
 
 def gap_alt(shown: pd.DataFrame) -> str:
@@ -585,7 +741,9 @@ def area_gap_note(community: str, level: str) -> str:
     proxy = PROXIES.get((community, level))
     if proxy:
         return "Each area's expected reports use its own census share. Proxy: " + proxy
-    return (f"The census publishes {DISTRICT_ONLY[community]} for the whole district only, so "
-            f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
-            "every area has the district's mix of residents, which is not true everywhere; "
-            "read these rows as prompts, not findings.")  # fmt: skip
+    return (
+        f"The census publishes {DISTRICT_ONLY[community]} for the whole district only, so "
+        f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
+        "every area has the district's mix of residents, which is not true everywhere; "
+        "read these rows as prompts, not findings."
+    )

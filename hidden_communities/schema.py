@@ -7,8 +7,16 @@ import duckdb
 from . import vocab
 from .settings import QUERIES_DIR
 
-TABLES = ("imports", "areas", "measures", "population", "contacts", "reports",
-          "campaign_events", "towns")  # fmt: skip
+TABLES = (
+    "imports",
+    "areas",
+    "measures",
+    "population",
+    "contacts",
+    "reports",
+    "campaign_events",
+    "towns",
+)
 
 
 def _sql_literal(text: str) -> str:

@@ -30,10 +30,19 @@ COMMUNITY_COLOURS = {
     "lgbtq": OKABE_ITO["purple"],
     "all_residents": OKABE_ITO["grey"],
 }
-EVENT_SHORT = {"launch": "Launch", "video": "Video", "social_media": "Social media",
-               "public_meeting": "Meeting", "other": "Event"}  # fmt: skip
-ARROWS = {stats.INCREASING: "↑", stats.DECREASING: "↓", stats.NO_SIGNIFICANT_CHANGE: "→",
-          stats.CANNOT_BE_CALCULATED: "–"}  # fmt: skip
+EVENT_SHORT = {
+    "launch": "Launch",
+    "video": "Video",
+    "social_media": "Social media",
+    "public_meeting": "Meeting",
+    "other": "Event",
+}
+ARROWS = {
+    stats.INCREASING: "↑",
+    stats.DECREASING: "↓",
+    stats.NO_SIGNIFICANT_CHANGE: "→",
+    stats.CANNOT_BE_CALCULATED: "–",
+}
 # Days in an average month (365.25 / 12): per-day rates are shown "a month".
 MONTH_DAYS = 365.25 / 12
 ROLLING_MONTHS = 3
@@ -109,10 +118,12 @@ def scale_note(raw: pd.DataFrame, scale: str, area_filtered: bool) -> str | None
     """Why some per-1,000 rates are missing, in words (None when all are there)."""
     if scale != "rate" or not area_filtered:
         return None
-    return ("Per 1,000 rates are shown for all residents only: with an area filter there is no "
-            "census count of the three communities for the chosen areas (the census publishes "
-            "them for the whole district), so their panels show no rate. Switch to Count to "
-            "see their numbers.")  # fmt: skip
+    return (
+        "Per 1,000 rates are shown for all residents only: with an area filter there is no "
+        "census count of the three communities for the chosen areas (the census publishes "
+        "them for the whole district), so their panels show no rate. Switch to Count to "
+        "see their numbers."
+    )
 
 
 def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale: str) -> go.Figure:
@@ -121,21 +132,47 @@ def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale
     frame = with_rolling(shown, scale)
     communities = list(dict.fromkeys(frame["community"]))
     titles = [_people(c) for c in communities]
-    fig = make_subplots(rows=len(communities), cols=1, shared_xaxes=True, subplot_titles=titles,
-                        vertical_spacing=0.22 / max(len(communities), 1))  # fmt: skip
+    fig = make_subplots(
+        rows=len(communities),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=titles,
+        vertical_spacing=0.22 / max(len(communities), 1),
+    )
     unit = RECORD_NOUNS[records] if scale == "count" else f"{RECORD_NOUNS[records]} per 1,000"
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
         colour = COMMUNITY_COLOURS[community]
         hover = [_month_hover(r, records, scale) for _, r in rows.iterrows()]
-        fig.add_bar(x=rows["month"], y=rows["value"], marker_color=colour, opacity=0.35,
-                    name="Month" if scale == "count" else "Month (per 1,000)", legendgroup="month", showlegend=i == 1, row=i, col=1,
-                    hovertext=hover, hoverinfo="text", xperiod="M1", xperiodalignment="middle")  # fmt: skip
-        fig.add_scatter(x=rows["month"], y=rows["rolling"], mode="lines", row=i, col=1,
-                        line=dict(color=colour, width=3), name="3-month average",
-                        legendgroup="rolling", showlegend=i == 1, xperiod="M1",
-                        xperiodalignment="middle",
-                        hovertemplate="%{y:,.2f} (3-month average)<extra></extra>")  # fmt: skip
+        fig.add_bar(
+            x=rows["month"],
+            y=rows["value"],
+            marker_color=colour,
+            opacity=0.35,
+            name="Month" if scale == "count" else "Month (per 1,000)",
+            legendgroup="month",
+            showlegend=i == 1,
+            row=i,
+            col=1,
+            hovertext=hover,
+            hoverinfo="text",
+            xperiod="M1",
+            xperiodalignment="middle",
+        )
+        fig.add_scatter(
+            x=rows["month"],
+            y=rows["rolling"],
+            mode="lines",
+            row=i,
+            col=1,
+            line=dict(color=colour, width=3),
+            name="3-month average",
+            legendgroup="rolling",
+            showlegend=i == 1,
+            xperiod="M1",
+            xperiodalignment="middle",
+            hovertemplate="%{y:,.2f} (3-month average)<extra></extra>",
+        )
         fig.update_yaxes(title_text="", rangemode="tozero", row=i, col=1)
     _mark_events(fig, events)
     base_layout(fig, title=f"Monthly {unit}, by community", height=190 * len(communities) + 230)
@@ -167,8 +204,10 @@ def _month_hover(row: pd.Series, records: str, scale: str) -> str:
                 str(row.get(f"rate{NOTE_SUFFIX}") or "") or "no census count"
             )
         else:
-            text += (f"<br>{rate:.2f} per 1,000 (95% CI {row['rate_lower']:.2f} to "
-                     f"{row['rate_upper']:.2f})")  # fmt: skip
+            text += (
+                f"<br>{rate:.2f} per 1,000 (95% CI {row['rate_lower']:.2f} to "
+                f"{row['rate_upper']:.2f})"
+            )
     return text
 
 
@@ -181,10 +220,19 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
         level = level + 1 if last is not None and (when - last).days < 75 else 0
         last = when
         fig.add_vline(x=when.timestamp() * 1000, line=dict(color="#444444", width=1, dash="dot"))
-        fig.add_annotation(x=when, y=1.0, yshift=28 + 20 * (level % 3), xref="x", yref="paper",
-                           text=EVENT_SHORT.get(event["kind"], "Event"), showarrow=False,
-                           xanchor="left", yanchor="bottom", font=dict(size=12),
-                           hovertext=f"{when:%-d %b %Y}: {event['title']}")  # fmt: skip
+        fig.add_annotation(
+            x=when,
+            y=1.0,
+            yshift=28 + 20 * (level % 3),
+            xref="x",
+            yref="paper",
+            text=EVENT_SHORT.get(event["kind"], "Event"),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font=dict(size=12),
+            hovertext=f"{when:%-d %b %Y}: {event['title']}",
+        )
 
 
 def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
@@ -195,14 +243,17 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
     ]
     frame["community_label"] = frame["community"].map(_people)
     fmt = "count" if scale == "count" else "rate"
-    return readable(frame, [
-        Col("Month", ("month_label",), "text"),
-        Col("Community", ("community_label",), "text"),
-        Col("Count", ("events",)),
-        Col("Residents (Census 2021)", ("residents",)),
-        Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
-        Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
-    ])  # fmt: skip
+    return readable(
+        frame,
+        [
+            Col("Month", ("month_label",), "text"),
+            Col("Community", ("community_label",), "text"),
+            Col("Count", ("events",)),
+            Col("Residents (Census 2021)", ("residents",)),
+            Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
+            Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
+        ],
+    )
 
 
 def monthly_sentence(shown: pd.DataFrame, records: str, scale: str) -> str:
@@ -216,8 +267,10 @@ def monthly_sentence(shown: pd.DataFrame, records: str, scale: str) -> str:
         if known.empty:
             continue
         latest = known.iloc[-1]
-        text = (f"{_people(community)} {latest['rolling']:,.1f} {unit} in the three months to "
-                f"{latest['month']:%b %Y}")  # fmt: skip
+        text = (
+            f"{_people(community)} {latest['rolling']:,.1f} {unit} in the three months to "
+            f"{latest['month']:%b %Y}"
+        )
         earlier = known[known["month"] == latest["month"] - pd.DateOffset(years=1)]
         if len(earlier):
             text += f" (a year before: {earlier.iloc[0]['rolling']:,.1f})"
@@ -244,18 +297,35 @@ def recent_trends(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     for community in _order(communities)[:-1]:
         series = raw[raw["community"] == community].sort_values("month")
         last = series.tail(stats.TREND_PERIODS)
-        result = stats.trend_test(series[records].to_numpy(float),
-                                  series[f"{records}_recorded"].to_numpy(float))  # fmt: skip
+        result = stats.trend_test(
+            series[records].to_numpy(float), series[f"{records}_recorded"].to_numpy(float)
+        )
         months = pd.to_datetime(last["month"])
-        rows.append({
-            "community": community,
-            "first_month": months.min(), "last_month": months.max(),
-            "events": int(last[records].sum()), "recorded": int(last[f"{records}_recorded"].sum()),
-            "direction": result.direction, "statistic": result.statistic,
-            "p_value": result.p_value,
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=["community", "first_month", "last_month", "events",
-                                       "recorded", "direction", "statistic", "p_value"])  # fmt: skip
+        rows.append(
+            {
+                "community": community,
+                "first_month": months.min(),
+                "last_month": months.max(),
+                "events": int(last[records].sum()),
+                "recorded": int(last[f"{records}_recorded"].sum()),
+                "direction": result.direction,
+                "statistic": result.statistic,
+                "p_value": result.p_value,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "community",
+            "first_month",
+            "last_month",
+            "events",
+            "recorded",
+            "direction",
+            "statistic",
+            "p_value",
+        ],
+    )
 
 
 def trend_sentence(row: pd.Series, records: str) -> str:
@@ -270,11 +340,14 @@ def trend_sentence(row: pd.Series, records: str) -> str:
         )
     span = "the five months " + (
         f"{row['first_month']:%b %Y} to {row['last_month']:%b %Y}"
-        if not is_missing(row["first_month"]) else "available"
-    )  # fmt: skip
+        if not is_missing(row["first_month"])
+        else "available"
+    )
     if direction == stats.CANNOT_BE_CALCULATED:
-        return (f"– {people}: trend cannot be calculated (it needs five months, each with "
-                f"{noun} that record who was involved).")  # fmt: skip
+        return (
+            f"– {people}: trend cannot be calculated (it needs five months, each with "
+            f"{noun} that record who was involved)."
+        )
     test = f"chi-square for trend {row['statistic']:.1f}, p = {row['p_value']:.3g}"
     words = {stats.INCREASING: "rose", stats.DECREASING: "fell"}.get(direction)
     if words:
@@ -292,7 +365,7 @@ BEFORE_AFTER_SPEC = DisclosureSpec(
         **dict.fromkeys(
             ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "reading"), ("after", "before")
         ),
-    },  # fmt: skip
+    },
     # Channels add up to the community's all-channel row, which is shown.
     groups=("community",),
     totals_shown=True,
@@ -309,13 +382,17 @@ def before_after(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     rows["_o"] = rows["community"].map(order)
     rows["_c"] = (rows["channel"] != "all").astype(int)
     rows = rows.sort_values(["_o", "_c", "channel"]).drop(columns=["_o", "_c"])
-    out = pd.DataFrame({
-        "community": rows["community"].astype(str), "channel": rows["channel"].astype(str),
-        "launch_date": pd.to_datetime(rows["launch_date"]),
-        "before": rows["before"].astype("int64"), "after": rows["after"].astype("int64"),
-        "days_before": rows["days_before"].astype("Int64"),
-        "days_after": rows["days_after"].astype("Int64"),
-    }).reset_index(drop=True)  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "community": rows["community"].astype(str),
+            "channel": rows["channel"].astype(str),
+            "launch_date": pd.to_datetime(rows["launch_date"]),
+            "before": rows["before"].astype("int64"),
+            "after": rows["after"].astype("int64"),
+            "days_before": rows["days_before"].astype("Int64"),
+            "days_after": rows["days_after"].astype("Int64"),
+        }
+    ).reset_index(drop=True)
     results = [_rate_ratio(r) for _, r in out.iterrows()]
     out["per_month_before"] = [r[0] for r in results]
     out["per_month_after"] = [r[1] for r in results]
@@ -354,9 +431,10 @@ def before_after_sentence(row: pd.Series, records: str) -> str:
     12 Apr 2021 and 9.3 a month after: 4.04 times as many (95% CI 2.70 to 6.05)."."""
     noun = RECORD_NOUNS[records]
     head = f"{noun[0].upper() + noun[1:]} " + (
-        f"with {PEOPLE_IN_TEXT[row['community']]}" if row["community"] in PEOPLE_IN_TEXT
+        f"with {PEOPLE_IN_TEXT[row['community']]}"
+        if row["community"] in PEOPLE_IN_TEXT
         else "(all residents)"
-    )  # fmt: skip
+    )
     launch = row["launch_date"]
     when = "the launch" if is_missing(launch) else f"the launch on {launch:%-d %b %Y}"
     before, after = row["per_month_before"], row["per_month_after"]
@@ -368,29 +446,39 @@ def before_after_sentence(row: pd.Series, records: str) -> str:
     if is_missing(ratio):
         note = row.get(f"rate_ratio{NOTE_SUFFIX}") or row.get("reading") or ""
         return f"{text}; no ratio ({note})."
-    return (f"{text}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "
-            f"{row['rate_ratio_upper']:.2f}), {row['reading']}.")  # fmt: skip
+    return (
+        f"{text}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "
+        f"{row['rate_ratio_upper']:.2f}), {row['reading']}."
+    )
 
 
 def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
     frame = shown.copy()
     frame["community_label"] = frame["community"].map(_people)
     frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
-    return readable(frame, [
-        Col("Community", ("community_label",), "text"),
-        Col("Channel", ("channel_label",), "text"),
-        Col("Before the launch", ("before",)),
-        Col("After", ("after",)),
-        Col("A month before", ("per_month_before",), "rate"),
-        Col("A month after", ("per_month_after",), "rate"),
-        Col("Rate ratio after/before (95% CI)",
-            ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"), "ratio"),
-        Col("Reading", ("reading",), "text"),
-    ])  # fmt: skip
+    return readable(
+        frame,
+        [
+            Col("Community", ("community_label",), "text"),
+            Col("Channel", ("channel_label",), "text"),
+            Col("Before the launch", ("before",)),
+            Col("After", ("after",)),
+            Col("A month before", ("per_month_before",), "rate"),
+            Col("A month after", ("per_month_after",), "rate"),
+            Col(
+                "Rate ratio after/before (95% CI)",
+                ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"),
+                "ratio",
+            ),
+            Col("Reading", ("reading",), "text"),
+        ],
+    )
 
 
 def trends_alt(shown: pd.DataFrame, records: str, scale: str) -> str:
     names = ", ".join(_people(c) for c in dict.fromkeys(shown["community"]))
-    return (f"Bar charts of monthly {RECORD_NOUNS[records]} ({SCALE_LABELS[scale].lower()}) for "
-            f"{names}, with a 3-month average line and dotted lines at campaign events. "
-            + monthly_sentence(shown, records, scale))  # fmt: skip
+    return (
+        f"Bar charts of monthly {RECORD_NOUNS[records]} ({SCALE_LABELS[scale].lower()}) for "
+        f"{names}, with a 3-month average line and dotted lines at campaign events. "
+        + monthly_sentence(shown, records, scale)
+    )

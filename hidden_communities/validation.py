@@ -114,8 +114,14 @@ class _Problems:
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame({"row": pd.Series(dtype="int64"), "column": pd.Series(dtype=str),
-                                 "value": pd.Series(dtype=str), "rule": pd.Series(dtype=str)})  # fmt: skip
+            return pd.DataFrame(
+                {
+                    "row": pd.Series(dtype="int64"),
+                    "column": pd.Series(dtype=str),
+                    "value": pd.Series(dtype=str),
+                    "rule": pd.Series(dtype=str),
+                }
+            )
         out = pd.concat(self.parts, ignore_index=True)
         return out.sort_values(["row", "column"], kind="stable", ignore_index=True)
 
@@ -154,8 +160,9 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
-def _check_date_range(problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str,
-                      today: date) -> pd.Series:  # fmt: skip
+def _check_date_range(
+    problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str, today: date
+) -> pd.Series:
     ok = parsed.notna()
     future = ok & (parsed > pd.Timestamp(today))
     early = ok & (parsed < pd.Timestamp(EARLIEST_DATE))
@@ -204,8 +211,9 @@ def _by_distinct(raw: pd.Series, parse) -> pd.DataFrame:
     return parsed.iloc[positions].set_axis(raw.index)
 
 
-def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
-             today: date | None = None) -> ValidationResult:  # fmt: skip
+def validate(
+    frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *, today: date | None = None
+) -> ValidationResult:
     """Check every cell of an import; never raises on bad data."""
     today = today or date.today()
     spec = SPECS[kind]
@@ -317,23 +325,25 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
 
     result = _empty_result(kind, len(frame))
     if kind == "contacts":
-        clean = pd.DataFrame({
-            "file_row": frame.index + FIRST_DATA_ROW,
-            "contact_date": out["contact_date"],
-            "area_code": out["area"],
-            "team": out["team"],
-            "community_recorded": out["communities__recorded"],
-            "communities": out["communities"],
-            "channel": out["channel"],
-            "direction": out["direction"],
-            "place_type": out["place_type"],
-            "people_reached": out["people_reached"],
-            "language": out["language"],
-            "topics": out["topics"],
-            "follow_up_needed": out["follow_up_needed"],
-            "note": out["note"],
-            "entry_ref": "",  # set by the log-a-contact form, blank for files
-        })  # fmt: skip
+        clean = pd.DataFrame(
+            {
+                "file_row": frame.index + FIRST_DATA_ROW,
+                "contact_date": out["contact_date"],
+                "area_code": out["area"],
+                "team": out["team"],
+                "community_recorded": out["communities__recorded"],
+                "communities": out["communities"],
+                "channel": out["channel"],
+                "direction": out["direction"],
+                "place_type": out["place_type"],
+                "people_reached": out["people_reached"],
+                "language": out["language"],
+                "topics": out["topics"],
+                "follow_up_needed": out["follow_up_needed"],
+                "note": out["note"],
+                "entry_ref": "",  # set by the log-a-contact form, blank for files
+            }
+        )
     elif kind == "reports":
         occurred, reported = out["occurred_on"], out["reported_on"]
         after = (
@@ -343,21 +353,23 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
         )
         problems.add(after, "occurred_on", text["occurred_on"], RULE_OCCURRED_AFTER)
         bad |= after
-        clean = pd.DataFrame({
-            "file_row": frame.index + FIRST_DATA_ROW,
-            "source": "records_system",
-            "reference": out["reference"],
-            "reported_on": reported,
-            "date_precision": "day",
-            "occurred_on": occurred,
-            "area_code": out["area"],
-            "team": out["team"],
-            "crime_type": out["crime_type"],
-            "hate_strands": out["hate_strands"],
-            "victim_community_recorded": out["victim_communities__recorded"],
-            "victim_communities": out["victim_communities"],
-            "outcome": out["outcome"],
-        })  # fmt: skip
+        clean = pd.DataFrame(
+            {
+                "file_row": frame.index + FIRST_DATA_ROW,
+                "source": "records_system",
+                "reference": out["reference"],
+                "reported_on": reported,
+                "date_precision": "day",
+                "occurred_on": occurred,
+                "area_code": out["area"],
+                "team": out["team"],
+                "crime_type": out["crime_type"],
+                "hate_strands": out["hate_strands"],
+                "victim_community_recorded": out["victim_communities__recorded"],
+                "victim_communities": out["victim_communities"],
+                "outcome": out["outcome"],
+            }
+        )
     else:
         outcome_text = text["Last outcome category"]
         outcomes = outcome_text.map(vocab.POLICE_UK_OUTCOMES)
@@ -375,21 +387,23 @@ def validate(frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *,
             f"{int((no_location & ~bad).sum())} with no location"
         )
         bad |= no_location | outside
-        clean = pd.DataFrame({
-            "file_row": frame.index + FIRST_DATA_ROW,
-            "source": "police_uk",
-            "reference": out["Crime ID"],
-            "reported_on": out["Month"],
-            "date_precision": "month",
-            "occurred_on": None,
-            "area_code": lsoa.where(~(no_location | outside), None),
-            "team": None,
-            "crime_type": out["Crime type"],
-            "hate_strands": [[] for _ in range(len(frame))],
-            "victim_community_recorded": False,
-            "victim_communities": [[] for _ in range(len(frame))],
-            "outcome": outcomes,
-        })  # fmt: skip
+        clean = pd.DataFrame(
+            {
+                "file_row": frame.index + FIRST_DATA_ROW,
+                "source": "police_uk",
+                "reference": out["Crime ID"],
+                "reported_on": out["Month"],
+                "date_precision": "month",
+                "occurred_on": None,
+                "area_code": lsoa.where(~(no_location | outside), None),
+                "team": None,
+                "crime_type": out["Crime type"],
+                "hate_strands": [[] for _ in range(len(frame))],
+                "victim_community_recorded": False,
+                "victim_communities": [[] for _ in range(len(frame))],
+                "outcome": outcomes,
+            }
+        )
 
     result.problems = problems.frame()
     result.clean = clean.loc[~bad.to_numpy()].reset_index(drop=True)
@@ -411,5 +425,6 @@ def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
 
 
 def _empty_result(kind: str, rows: int) -> ValidationResult:
-    return ValidationResult(kind=kind, rows_in_file=rows, clean=pd.DataFrame(),
-                            problems=_Problems().frame())  # fmt: skip
+    return ValidationResult(
+        kind=kind, rows_in_file=rows, clean=pd.DataFrame(), problems=_Problems().frame()
+    )

@@ -40,8 +40,9 @@ def connection() -> duckdb.DuckDBPyConnection:
     if not path.exists():
         with _BUILD_LOCK:
             if not path.exists():
-                with st.status("First run: building the database (a few seconds)…",
-                               expanded=True) as status:  # fmt: skip
+                with st.status(
+                    "First run: building the database (a few seconds)…", expanded=True
+                ) as status:
                     bar = st.progress(0.0, text="Starting")
                     database.build_database(
                         path, progress=lambda f, text: bar.progress(min(f, 1.0), text=text)
@@ -95,8 +96,9 @@ def writer():
 def inspector_only(what: str) -> None:
     """Stop the page unless the audience is the inspector (who may see records' detail)."""
     if current_filters().audience != "inspector":
-        st.info(f"{what} is for the Inspector audience only: choose it under Audience in "
-                "the sidebar.")  # fmt: skip
+        st.info(
+            f"{what} is for the Inspector audience only: choose it under Audience in the sidebar."
+        )
         st.stop()
 
 
@@ -166,50 +168,97 @@ def sidebar_filters() -> Filters:
     _follow_the_data(first, last)
     with st.sidebar:
         st.header("Filters")
-        period = st.date_input("Period", value=(first, last), min_value=date(2000, 1, 1),
-                               format="DD/MM/YYYY", key="period", bind="query-params")  # fmt: skip
-        start, end = (period if isinstance(period, tuple | list) and len(period) == 2
-                      else (first, last))  # fmt: skip
+        period = st.date_input(
+            "Period",
+            value=(first, last),
+            min_value=date(2000, 1, 1),
+            format="DD/MM/YYYY",
+            key="period",
+            bind="query-params",
+        )
+        start, end = (
+            period if isinstance(period, tuple | list) and len(period) == 2 else (first, last)
+        )
         communities = st.multiselect(
-            "Communities", list(vocab.COMMUNITIES), default=list(vocab.COMMUNITIES),
-            format_func=_labels(vocab.COMMUNITIES), key="community", bind="query-params",
+            "Communities",
+            list(vocab.COMMUNITIES),
+            default=list(vocab.COMMUNITIES),
+            format_func=_labels(vocab.COMMUNITIES),
+            key="community",
+            bind="query-params",
             help="All residents are always shown as the comparator.",
-        )  # fmt: skip
+        )
         with st.expander("Area", expanded=False):
-            chosen_wards = st.multiselect("Wards", list(wards["area_code"]),
-                                          format_func=area_label.get, key="ward",
-                                          bind="query-params")  # fmt: skip
-            lsoas = areas[(areas["area_level"] == "lsoa")
-                          & (areas["ward_code"].isin(chosen_wards) if chosen_wards else True)]  # fmt: skip
-            chosen_lsoas = st.multiselect("LSOAs (neighbourhoods) within the wards",
-                                          list(lsoas["area_code"]), format_func=area_label.get,
-                                          key="lsoa", bind="query-params")  # fmt: skip
+            chosen_wards = st.multiselect(
+                "Wards",
+                list(wards["area_code"]),
+                format_func=area_label.get,
+                key="ward",
+                bind="query-params",
+            )
+            lsoas = areas[
+                (areas["area_level"] == "lsoa")
+                & (areas["ward_code"].isin(chosen_wards) if chosen_wards else True)
+            ]
+            chosen_lsoas = st.multiselect(
+                "LSOAs (neighbourhoods) within the wards",
+                list(lsoas["area_code"]),
+                format_func=area_label.get,
+                key="lsoa",
+                bind="query-params",
+            )
         with st.expander("Contacts", expanded=False):
-            channels = st.multiselect("Channel", list(vocab.CHANNELS),
-                                      format_func=_labels(vocab.CHANNELS), key="channel",
-                                      bind="query-params")  # fmt: skip
-            directions = st.multiselect("Direction", list(vocab.DIRECTIONS),
-                                        format_func=_labels(vocab.DIRECTIONS), key="direction",
-                                        bind="query-params")  # fmt: skip
+            channels = st.multiselect(
+                "Channel",
+                list(vocab.CHANNELS),
+                format_func=_labels(vocab.CHANNELS),
+                key="channel",
+                bind="query-params",
+            )
+            directions = st.multiselect(
+                "Direction",
+                list(vocab.DIRECTIONS),
+                format_func=_labels(vocab.DIRECTIONS),
+                key="direction",
+                bind="query-params",
+            )
         with st.expander("Crime reports", expanded=False):
-            crimes = st.multiselect("Crime type", list(vocab.CRIME_TYPES),
-                                    format_func=_labels(vocab.CRIME_TYPES), key="crime",
-                                    bind="query-params")  # fmt: skip
-            strands = st.multiselect("Hate-crime strand", list(vocab.HATE_STRANDS),
-                                     format_func=_labels(vocab.HATE_STRANDS), key="strand",
-                                     bind="query-params")  # fmt: skip
-        audience = st.selectbox("Audience", list(AUDIENCE_LABELS), format_func=AUDIENCE_LABELS.get,
-                                key="audience", bind="query-params",
-                                help="Inspector: everything, small numbers flagged. Leadership: "
-                                "rates and ratios need 10 or more. Public meeting: counts under "
-                                "5 shown as <5, no free text.")  # fmt: skip
+            crimes = st.multiselect(
+                "Crime type",
+                list(vocab.CRIME_TYPES),
+                format_func=_labels(vocab.CRIME_TYPES),
+                key="crime",
+                bind="query-params",
+            )
+            strands = st.multiselect(
+                "Hate-crime strand",
+                list(vocab.HATE_STRANDS),
+                format_func=_labels(vocab.HATE_STRANDS),
+                key="strand",
+                bind="query-params",
+            )
+        audience = st.selectbox(
+            "Audience",
+            list(AUDIENCE_LABELS),
+            format_func=AUDIENCE_LABELS.get,
+            key="audience",
+            bind="query-params",
+            help="Inspector: everything, small numbers flagged. Leadership: "
+            "rates and ratios need 10 or more. Public meeting: counts under "
+            "5 shown as <5, no free text.",
+        )
 
     filters = Filters(
-        start=start, end=end, communities=tuple(communities or vocab.COMMUNITIES),
-        areas=tuple(chosen_lsoas or chosen_wards), channels=tuple(channels),
-        directions=tuple(directions), crime_types=tuple(crimes), hate_strands=tuple(strands),
+        start=start,
+        end=end,
+        communities=tuple(communities or vocab.COMMUNITIES),
+        areas=tuple(chosen_lsoas or chosen_wards),
+        channels=tuple(channels),
+        directions=tuple(directions),
+        crime_types=tuple(crimes),
+        hate_strands=tuple(strands),
         audience=audience,
-    )  # fmt: skip
+    )
     st.session_state[FILTERS_KEY] = filters
     st.session_state["hc_area_labels"] = area_label
     return filters
@@ -255,8 +304,14 @@ def chart(fig: go.Figure, *, alt: str, key: str) -> None:
     st.plotly_chart(fig, key=key, alt=alt, config={"displaylogo": False})
 
 
-def table(frame: pd.DataFrame, *, file_name: str, key: str,
-          column_config: dict | None = None, label: str = "Download this table") -> None:  # fmt: skip
+def table(
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    key: str,
+    column_config: dict | None = None,
+    label: str = "Download this table",
+) -> None:
     """The table behind a chart, with a CSV download that cannot carry formulas."""
     st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
     download(frame, file_name=file_name, key=key, label=label)
@@ -268,9 +323,14 @@ def download(frame: pd.DataFrame, *, file_name: str, key: str, label: str) -> No
         data, mime = exports.to_xlsx_bytes(frame), XLSX_MIME
     else:
         data, mime = exports.to_csv_bytes(frame), "text/csv"
-    st.download_button(f"{label} ({file_name.rsplit('.', 1)[-1].upper()})", data,
-                       file_name=file_name, mime=mime, key=f"{key}_download",
-                       icon=":material/download:")  # fmt: skip
+    st.download_button(
+        f"{label} ({file_name.rsplit('.', 1)[-1].upper()})",
+        data,
+        file_name=file_name,
+        mime=mime,
+        key=f"{key}_download",
+        icon=":material/download:",
+    )
 
 
 def disclose(frame: pd.DataFrame, spec: disclosure.DisclosureSpec) -> pd.DataFrame:

@@ -10,12 +10,23 @@ common.inspector_only("Loading and undoing data")
 load_tab, imports_tab, templates_tab = st.tabs(["Load a file", "Loads so far", "Templates"])
 
 with load_tab:
-    kind = st.radio("What is in the file?", ingest.KINDS, horizontal=True, key="data_kind",
-                    format_func=vocab.IMPORT_KINDS.get)  # fmt: skip
-    upload = st.file_uploader(f"A CSV or Excel (.xlsx) file, up to {settings.MAX_UPLOAD_MB:g} MB",
-                              type=["csv", "xlsx", "txt"], key="data_upload")  # fmt: skip
-    loaded_by = st.text_input("Loaded by (your name or collar number, for the audit trail)",
-                              key="data_loaded_by", max_chars=100)  # fmt: skip
+    kind = st.radio(
+        "What is in the file?",
+        ingest.KINDS,
+        horizontal=True,
+        key="data_kind",
+        format_func=vocab.IMPORT_KINDS.get,
+    )
+    upload = st.file_uploader(
+        f"A CSV or Excel (.xlsx) file, up to {settings.MAX_UPLOAD_MB:g} MB",
+        type=["csv", "xlsx", "txt"],
+        key="data_upload",
+    )
+    loaded_by = st.text_input(
+        "Loaded by (your name or collar number, for the audit trail)",
+        key="data_loaded_by",
+        max_chars=100,
+    )
     if upload is not None:
         data = upload.getvalue()
         checked = common.check_upload(data, upload.name, kind)
@@ -23,30 +34,55 @@ with load_tab:
         if checked.errors:
             st.error(checked.message, icon=":material/block:")
         elif not problems.empty:
-            st.error(f"{len(checked.validation.rejected_rows)} of {checked.validation.rows_in_file} "
-                     "row(s) break the rules (listed below). Nothing is loaded unless you choose "
-                     "to load only the valid rows.", icon=":material/rule:")  # fmt: skip
-            common.table(problems, file_name="problems.csv", key="data_problems",
-                         label="Download the problem report")  # fmt: skip
+            st.error(
+                f"{len(checked.validation.rejected_rows)} of {checked.validation.rows_in_file} "
+                "row(s) break the rules (listed below). Nothing is loaded unless you choose "
+                "to load only the valid rows.",
+                icon=":material/rule:",
+            )
+            common.table(
+                problems,
+                file_name="problems.csv",
+                key="data_problems",
+                label="Download the problem report",
+            )
         else:
-            st.success(f"All {checked.validation.rows_in_file} row(s) are valid "
-                       f"(read as {checked.read_as}).", icon=":material/check_circle:")  # fmt: skip
+            st.success(
+                f"All {checked.validation.rows_in_file} row(s) are valid "
+                f"(read as {checked.read_as}).",
+                icon=":material/check_circle:",
+            )
         if not checked.errors:
             partial = not problems.empty and st.checkbox(
                 "Load only the valid rows, and give me the rejected rows as a file",
-                key="data_partial")  # fmt: skip
+                key="data_partial",
+            )
             ready = (problems.empty or partial) and bool(loaded_by.strip())
-            if st.button("Load", type="primary", disabled=not ready, key="data_load",
-                         help="Say who is loading it first."):  # fmt: skip
+            if st.button(
+                "Load",
+                type="primary",
+                disabled=not ready,
+                key="data_load",
+                help="Say who is loading it first.",
+            ):
                 with common.writer() as cursor:
-                    outcome = ingest.import_file(cursor, data, upload.name, kind,
-                                                 loaded_by=loaded_by.strip(),
-                                                 allow_partial=partial)  # fmt: skip
+                    outcome = ingest.import_file(
+                        cursor,
+                        data,
+                        upload.name,
+                        kind,
+                        loaded_by=loaded_by.strip(),
+                        allow_partial=partial,
+                    )
                 (st.success if outcome.loaded else st.error)(outcome.message)
                 rejected_rows = outcome.rejected_rows()
                 if outcome.loaded and not rejected_rows.empty:
-                    common.download(rejected_rows, file_name=f"{upload.name}.rejected.csv",
-                                    key="data_rejected", label="Download the rejected rows")  # fmt: skip
+                    common.download(
+                        rejected_rows,
+                        file_name=f"{upload.name}.rejected.csv",
+                        key="data_rejected",
+                        label="Download the rejected rows",
+                    )
 
 with imports_tab:
     imports = common.query("imports_list")
@@ -58,22 +94,31 @@ with imports_tab:
         sure = st.checkbox("Yes, delete every record this load added", key="undo_sure")
         if st.form_submit_button("Undo the load") and chosen is not None and sure:
             with common.writer() as cursor:
-                removed = loading.undo_import(cursor, int(chosen),
-                                              undone_by=loaded_by.strip() or "dashboard")  # fmt: skip
+                removed = loading.undo_import(
+                    cursor, int(chosen), undone_by=loaded_by.strip() or "dashboard"
+                )
             st.success(f"Load {chosen} undone: {removed} record(s) deleted.")
 
 with templates_tab:
-    st.markdown("Headers match without regard to case or spaces; dates may be dd/mm/yyyy or "
-                "yyyy-mm-dd; coded columns take the code or its label; lists are separated "
-                "by `;`. The full data dictionary is `docs/data-dictionary.md`.")  # fmt: skip
+    st.markdown(
+        "Headers match without regard to case or spaces; dates may be dd/mm/yyyy or "
+        "yyyy-mm-dd; coded columns take the code or its label; lists are separated "
+        "by `;`. The full data dictionary is `docs/data-dictionary.md`."
+    )
     for template_kind in ("contacts", "reports"):
         st.subheader(vocab.IMPORT_KINDS[template_kind])
-        st.dataframe(columns.dictionary(template_kind), hide_index=True,
-                     key=f"dictionary_{template_kind}")  # fmt: skip
+        st.dataframe(
+            columns.dictionary(template_kind), hide_index=True, key=f"dictionary_{template_kind}"
+        )
         for extension in ("csv", "xlsx"):
-            common.download(columns.template_frame(template_kind),
-                            file_name=f"{template_kind}-template.{extension}",
-                            key=f"template_{template_kind}_{extension}", label="Template")  # fmt: skip
+            common.download(
+                columns.template_frame(template_kind),
+                file_name=f"{template_kind}-template.{extension}",
+                key=f"template_{template_kind}_{extension}",
+                label="Template",
+            )
     st.subheader(vocab.IMPORT_KINDS["police_uk"])
-    st.markdown("Load the street-level CSV exactly as downloaded from data.police.uk; rows are "
-                "placed by LSOA code, and rows outside the district are counted, not loaded.")  # fmt: skip
+    st.markdown(
+        "Load the street-level CSV exactly as downloaded from data.police.uk; rows are "
+        "placed by LSOA code, and rows outside the district are counted, not loaded."
+    )

@@ -9,16 +9,22 @@ from pages import common
 st.title("Data quality")
 filters = common.current_filters()
 if filters.audience == "public":
-    st.info("Recording quality is for inspectors and leadership reviews: choose another "
-            "audience in the sidebar.")  # fmt: skip
+    st.info(
+        "Recording quality is for inspectors and leadership reviews: choose another "
+        "audience in the sidebar."
+    )
     st.stop()
-st.caption(f"Showing: {filters.start:%-d %b %Y} to {filters.end:%-d %b %Y}, the whole district. "
-           "Only the period applies here: other filters would hide the very records that lack "
-           "a field.")  # fmt: skip
-st.markdown("A record that does not say which community it concerns counts for no community, "
-            "so gaps here pull every disparity figure down. A month is **flagged** when it has "
-            "under 60% of a typical month's records, or a field is filled in significantly "
-            "less often than usual (its 99.8% interval lies below the overall share).")  # fmt: skip
+st.caption(
+    f"Showing: {filters.start:%-d %b %Y} to {filters.end:%-d %b %Y}, the whole district. "
+    "Only the period applies here: other filters would hide the very records that lack "
+    "a field."
+)
+st.markdown(
+    "A record that does not say which community it concerns counts for no community, "
+    "so gaps here pull every disparity figure down. A month is **flagged** when it has "
+    "under 60% of a typical month's records, or a field is filled in significantly "
+    "less often than usual (its 99.8% interval lies below the overall share)."
+)
 
 params = {"start_date": filters.start, "end_date": filters.end}
 by_month = common.query("quality_by_month", group_by="month", **params)
@@ -29,14 +35,21 @@ for rec in flagged.itertuples():
 if flagged.empty and not by_month.empty:
     st.success("No month looks incomplete.", icon=":material/check_circle:")
 
-common.chart(charts.completeness_chart(long, flags), key="quality_chart",
-             alt="Line chart of the share of contacts and reports with community, area and "
-             f"date filled in, by month. Flagged months: {', '.join(flagged['month']) or 'none'}.")  # fmt: skip
+common.chart(
+    charts.completeness_chart(long, flags),
+    key="quality_chart",
+    alt="Line chart of the share of contacts and reports with community, area and "
+    f"date filled in, by month. Flagged months: {', '.join(flagged['month']) or 'none'}.",
+)
 
-COLUMNS = [Col("Dataset", ("dataset",), "text"), Col("Month or team", ("grouping",), "text"),
-           Col("Field", ("field",), "text"), Col("Records", ("records",)),
-           Col("Filled in", ("filled",)),
-           Col("Share filled in (95% CI)", ("share", "lower", "upper"), "percent")]  # fmt: skip
+COLUMNS = [
+    Col("Dataset", ("dataset",), "text"),
+    Col("Month or team", ("grouping",), "text"),
+    Col("Field", ("field",), "text"),
+    Col("Records", ("records",)),
+    Col("Filled in", ("filled",)),
+    Col("Share filled in (95% CI)", ("share", "lower", "upper"), "percent"),
+]
 st.subheader("By month")
 common.table(readable(long, COLUMNS), file_name="completeness-by-month.csv", key="quality_month")
 st.subheader("By team")

@@ -16,17 +16,29 @@ from pages import common
 _LAST_CLICK = "hc_map_last_click"
 
 
-def choice(label: str, options: Mapping[str, str], *, key: str, default: str | None = None,
-           help: str | None = None) -> str:  # fmt: skip
+def choice(
+    label: str,
+    options: Mapping[str, str],
+    *,
+    key: str,
+    default: str | None = None,
+    help: str | None = None,
+) -> str:
     """One of `options` (code -> short label), bound to the URL under `key`.
 
     A bound widget writes its label into the URL (?geo=LSOA), so labels stay short.
     """
     codes = list(options)
     return st.segmented_control(
-        label, codes, format_func=options.get, default=default or codes[0], required=True,
-        key=key, bind="query-params", help=help,
-    )  # fmt: skip
+        label,
+        codes,
+        format_func=options.get,
+        default=default or codes[0],
+        required=True,
+        key=key,
+        bind="query-params",
+        help=help,
+    )
 
 
 def focus_options(filters) -> dict[str, str]:
@@ -38,15 +50,22 @@ def focus_options(filters) -> dict[str, str]:
 def community_choice(filters) -> tuple[str, dict[str, str]]:
     """The community a map or funnel shows (bound to the URL as `focus`), and the options."""
     options = focus_options(filters)
-    community = st.selectbox("Community", list(options), format_func=options.get, key="focus",
-                             bind="query-params")  # fmt: skip
+    community = st.selectbox(
+        "Community", list(options), format_func=options.get, key="focus", bind="query-params"
+    )
     return community, options
 
 
 def selectable_chart(fig: go.Figure, *, alt: str, key: str) -> list[dict]:
     """A chart whose clicked points come back (for the map); [] when nothing is clicked."""
-    event = st.plotly_chart(fig, key=key, alt=alt, on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False, "scrollZoom": True})  # fmt: skip
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        alt=alt,
+        on_select="rerun",
+        selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": True},
+    )
     return list(event.selection.points) if event and event.selection else []
 
 

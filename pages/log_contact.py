@@ -9,15 +9,20 @@ from pages import common
 
 st.title("Log a contact")
 common.inspector_only("Logging a contact")
-st.caption("One engagement with residents. No names, addresses, phone numbers or other "
-           "personal data: the form has no place for them, and the note must not hold any.")  # fmt: skip
+st.caption(
+    "One engagement with residents. No names, addresses, phone numbers or other "
+    "personal data: the form has no place for them, and the note must not hold any."
+)
 
 areas = common.query("area_options")
 area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
 NOT_RECORDED, NONE = "not_recorded", "none"
 community_options = [*vocab.COMMUNITIES, NONE, NOT_RECORDED]
-community_label = {**vocab.COMMUNITIES, NONE: "None of these communities",
-                   NOT_RECORDED: "Not known"}  # fmt: skip
+community_label = {
+    **vocab.COMMUNITIES,
+    NONE: "None of these communities",
+    NOT_RECORDED: "Not known",
+}
 
 if flash := st.session_state.pop("flash_log_contact", None):
     st.success(flash, icon=":material/check_circle:")
@@ -25,45 +30,74 @@ if flash := st.session_state.pop("flash_log_contact", None):
 # Not cleared on submit: if a field is refused, the officer corrects it rather than retyping.
 with st.form("log_contact", enter_to_submit=False):
     left, right = st.columns(2)
-    when = left.date_input("Date", value=date.today(), max_value=date.today(),
-                           format="DD/MM/YYYY", key="log_date")  # fmt: skip
-    area = right.selectbox("Area (ward, or LSOA for more detail)", list(areas["area_code"]),
-                           index=None, format_func=area_label.get, key="log_area",
-                           placeholder="Not recorded")  # fmt: skip
-    communities = st.multiselect("Communities engaged", community_options,
-                                 format_func=community_label.get, key="log_communities",
-                                 placeholder="Not known")  # fmt: skip
+    when = left.date_input(
+        "Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="log_date"
+    )
+    area = right.selectbox(
+        "Area (ward, or LSOA for more detail)",
+        list(areas["area_code"]),
+        index=None,
+        format_func=area_label.get,
+        key="log_area",
+        placeholder="Not recorded",
+    )
+    communities = st.multiselect(
+        "Communities engaged",
+        community_options,
+        format_func=community_label.get,
+        key="log_communities",
+        placeholder="Not known",
+    )
     left, middle, right = st.columns(3)
-    channel = left.selectbox("Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get,
-                             key="log_channel")  # fmt: skip
-    place = middle.selectbox("Place", list(vocab.PLACE_TYPES), format_func=vocab.PLACE_TYPES.get,
-                             key="log_place")  # fmt: skip
-    language = right.selectbox("Language used", list(vocab.LANGUAGES),
-                               format_func=vocab.LANGUAGES.get, key="log_language")  # fmt: skip
-    direction = st.radio("Who started it?", list(vocab.DIRECTIONS), horizontal=True,
-                         format_func=vocab.DIRECTIONS.get, key="log_direction")  # fmt: skip
+    channel = left.selectbox(
+        "Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get, key="log_channel"
+    )
+    place = middle.selectbox(
+        "Place", list(vocab.PLACE_TYPES), format_func=vocab.PLACE_TYPES.get, key="log_place"
+    )
+    language = right.selectbox(
+        "Language used", list(vocab.LANGUAGES), format_func=vocab.LANGUAGES.get, key="log_language"
+    )
+    direction = st.radio(
+        "Who started it?",
+        list(vocab.DIRECTIONS),
+        horizontal=True,
+        format_func=vocab.DIRECTIONS.get,
+        key="log_direction",
+    )
     left, right = st.columns(2)
-    people = left.number_input("People reached", min_value=1, max_value=5000, value=1, step=1,
-                               key="log_people")  # fmt: skip
+    people = left.number_input(
+        "People reached", min_value=1, max_value=5000, value=1, step=1, key="log_people"
+    )
     team = right.text_input("Team", max_chars=60, key="log_team")
-    topics = st.multiselect("Topics raised", list(vocab.TOPICS), format_func=vocab.TOPICS.get,
-                            key="log_topics")  # fmt: skip
+    topics = st.multiselect(
+        "Topics raised", list(vocab.TOPICS), format_func=vocab.TOPICS.get, key="log_topics"
+    )
     follow_up = st.checkbox("Follow-up needed", key="log_follow_up")
-    note = st.text_area("Note (optional; inspectors only). Never names, addresses, phone "
-                        "numbers, emails or anything else that could identify someone.",
-                        max_chars=500, key="log_note")  # fmt: skip
-    logged_by = st.text_input("Logged by (your name or collar number)", max_chars=100,
-                              key="log_by")  # fmt: skip
+    note = st.text_area(
+        "Note (optional; inspectors only). Never names, addresses, phone "
+        "numbers, emails or anything else that could identify someone.",
+        max_chars=500,
+        key="log_note",
+    )
+    logged_by = st.text_input("Logged by (your name or collar number)", max_chars=100, key="log_by")
     submitted = st.form_submit_button("Save the contact", type="primary")
 
 if submitted:
     entry = {
-        "contact_date": when.isoformat(), "area": area or "", "team": team,
-        "communities": ";".join(communities) or NOT_RECORDED, "channel": channel,
-        "direction": direction, "place_type": place, "people_reached": str(int(people)),
-        "language": language, "topics": ";".join(topics),
-        "follow_up_needed": "yes" if follow_up else "no", "note": note,
-    }  # fmt: skip
+        "contact_date": when.isoformat(),
+        "area": area or "",
+        "team": team,
+        "communities": ";".join(communities) or NOT_RECORDED,
+        "channel": channel,
+        "direction": direction,
+        "place_type": place,
+        "people_reached": str(int(people)),
+        "language": language,
+        "topics": ";".join(topics),
+        "follow_up_needed": "yes" if follow_up else "no",
+        "note": note,
+    }
     if not logged_by.strip():
         st.error("Say who logged it (name or collar number) so the record can be traced.")
     else:
@@ -78,6 +112,9 @@ if submitted:
                 del st.session_state[key]  # an empty form for the next contact
             st.rerun()
         else:
-            st.error("Not saved. " + "; ".join(
-                f"{p.column}: {p.rule}" for p in outcome.problems.itertuples() if p.column
-            ))  # fmt: skip
+            st.error(
+                "Not saved. "
+                + "; ".join(
+                    f"{p.column}: {p.rule}" for p in outcome.problems.itertuples() if p.column
+                )
+            )

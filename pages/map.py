@@ -15,32 +15,53 @@ with left:
 with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:
-    measure = ec.choice("Measure", av.MEASURE_LABELS, key="measure",
-                        help="Per 1,000: records per 1,000 residents of the community, where "
-                        "the census counts them in each area. Ratio: the community's share of "
-                        "the records against its share of the population (1 = its fair share).")  # fmt: skip
+    measure = ec.choice(
+        "Measure",
+        av.MEASURE_LABELS,
+        key="measure",
+        help="Per 1,000: records per 1,000 residents of the community, where "
+        "the census counts them in each area. Ratio: the community's share of "
+        "the records against its share of the population (1 = its fair share).",
+    )
 with far:
-    level = ec.choice("Areas", av.LEVEL_LABELS, key="geo",
-                      help="LSOAs are Census 2021 neighbourhoods of about 1,600 residents; "
-                      "MSOAs group about five of them (LGB+ residents are published there).")  # fmt: skip
+    level = ec.choice(
+        "Areas",
+        av.LEVEL_LABELS,
+        key="geo",
+        help="LSOAs are Census 2021 neighbourhoods of about 1,600 residents; "
+        "MSOAs group about five of them (LGB+ residents are published there).",
+    )
 
 view = av.map_view(community, records, level, measure)
-raw = common.query("map_by_area", **filters.params(), level=level, community=community,
-                   area_measure=av.area_measure(community, level))  # fmt: skip
+raw = common.query(
+    "map_by_area",
+    **filters.params(),
+    level=level,
+    community=community,
+    area_measure=av.area_measure(community, level),
+)
 shown = common.disclose(av.map_frame(raw, view), av.MAP_SPEC)
 ec.notes(view.notes)
 
 common.describe_filters(filters)
-points = ec.selectable_chart(av.map_figure(shown, view, common.query("map_towns")),
-                             alt=av.map_alt(shown, view), key="area_map")  # fmt: skip
+points = ec.selectable_chart(
+    av.map_figure(shown, view, common.query("map_towns")),
+    alt=av.map_alt(shown, view),
+    key="area_map",
+)
 ec.follow_click(points, level)
 st.markdown(av.map_sentence(shown, view))
-st.caption(av.unplaced_sentence(shown, view) + " Click an area to filter every page to it; "
-           "clear it under Area in the sidebar.")  # fmt: skip
+st.caption(
+    av.unplaced_sentence(shown, view) + " Click an area to filter every page to it; "
+    "clear it under Area in the sidebar."
+)
 
 st.subheader("The table behind the map")
-common.table(av.map_display(shown, view), key="map",
-             file_name=f"map_{community}_{records}_{view.measure}_{level}.csv")  # fmt: skip
+common.table(
+    av.map_display(shown, view),
+    key="map",
+    file_name=f"map_{community}_{records}_{view.measure}_{level}.csv",
+)
 st.caption(
     "Intervals are 95%: exact Poisson (under 10 records) or Byar's for rates, Wilson for "
     "ratios; the census baseline is taken as fixed. Grey areas have fewer than 10 records (or "

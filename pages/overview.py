@@ -15,19 +15,32 @@ table = table[table["community"].isin((*filters.communities, "all_residents"))]
 shown = common.disclose(table, indicators.OVERVIEW_SPEC)
 
 if filters.areas:
-    st.info("Population shares are for the whole district: the census publishes veterans, "
-            "Eastern European and LGBTQ+ residents for the district only (LGB+ by MSOA), so "
-            "this compares the chosen areas' records with the district's population mix.")  # fmt: skip
+    st.info(
+        "Population shares are for the whole district: the census publishes veterans, "
+        "Eastern European and LGBTQ+ residents for the district only (LGB+ by MSOA), so "
+        "this compares the chosen areas' records with the district's population mix."
+    )
 
-common.chart(charts.share_comparison(shown), key="overview_chart",
-             alt="Bar chart: " + " ".join(indicators.overview_sentence(r) for _, r in shown.iterrows()
-                                          if r["community"] != "all_residents"))  # fmt: skip
+common.chart(
+    charts.share_comparison(shown),
+    key="overview_chart",
+    alt="Bar chart: "
+    + " ".join(
+        indicators.overview_sentence(r)
+        for _, r in shown.iterrows()
+        if r["community"] != "all_residents"
+    ),
+)
 for _, row in shown[shown["community"] != "all_residents"].iterrows():
-    st.markdown(f"- {indicators.overview_sentence(row, 'contact')}  \n"
-                f"  {indicators.overview_sentence(row, 'report')}")  # fmt: skip
+    st.markdown(
+        f"- {indicators.overview_sentence(row, 'contact')}  \n"
+        f"  {indicators.overview_sentence(row, 'report')}"
+    )
 
 st.subheader("The table behind the chart")
 common.table(indicators.overview_display(shown), file_name="overview.csv", key="overview")
-st.caption("Contact and report shares are among records whose community was filled in. "
-           "Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
-           "See the Methods page.")  # fmt: skip
+st.caption(
+    "Contact and report shares are among records whose community was filled in. "
+    "Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
+    "See the Methods page."
+)

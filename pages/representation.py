@@ -14,17 +14,21 @@ filters = common.current_filters()
 overview = indicators.overview(common.query("overview_by_community", **filters.params()))
 
 st.subheader("Representation ratios")
-shown = common.disclose(rep.forest(overview, common.query("representation_census_nonresponse"),
-                                   filters.communities), rep.FOREST_SPEC)  # fmt: skip
+shown = common.disclose(
+    rep.forest(overview, common.query("representation_census_nonresponse"), filters.communities),
+    rep.FOREST_SPEC,
+)
 common.describe_filters(filters)
 common.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_chart")
 st.markdown("\n".join(f"- {line}" for line in rep.forest_sentences(shown)))
 common.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
-st.caption("Ratio = share of the records that say who was involved / share of the population "
-           "(Census 2021); 95% Wilson intervals with the census taken as fixed. Hollow markers: "
-           "fewer than 10 records, too few to say. The shaded band runs from the ratio with the "
-           "census count as published to the ratio if every resident who left the voluntary "
-           "sexual orientation and gender identity questions unanswered were LGBTQ+.")  # fmt: skip
+st.caption(
+    "Ratio = share of the records that say who was involved / share of the population "
+    "(Census 2021); 95% Wilson intervals with the census taken as fixed. Hollow markers: "
+    "fewer than 10 records, too few to say. The shaded band runs from the ratio with the "
+    "census count as published to the ratio if every resident who left the voluntary "
+    "sexual orientation and gender identity questions unanswered were LGBTQ+."
+)
 
 st.subheader("Areas compared: funnel plot")
 left, middle, right = st.columns([3, 2, 3])
@@ -34,25 +38,44 @@ with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:
     level = ec.choice("Areas", av.LEVEL_LABELS, key="geo")
-raw = common.query("map_by_area", **filters.params(), level=level, community=community,
-                   area_measure=av.area_measure(community, level))  # fmt: skip
+raw = common.query(
+    "map_by_area",
+    **filters.params(),
+    level=level,
+    community=community,
+    area_measure=av.area_measure(community, level),
+)
 areas = common.disclose(rep.funnel(raw, community, records), rep.funnel_spec(community))
 common.describe_filters(filters)
-common.chart(rep.funnel_chart(areas, community, records, level), key="funnel_chart",
-             alt="Funnel plot. " + rep.funnel_sentence(areas, community, records, level))  # fmt: skip
+common.chart(
+    rep.funnel_chart(areas, community, records, level),
+    key="funnel_chart",
+    alt="Funnel plot. " + rep.funnel_sentence(areas, community, records, level),
+)
 st.markdown(rep.funnel_sentence(areas, community, records, level))
-common.table(rep.funnel_display(areas, community), key="funnel",
-             file_name=f"funnel_{community}_{records}_{level}.csv")  # fmt: skip
-st.caption("Each area against the value over all the areas shown, with 95% and 99.8% control "
-           "limits that narrow as areas get bigger (Wilson for shares, exact Poisson for rates). "
-           "A community's share of an area's records needs no census figure for the area, so "
-           "this works for every community. Areas partly outside the area filter are left out.")  # fmt: skip
+common.table(
+    rep.funnel_display(areas, community),
+    key="funnel",
+    file_name=f"funnel_{community}_{records}_{level}.csv",
+)
+st.caption(
+    "Each area against the value over all the areas shown, with 95% and 99.8% control "
+    "limits that narrow as areas get bigger (Wilson for shares, exact Poisson for rates). "
+    "A community's share of an area's records needs no census figure for the area, so "
+    "this works for every community. Areas partly outside the area filter are left out."
+)
 
 st.subheader("The reporting gap")
-risk = st.slider("Relative-risk factor", *rep.RISK_RANGE, value=1.0, step=0.05, key="rr",
-                 bind="query-params",
-                 help="How much more (above 1) or less (below 1) likely than the average resident "
-                 "you expect a member of the community to be the victim of a reported crime.")  # fmt: skip
+risk = st.slider(
+    "Relative-risk factor",
+    *rep.RISK_RANGE,
+    value=1.0,
+    step=0.05,
+    key="rr",
+    bind="query-params",
+    help="How much more (above 1) or less (below 1) likely than the average resident "
+    "you expect a member of the community to be the victim of a reported crime.",
+)
 st.caption(
     "Expected reports = the reports that say who the victim was × the community's share of the "
     "population (Census 2021; of adults for veterans and LGBTQ+, the census question's base) × "
@@ -60,7 +83,7 @@ st.caption(
     "all-resident rate. Set it above 1 where you expect more victimisation (hate crime against "
     "LGBTQ+ people, for example) and below 1 where less (an older community): the observed "
     "figures never change, only what they are compared with."
-)  # fmt: skip
+)
 gap = common.disclose(rep.reporting_gap(overview, risk, filters.communities), rep.GAP_SPEC)
 common.describe_filters(filters)
 common.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
@@ -70,5 +93,8 @@ if community != "all_residents":
     st.markdown(f"**By area ({av.LEVEL_NOUNS[level]}): {options[community]}**, as chosen above.")
     by_area = common.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
     ec.notes([rep.area_gap_note(community, level)])
-    common.table(rep.gap_display(by_area, by_area=True), key="gap_area",
-                 file_name=f"reporting_gap_{community}_{level}.csv")  # fmt: skip
+    common.table(
+        rep.gap_display(by_area, by_area=True),
+        key="gap_area",
+        file_name=f"reporting_gap_{community}_{level}.csv",
+    )

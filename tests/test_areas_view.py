@@ -28,24 +28,38 @@ def raw(rows, district=(2885, 126300)) -> pd.DataFrame:
     records = []
     for code, name, coverage, c, rec, all_c, residents, base, base_den in rows:
         unplaced = None if code else "no_area"
-        records.append({
-            "area_code": code, "area_name": name, "area_level": "ward" if code else "district",
-            "unplaced_reason": unplaced, "coverage": coverage, "contacts": c,
-            "contacts_recorded": rec, "all_contacts": all_c, "reports": 0, "reports_recorded": 0,
-            "all_reports": 0, "residents": residents, "base_count": base,
-            "base_denominator": base_den, "district_count": district[0],
-            "district_denominator": district[1],
-        })  # fmt: skip
+        records.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "area_level": "ward" if code else "district",
+                "unplaced_reason": unplaced,
+                "coverage": coverage,
+                "contacts": c,
+                "contacts_recorded": rec,
+                "all_contacts": all_c,
+                "reports": 0,
+                "reports_recorded": 0,
+                "all_reports": 0,
+                "residents": residents,
+                "base_count": base,
+                "base_denominator": base_den,
+                "district_count": district[0],
+                "district_denominator": district[1],
+            }
+        )
     return pd.DataFrame(records)
 
 
-FRAME = raw([
-    ("W1", "Ward one", "all", 10, 200, 240, 1600, None, None),
-    ("W2", "Ward two", "all", 4, 150, 160, 2500, None, None),
-    ("W3", "Ward three", "part", 30, 300, 320, 3000, None, None),
-    ("W4", "Ward four", "none", 0, 0, 0, 2000, None, None),
-    (None, None, "all", 3, 20, 25, None, None, None),
-])  # fmt: skip
+FRAME = raw(
+    [
+        ("W1", "Ward one", "all", 10, 200, 240, 1600, None, None),
+        ("W2", "Ward two", "all", 4, 150, 160, 2500, None, None),
+        ("W3", "Ward three", "part", 30, 300, 320, 3000, None, None),
+        ("W4", "Ward four", "none", 0, 0, 0, 2000, None, None),
+        (None, None, "all", 3, 20, 25, None, None, None),
+    ]
+)
 
 
 # ------------------------------------------------------------------------------ the view
@@ -91,7 +105,9 @@ def test_ratio_against_the_district_share():
     # share: 1.1988 to 3.9216; all above 1, so over-represented.
     assert w1["ratio"] == pytest.approx(2.18891, abs=1e-5)
     assert (w1["ratio_lower"], w1["ratio_upper"]) == (
-        pytest.approx(1.19876, abs=1e-5), pytest.approx(3.92157, abs=1e-5))  # fmt: skip
+        pytest.approx(1.19876, abs=1e-5),
+        pytest.approx(3.92157, abs=1e-5),
+    )
     assert w1["classification"] == "over-represented"
     assert w1["population_share"] == pytest.approx(EE_SHARE)
     # No rate: Eastern European residents have no census count by ward.
@@ -103,10 +119,14 @@ def test_ratio_against_the_district_share():
 
 def test_all_residents_ratio_is_the_areas_share_of_records_against_its_share_of_residents():
     # For all residents the query counts every record as the community's.
-    frame = raw([("W1", "Ward one", "all", 240, 200, 240, 1600, 1600, 1600),
-                 ("W2", "Ward two", "all", 160, 150, 160, 2500, 2500, 2500),
-                 ("W3", "Ward three", "part", 320, 300, 320, 3000, 3000, 3000)],
-                district=(126300, 126300))  # fmt: skip
+    frame = raw(
+        [
+            ("W1", "Ward one", "all", 240, 200, 240, 1600, 1600, 1600),
+            ("W2", "Ward two", "all", 160, 150, 160, 2500, 2500, 2500),
+            ("W3", "Ward three", "part", 320, 300, 320, 3000, 3000, 3000),
+        ],
+        district=(126300, 126300),
+    )
     out = av.map_frame(frame, av.map_view("all_residents", "contacts", "ward", "ratio"))
     # Wards wholly in the filter: W1 240 contacts of 240 + 160 = 400, residents 1,600 of
     # 4,100: (240/400) / (1600/4100) = 0.6 / 0.390244 = 1.5375. W3 is left out of both.
@@ -182,9 +202,14 @@ def test_figure_draws_offline_with_outlines_labels_and_greyed_areas():
     towns = pd.DataFrame({"town": ["Hucknall"], "label_lon": [-1.21], "label_lat": [53.03]})
     fig = av.map_figure(shown, view, towns)
     names = [t.name for t in fig.data]
-    assert names == ["Representation ratio", "Too few to say (fewer than 10) or hidden",
-                     "Partly in the area filter: no value", "Outside the area filter",
-                     "Ward boundaries", "Towns"]  # fmt: skip
+    assert names == [
+        "Representation ratio",
+        "Too few to say (fewer than 10) or hidden",
+        "Partly in the area filter: no value",
+        "Outside the area filter",
+        "Ward boundaries",
+        "Towns",
+    ]
     assert fig.data[-1].mode == "text" and list(fig.data[-1].text) == ["Hucknall"]
     style = fig.layout.map.style
     # No tile, glyph or sprite source anywhere: nothing is fetched.
@@ -197,8 +222,16 @@ def test_figure_draws_offline_with_outlines_labels_and_greyed_areas():
 
 
 def test_fit_view_for_a_one_degree_square():
-    square = {"features": [{"geometry": {"type": "Polygon", "coordinates": [
-        [[-1, 0], [0, 0], [0, 1], [-1, 1], [-1, 0]]]}}]}  # fmt: skip
+    square = {
+        "features": [
+            {
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[-1, 0], [0, 0], [0, 1], [-1, 1], [-1, 0]]],
+                }
+            }
+        ]
+    }
     centre, zoom = av.fit_view(square, width=760, height=660)
     # Across: log2(760 x 360 / (512 x 1)) = 9.0617. Up: Mercator y of 1 degree is
     # ln tan(45.5 deg) = 0.0174542, so log2(660 x 2 pi / (512 x 0.0174542)) = 8.8581: the
@@ -215,15 +248,22 @@ def test_a_click_becomes_an_area_filter(areas):
     assert av.clicked_filter([{"curveNumber": 5}], "ward", areas) is None
     # An MSOA is a set of LSOAs.
     level, codes = av.clicked_filter([{"customdata": ["E02005825", "x"]}], "msoa", areas)
-    expected = sorted(areas.loc[areas["msoa_code"].eq("E02005825")
-                                & areas["area_level"].eq("lsoa"), "area_code"])  # fmt: skip
+    expected = sorted(
+        areas.loc[areas["msoa_code"].eq("E02005825") & areas["area_level"].eq("lsoa"), "area_code"]
+    )
     assert level == "lsoa" and codes == expected and ABBEY_007B in codes
 
 
 # ------------------------------------------------------------------------------ the query
 
-PERIOD = dict(start_date=date(2021, 1, 1), end_date=date(2021, 12, 31), channels=[],
-              directions=[], crime_types=[], hate_strands=[])  # fmt: skip
+PERIOD = dict(
+    start_date=date(2021, 1, 1),
+    end_date=date(2021, 12, 31),
+    channels=[],
+    directions=[],
+    crime_types=[],
+    hate_strands=[],
+)
 
 
 def _query(path, **params):
@@ -236,19 +276,29 @@ def _query(path, **params):
 
 
 def test_query_places_records_at_each_level(explore_db):  # noqa: F811
-    wards = _query(explore_db, area_codes=[], level="ward", community="eastern_european",
-                   area_measure=None).set_index("area_name")  # fmt: skip
+    wards = _query(
+        explore_db, area_codes=[], level="ward", community="eastern_european", area_measure=None
+    ).set_index("area_name")
     # Abbey Hill: 4 + 12 in its LSOA and 5 recorded at ward level.
     assert wards.loc["Abbey Hill", ["contacts", "contacts_recorded", "all_contacts"]].tolist() == [
-        21, 45, 45]  # fmt: skip
-    assert wards.loc["Larwood", ["contacts", "all_contacts", "reports", "all_reports"]].tolist() == [
-        2, 48, 0, 55]  # fmt: skip
+        21,
+        45,
+        45,
+    ]
+    assert wards.loc[
+        "Larwood", ["contacts", "all_contacts", "reports", "all_reports"]
+    ].tolist() == [2, 48, 0, 55]
     unplaced = wards[wards.index.isna()].set_index("unplaced_reason")
     assert unplaced.loc["no_area", "contacts"] == 3
     assert set(unplaced.index) == {"no_area", "msoa_only"}
     assert (wards["district_count"] == 2885).all()
-    lsoas = _query(explore_db, area_codes=[], level="lsoa", community="all_residents",
-                   area_measure="usual_residents")  # fmt: skip
+    lsoas = _query(
+        explore_db,
+        area_codes=[],
+        level="lsoa",
+        community="all_residents",
+        area_measure="usual_residents",
+    )
     ward_only = lsoas[lsoas["unplaced_reason"] == "ward_only"].iloc[0]
     assert ward_only["all_contacts"] == 5
     row = lsoas[lsoas["area_code"] == ABBEY_007B].iloc[0]
@@ -256,17 +306,22 @@ def test_query_places_records_at_each_level(explore_db):  # noqa: F811
 
 
 def test_query_coverage_under_an_lsoa_filter(explore_db):  # noqa: F811
-    wards = _query(explore_db, area_codes=[ABBEY_007B], level="ward", community="lgbtq",
-                   area_measure=None).set_index("area_code")  # fmt: skip
+    wards = _query(
+        explore_db, area_codes=[ABBEY_007B], level="ward", community="lgbtq", area_measure=None
+    ).set_index("area_code")
     # Abbey Hill has two LSOAs and only one is in the filter; the ward-only records do not
     # match an LSOA filter.
     assert wards.loc[ABBEY_HILL, "coverage"] == "part"
     assert wards.loc[ABBEY_HILL, "all_contacts"] == 40
     assert wards.loc[LARWOOD, "coverage"] == "none"
-    msoas = _query(explore_db, area_codes=[], level="msoa", community="lgbtq",
-                   area_measure="lgb_plus").set_index("area_code")  # fmt: skip
+    msoas = _query(
+        explore_db, area_codes=[], level="msoa", community="lgbtq", area_measure="lgb_plus"
+    ).set_index("area_code")
     assert msoas.loc["E02005825", ["contacts", "base_count", "base_denominator"]].tolist() == [
-        4, 161, 6268]  # fmt: skip
+        4,
+        161,
+        6268,
+    ]
     # Ward-only records cannot be placed in an MSOA either.
     reasons = msoas[msoas["unplaced_reason"].notna()].set_index("unplaced_reason")
     assert reasons.loc["ward_only", "all_contacts"] == 5

@@ -25,9 +25,15 @@ from tests.conftest import PROJECT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 # Flags that stop Chromium calling Google's services, which this machine cannot reach.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # (url path, heading, at least this many plotly charts)
 PAGES = [
@@ -46,8 +52,9 @@ pytestmark = pytest.mark.browser
 if not CHROMIUM.exists():
     if os.environ.get("HC_REQUIRE_BROWSER"):
         raise RuntimeError(f"{CHROMIUM} is missing and HC_REQUIRE_BROWSER is set")
-    pytest.skip(f"{CHROMIUM} not installed (python3 dev.py test installs it)",
-                allow_module_level=True)  # fmt: skip
+    pytest.skip(
+        f"{CHROMIUM} not installed (python3 dev.py test installs it)", allow_module_level=True
+    )
 
 
 def _free_port() -> int:
@@ -64,11 +71,26 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "HC_DB_PATH": str(db)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "dashboard.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -122,9 +144,11 @@ def open_page(browser, url: str):
 
 def _off_machine(requests: list[str], server: str) -> list[str]:
     here = urlparse(server).netloc
-    return [r for r in requests
-            if urlparse(r).scheme in ("http", "https", "ws", "wss")
-            and urlparse(r).netloc != here]  # fmt: skip
+    return [
+        r
+        for r in requests
+        if urlparse(r).scheme in ("http", "https", "ws", "wss") and urlparse(r).netloc != here
+    ]
 
 
 @pytest.mark.parametrize(
@@ -137,9 +161,10 @@ def test_page_renders_without_errors_or_network(browser, warmed, path, heading, 
         drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
         if charts:
             page.wait_for_function(
-                f"() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] "
-                f".js-plotly-plot').length >= {charts}", timeout=30_000,
-            )  # fmt: skip
+                f'() => document.querySelectorAll(\'[data-testid="stPlotlyChart"] '
+                f".js-plotly-plot').length >= {charts}",
+                timeout=30_000,
+            )
         page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert drawn.count() >= charts
@@ -175,10 +200,12 @@ def test_the_sidebar_controls_are_reachable_by_keyboard(browser, warmed):
         reached = set()
         for _ in range(40):
             page.keyboard.press("Tab")
-            reached.add(page.evaluate(
-                "() => { const e = document.activeElement;"
-                " return (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40); }"
-            ))  # fmt: skip
+            reached.add(
+                page.evaluate(
+                    "() => { const e = document.activeElement;"
+                    " return (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40); }"
+                )
+            )
         text = " | ".join(sorted(reached))
         for control in ("Overview", "Data quality", "Area", "Crime reports"):
             assert control in text, text

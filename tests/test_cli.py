@@ -55,8 +55,9 @@ def test_a_bad_row_exits_1_with_the_row_level_report_on_stderr(db, tmp_path, cap
     file.write_text(HEADER + ROW + BAD)
     assert run(db, "contacts", file) == EXIT_REJECTED
     err = capsys.readouterr().err
-    assert ("  row 3, column contact_date, value '31/02/2021': not a date: use dd/mm/yyyy or "
-            "yyyy-mm-dd") in err.splitlines()  # fmt: skip
+    assert (
+        "  row 3, column contact_date, value '31/02/2021': not a date: use dd/mm/yyyy or yyyy-mm-dd"
+    ) in err.splitlines()
     assert contacts_in(db) == 0
 
 
@@ -86,8 +87,21 @@ def test_the_module_runs_as_a_command(db, tmp_path):
         "E01027925,Ashfield 015A,Burglary,Under investigation,\n"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "hidden_communities", "import", "police-uk", str(file),
-         "--db", str(db), "--by", "pytest"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "hidden_communities",
+            "import",
+            "police-uk",
+            str(file),
+            "--db",
+            str(db),
+            "--by",
+            "pytest",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (done.returncode, done.stdout) == (0, "1 new record(s) loaded.\n")

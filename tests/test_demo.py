@@ -14,9 +14,12 @@ from hidden_communities.validation import validate
 def generate(reference, **changes):
     cfg = replace(demo.DemoConfig(), **changes)
     return demo.generate(
-        reference["areas"], reference["population"], reference["towns"],
-        reference["calibration"], cfg,
-    )  # fmt: skip
+        reference["areas"],
+        reference["population"],
+        reference["towns"],
+        reference["calibration"],
+        cfg,
+    )
 
 
 @pytest.fixture(scope="module")

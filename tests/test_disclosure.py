@@ -493,8 +493,11 @@ def test_public_output_never_shows_or_reveals_small_counts(df):
 @PROPERTY
 @given(grouped_frames())
 def test_whole_frame_group_is_protected(df):
-    spec = DisclosureSpec(counts=("contacts", "reports"), free_text=("note",),
-                          derived={"rate": "contacts", "rate_upper": "contacts"})  # fmt: skip
+    spec = DisclosureSpec(
+        counts=("contacts", "reports"),
+        free_text=("note",),
+        derived={"rate": "contacts", "rate_upper": "contacts"},
+    )
     check_public(df, apply_disclosure(df, spec, "public"), spec)
 
 

@@ -47,11 +47,20 @@ def test_xlsx_download_holds_no_formula():
 
 
 def test_readable_tables_show_notes_for_hidden_values():
-    frame = pd.DataFrame({"n": [12, None], "n_note": ["", "<5"], "share": [0.1234, None],
-                          "share_lower": [0.1, None], "share_upper": [0.15, None],
-                          "share_note": ["", "too few to say"]})  # fmt: skip
-    table = readable(frame, [Col("Count", ("n",)),
-                             Col("Share", ("share", "share_lower", "share_upper"), "percent")])  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "n": [12, None],
+            "n_note": ["", "<5"],
+            "share": [0.1234, None],
+            "share_lower": [0.1, None],
+            "share_upper": [0.15, None],
+            "share_note": ["", "too few to say"],
+        }
+    )
+    table = readable(
+        frame,
+        [Col("Count", ("n",)), Col("Share", ("share", "share_lower", "share_upper"), "percent")],
+    )
     assert table.to_dict("records") == [
         {"Count": "12", "Share": "12.3% (10.0% to 15.0%)"},
         {"Count": "<5", "Share": "too few to say"},

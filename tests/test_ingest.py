@@ -63,8 +63,9 @@ def test_a_good_file_loads_and_is_recorded(con):
         "SELECT contact_date, area_code, communities, channel, people_reached, language"
         " FROM contacts"
     ).fetchall()
-    assert row == [(date(2021, 5, 14), "E01027925", ["eastern_european"], "face_to_face", 3,
-                    "polish")]  # fmt: skip
+    assert row == [
+        (date(2021, 5, 14), "E01027925", ["eastern_european"], "face_to_face", 3, "polish")
+    ]
     imp = con.execute(
         "SELECT kind, file_name, rows_in_file, rows_accepted, rows_duplicate, rows_rejected,"
         " loaded_by FROM imports"
@@ -107,17 +108,38 @@ def test_bad_dates_are_reported_with_row_column_value_and_rule(con):
     )
     outcome = rejected(con, HEADER + rows)
     assert outcome.problems.to_dict("records") == [
-        {"row": None, "column": "", "value": "",
-         "rule": "4 row(s) broke the rules, so nothing was loaded. Fix them, or choose to load "
-                 "only the valid rows."},
-        {"row": 3, "column": "contact_date", "value": "31/02/2021",
-         "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd"},
-        {"row": 4, "column": "contact_date", "value": "05-14-2021",
-         "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd"},
-        {"row": 5, "column": "contact_date", "value": "01/01/2027", "rule": "date is in the future"},
-        {"row": 6, "column": "contact_date", "value": "31/12/1999",
-         "rule": "date is before 01/01/2000"},
-    ]  # fmt: skip
+        {
+            "row": None,
+            "column": "",
+            "value": "",
+            "rule": "4 row(s) broke the rules, so nothing was loaded. Fix them, or choose to load "
+            "only the valid rows.",
+        },
+        {
+            "row": 3,
+            "column": "contact_date",
+            "value": "31/02/2021",
+            "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd",
+        },
+        {
+            "row": 4,
+            "column": "contact_date",
+            "value": "05-14-2021",
+            "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd",
+        },
+        {
+            "row": 5,
+            "column": "contact_date",
+            "value": "01/01/2027",
+            "rule": "date is in the future",
+        },
+        {
+            "row": 6,
+            "column": "contact_date",
+            "value": "31/12/1999",
+            "rule": "date is before 01/01/2000",
+        },
+    ]
 
 
 def test_unknown_community_codes_are_all_reported_at_once(con):
@@ -127,11 +149,19 @@ def test_unknown_community_codes_are_all_reported_at_once(con):
     outcome = rejected(con, HEADER + rows)
     problems = outcome.problems.dropna(subset=["row"]).to_dict("records")
     assert problems == [
-        {"row": 2, "column": "communities", "value": "polish_people",
-         "rule": "not an allowed value (allowed: eastern_european, armed_forces, lgbtq)"},
-        {"row": 3, "column": "communities", "value": "eastern_european;none",
-         "rule": "'none' or 'not_recorded' cannot be combined with a community"},
-    ]  # fmt: skip
+        {
+            "row": 2,
+            "column": "communities",
+            "value": "polish_people",
+            "rule": "not an allowed value (allowed: eastern_european, armed_forces, lgbtq)",
+        },
+        {
+            "row": 3,
+            "column": "communities",
+            "value": "eastern_european;none",
+            "rule": "'none' or 'not_recorded' cannot be combined with a community",
+        },
+    ]
 
 
 def test_missing_columns_are_named(con):
@@ -203,8 +233,22 @@ def test_an_xlsx_with_two_sheets(con):
 def test_an_xlsx_with_formulas(con):
     book = Workbook()
     book.active.append(HEADER.strip().split(","))
-    book.active.append(["14/05/2021", "E01027925", "", "none", "phone", "reactive", "phone",
-                        "=1+1", "english", "", "no", ""])  # fmt: skip
+    book.active.append(
+        [
+            "14/05/2021",
+            "E01027925",
+            "",
+            "none",
+            "phone",
+            "reactive",
+            "phone",
+            "=1+1",
+            "english",
+            "",
+            "no",
+            "",
+        ]
+    )
     data = io.BytesIO()
     book.save(data)
     outcome = rejected(con, data.getvalue(), name="log.xlsx")
@@ -219,8 +263,22 @@ def test_an_xlsx_with_real_dates_and_numbers_loads(con):
 
     book = Workbook()
     book.active.append(HEADER.strip().split(","))
-    book.active.append([datetime(2021, 5, 14), "E01027925", "", "armed_forces", "phone",
-                        "reactive", "phone", 2, "english", "mental_health", "no", None])  # fmt: skip
+    book.active.append(
+        [
+            datetime(2021, 5, 14),
+            "E01027925",
+            "",
+            "armed_forces",
+            "phone",
+            "reactive",
+            "phone",
+            2,
+            "english",
+            "mental_health",
+            "no",
+            None,
+        ]
+    )
     data = io.BytesIO()
     book.save(data)
     outcome = load(con, data.getvalue(), name="log.xlsx")
@@ -239,10 +297,14 @@ def test_a_note_holding_personal_data_is_refused(con):
     outcome = rejected(con, HEADER + row)
     problems = outcome.problems.dropna(subset=["row"]).to_dict("records")
     assert problems == [
-        {"row": 2, "column": "note", "value": "Call Anna on 07700 900123",
-         "rule": "looks like personal data (a phone number): remove it; notes must not "
-                 "identify anyone"},
-    ]  # fmt: skip
+        {
+            "row": 2,
+            "column": "note",
+            "value": "Call Anna on 07700 900123",
+            "rule": "looks like personal data (a phone number): remove it; notes must not "
+            "identify anyone",
+        },
+    ]
 
 
 # --------------------------------------------------------------------------- encodings
@@ -321,9 +383,12 @@ def test_loading_only_the_valid_rows_when_asked(con):
     assert outcome.message == "2 new record(s) loaded; 1 rejected."
     rejected_rows = outcome.rejected_rows()
     assert rejected_rows[["row", "problems", "contact_date"]].to_dict("records") == [
-        {"row": 3, "problems": "contact_date: not a date: use dd/mm/yyyy or yyyy-mm-dd",
-         "contact_date": "99/99/2021"},
-    ]  # fmt: skip
+        {
+            "row": 3,
+            "problems": "contact_date: not a date: use dd/mm/yyyy or yyyy-mm-dd",
+            "contact_date": "99/99/2021",
+        },
+    ]
     assert con.execute("SELECT rows_accepted, rows_rejected FROM imports").fetchall() == [(2, 1)]
 
 
@@ -365,9 +430,13 @@ def test_a_report_that_occurred_after_it_was_reported(con):
     row = "21/1,02/06/2021,05/06/2021,E01027925,,burglary,,none,no_suspect\n"
     outcome = rejected(con, REPORT_HEADER + row, kind="reports")
     assert outcome.problems.dropna(subset=["row"]).to_dict("records") == [
-        {"row": 2, "column": "occurred_on", "value": "05/06/2021",
-         "rule": "occurred after it was reported"},
-    ]  # fmt: skip
+        {
+            "row": 2,
+            "column": "occurred_on",
+            "value": "05/06/2021",
+            "rule": "occurred after it was reported",
+        },
+    ]
 
 
 # --------------------------------------------------------------------------- data.police.uk
@@ -403,12 +472,47 @@ def test_a_data_police_uk_file_imports_as_the_comparator(con):
     ).fetchall()
     feb = date(2024, 2, 1)
     assert got == [
-        ("police_uk", "aa11", feb, "month", "E01027982", "other_theft", "under_investigation", False),
-        ("police_uk", None, feb, "month", "E01027925", "anti_social_behaviour", "not_recorded", False),
-        ("police_uk", None, feb, "month", "E01027925", "anti_social_behaviour", "not_recorded", False),
-        ("police_uk", "cc33", feb, "month", "E01027925", "violence_sexual_offences",
-         "evidential_difficulties", False),
-    ]  # fmt: skip
+        (
+            "police_uk",
+            "aa11",
+            feb,
+            "month",
+            "E01027982",
+            "other_theft",
+            "under_investigation",
+            False,
+        ),
+        (
+            "police_uk",
+            None,
+            feb,
+            "month",
+            "E01027925",
+            "anti_social_behaviour",
+            "not_recorded",
+            False,
+        ),
+        (
+            "police_uk",
+            None,
+            feb,
+            "month",
+            "E01027925",
+            "anti_social_behaviour",
+            "not_recorded",
+            False,
+        ),
+        (
+            "police_uk",
+            "cc33",
+            feb,
+            "month",
+            "E01027925",
+            "violence_sexual_offences",
+            "evidential_difficulties",
+            False,
+        ),
+    ]
     imp = con.execute(
         "SELECT rows_in_file, rows_accepted, rows_outside_area FROM imports"
     ).fetchall()
@@ -430,8 +534,9 @@ def test_an_overlapping_police_uk_file_adds_only_new_rows(con):
 
 # --------------------------------------------------------------------------- fuzzing
 
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ
@@ -444,15 +549,33 @@ def test_random_bytes_never_raise_and_never_load(con, data, kind):
 
 
 cell = st.one_of(
-    st.sampled_from(["", "none", "phone", "14/05/2021", "2021-05-14", "E01027925", "3", "yes",
-                     "eastern_european", "=1+1", "Łódź", "not_recorded", "polish", "reactive"]),
+    st.sampled_from(
+        [
+            "",
+            "none",
+            "phone",
+            "14/05/2021",
+            "2021-05-14",
+            "E01027925",
+            "3",
+            "yes",
+            "eastern_european",
+            "=1+1",
+            "Łódź",
+            "not_recorded",
+            "polish",
+            "reactive",
+        ]
+    ),
     st.text(max_size=12),
-)  # fmt: skip
+)
 
 
 @FUZZ
-@given(rows=st.lists(st.lists(cell, min_size=12, max_size=12), min_size=1, max_size=8),
-       partial=st.booleans())  # fmt: skip
+@given(
+    rows=st.lists(st.lists(cell, min_size=12, max_size=12), min_size=1, max_size=8),
+    partial=st.booleans(),
+)
 def test_random_csvs_load_all_valid_rows_or_nothing(con, rows, partial):
     before = snapshot(con)
     frame = pd.DataFrame(rows, columns=HEADER.strip().split(","))

@@ -12,11 +12,31 @@ from tests.conftest import PROJECT_ROOT, empty_database, load_frame
 
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 
-CONTACT_COLUMNS = ["contact_date", "area", "team", "communities", "channel", "direction",
-                   "place_type", "people_reached", "language", "topics", "follow_up_needed",
-                   "note"]  # fmt: skip
-REPORT_COLUMNS = ["reference", "reported_on", "occurred_on", "area", "team", "crime_type",
-                  "hate_strands", "victim_communities", "outcome"]  # fmt: skip
+CONTACT_COLUMNS = [
+    "contact_date",
+    "area",
+    "team",
+    "communities",
+    "channel",
+    "direction",
+    "place_type",
+    "people_reached",
+    "language",
+    "topics",
+    "follow_up_needed",
+    "note",
+]
+REPORT_COLUMNS = [
+    "reference",
+    "reported_on",
+    "occurred_on",
+    "area",
+    "team",
+    "crime_type",
+    "hate_strands",
+    "victim_communities",
+    "outcome",
+]
 
 
 def contacts(spec: list[tuple[str, int]], day: str = "2021-05-14") -> pd.DataFrame:
@@ -25,8 +45,22 @@ def contacts(spec: list[tuple[str, int]], day: str = "2021-05-14") -> pd.DataFra
     for communities, times in spec:
         for _ in range(times):
             n += 1
-            rows.append([day, "E01027925", "Sutton", communities, "face_to_face", "proactive",
-                         "community_venue", str(n), "english", "", "no", ""])  # fmt: skip
+            rows.append(
+                [
+                    day,
+                    "E01027925",
+                    "Sutton",
+                    communities,
+                    "face_to_face",
+                    "proactive",
+                    "community_venue",
+                    str(n),
+                    "english",
+                    "",
+                    "no",
+                    "",
+                ]
+            )
     return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
 
 
@@ -35,8 +69,19 @@ def reports(spec: list[tuple[str, int]], day: str = "2021-06-02") -> pd.DataFram
     for communities, times in spec:
         for _ in range(times):
             n += 1
-            rows.append([f"21/{n:06d}", day, "", "E01027925", "", "public_order", "",
-                         communities, "under_investigation"])  # fmt: skip
+            rows.append(
+                [
+                    f"21/{n:06d}",
+                    day,
+                    "",
+                    "E01027925",
+                    "",
+                    "public_order",
+                    "",
+                    communities,
+                    "under_investigation",
+                ]
+            )
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
@@ -46,12 +91,37 @@ def fixture_db(tmp_path_factory, reference):
     path = tmp_path_factory.mktemp("pages") / "fixture.duckdb"
     con = empty_database(path, reference)
     areas = reference["areas"]
-    load_frame(con, contacts([("eastern_european", 4), ("armed_forces;lgbtq", 1),
-                              ("armed_forces", 1), ("lgbtq", 1), ("none", 9),
-                              ("not_recorded", 4)]), "contacts", areas, "contacts.csv")  # fmt: skip
-    load_frame(con, reports([("eastern_european", 2), ("armed_forces", 3), ("lgbtq", 1),
-                             ("none", 14), ("not_recorded", 10)]), "reports", areas,
-               "reports.csv")  # fmt: skip
+    load_frame(
+        con,
+        contacts(
+            [
+                ("eastern_european", 4),
+                ("armed_forces;lgbtq", 1),
+                ("armed_forces", 1),
+                ("lgbtq", 1),
+                ("none", 9),
+                ("not_recorded", 4),
+            ]
+        ),
+        "contacts",
+        areas,
+        "contacts.csv",
+    )
+    load_frame(
+        con,
+        reports(
+            [
+                ("eastern_european", 2),
+                ("armed_forces", 3),
+                ("lgbtq", 1),
+                ("none", 14),
+                ("not_recorded", 10),
+            ]
+        ),
+        "reports",
+        areas,
+        "reports.csv",
+    )
     con.close()
     return path
 
@@ -118,5 +188,8 @@ def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch
     assert charts
     spec = json.loads(charts[0].proto.spec)
     names = [trace["name"] for trace in spec["data"]]
-    assert names == ["Share of population (Census 2021)", "Share of contacts",
-                     "Share of crime reports"]  # fmt: skip
+    assert names == [
+        "Share of population (Census 2021)",
+        "Share of contacts",
+        "Share of crime reports",
+    ]

@@ -67,16 +67,21 @@ def test_upload_check_then_load(db, monkeypatch):
 def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypatch):
     at = open_page(db, monkeypatch, "data")
     bad = ROW.replace("14/05/2021", "31/02/2021")
-    at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + ROW + bad).encode(),
-                                                   "text/csv"))  # fmt: skip
+    at.file_uploader(key="data_upload").set_value(
+        ("log.csv", (HEADER + ROW + bad).encode(), "text/csv")
+    )
     at.text_input(key="data_loaded_by").set_value("PC 1234")
     at.run()
     assert at.error[0].value.startswith("1 of 2 row(s) break the rules")
     problems = frame_with(at, "row", "column", "value", "rule")
     assert problems[["row", "column", "value", "rule"]].to_dict("records") == [
-        {"row": 3, "column": "contact_date", "value": "31/02/2021",
-         "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd"},
-    ]  # fmt: skip
+        {
+            "row": 3,
+            "column": "contact_date",
+            "value": "31/02/2021",
+            "rule": "not a date: use dd/mm/yyyy or yyyy-mm-dd",
+        },
+    ]
     assert at.button(key="data_load").disabled
     at.checkbox(key="data_partial").check().run()
     at.button(key="data_load").click().run()
@@ -145,8 +150,9 @@ def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
     con = empty_database(path, reference)
     for month in ("01", "02", "03", "04", "05", "06"):
         recorded = 8 if month == "03" else 36
-        frame = contacts([("none", recorded), ("not_recorded", 40 - recorded)],
-                         day=f"2021-{month}-10")  # fmt: skip
+        frame = contacts(
+            [("none", recorded), ("not_recorded", 40 - recorded)], day=f"2021-{month}-10"
+        )
         load_frame(con, frame, "contacts", reference["areas"], f"m{month}.csv")
     load_frame(con, reports([("none", 5)]), "reports", reference["areas"], "r.csv")
     con.close()

@@ -30,11 +30,31 @@ DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 ABBEY_HILL, LARWOOD = "E05010673", "E05010686"
 ABBEY_007B, LARWOOD_009D = "E01027951", "E01027957"
 
-CONTACT_COLUMNS = ["contact_date", "area", "team", "communities", "channel", "direction",
-                   "place_type", "people_reached", "language", "topics", "follow_up_needed",
-                   "note"]  # fmt: skip
-REPORT_COLUMNS = ["reference", "reported_on", "occurred_on", "area", "team", "crime_type",
-                  "hate_strands", "victim_communities", "outcome"]  # fmt: skip
+CONTACT_COLUMNS = [
+    "contact_date",
+    "area",
+    "team",
+    "communities",
+    "channel",
+    "direction",
+    "place_type",
+    "people_reached",
+    "language",
+    "topics",
+    "follow_up_needed",
+    "note",
+]
+REPORT_COLUMNS = [
+    "reference",
+    "reported_on",
+    "occurred_on",
+    "area",
+    "team",
+    "crime_type",
+    "hate_strands",
+    "victim_communities",
+    "outcome",
+]
 
 
 def _contacts(spec) -> pd.DataFrame:
@@ -44,8 +64,22 @@ def _contacts(spec) -> pd.DataFrame:
         for _ in range(times):
             n += 1
             place = "phone" if channel == "phone" else "community_venue"
-            rows.append([day, area, "", communities, channel, "proactive", place, str(n),
-                         "english", "", "no", ""])  # fmt: skip
+            rows.append(
+                [
+                    day,
+                    area,
+                    "",
+                    communities,
+                    channel,
+                    "proactive",
+                    place,
+                    str(n),
+                    "english",
+                    "",
+                    "no",
+                    "",
+                ]
+            )
     return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
 
 
@@ -54,8 +88,19 @@ def _reports(spec) -> pd.DataFrame:
     for day, area, communities, times in spec:
         for _ in range(times):
             n += 1
-            rows.append([f"21/{n:06d}", day, "", area, "", "public_order", "", communities,
-                         "under_investigation"])  # fmt: skip
+            rows.append(
+                [
+                    f"21/{n:06d}",
+                    day,
+                    "",
+                    area,
+                    "",
+                    "public_order",
+                    "",
+                    communities,
+                    "under_investigation",
+                ]
+            )
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
@@ -64,25 +109,41 @@ def explore_db(tmp_path_factory, reference):
     path = tmp_path_factory.mktemp("explore") / "explore.duckdb"
     con = empty_database(path, reference)
     areas = reference["areas"]
-    load_frame(con, _contacts([
-        ("2021-02-10", ABBEY_007B, "eastern_european", "face_to_face", 4),
-        ("2021-05-14", ABBEY_007B, "eastern_european", "face_to_face", 12),
-        ("2021-05-14", ABBEY_007B, "none", "face_to_face", 20),
-        ("2021-05-14", ABBEY_007B, "lgbtq", "face_to_face", 4),
-        ("2021-05-14", ABBEY_HILL, "eastern_european", "face_to_face", 5),
-        ("2021-02-10", LARWOOD_009D, "none", "face_to_face", 30),
-        ("2021-02-10", LARWOOD_009D, "not_recorded", "face_to_face", 6),
-        ("2021-05-20", LARWOOD_009D, "eastern_european", "face_to_face", 2),
-        ("2021-05-20", LARWOOD_009D, "armed_forces", "phone", 10),
-        ("2021-05-14", "", "eastern_european", "face_to_face", 3),
-    ]), "contacts", areas, "contacts.csv")  # fmt: skip
-    load_frame(con, _reports([
-        ("2021-01-15", ABBEY_007B, "lgbtq", 10),
-        ("2021-06-02", ABBEY_007B, "eastern_european", 3),
-        ("2021-06-02", ABBEY_007B, "none", 40),
-        ("2021-01-15", LARWOOD_009D, "none", 50),
-        ("2021-06-02", LARWOOD_009D, "armed_forces", 5),
-    ]), "reports", areas, "reports.csv")  # fmt: skip
+    load_frame(
+        con,
+        _contacts(
+            [
+                ("2021-02-10", ABBEY_007B, "eastern_european", "face_to_face", 4),
+                ("2021-05-14", ABBEY_007B, "eastern_european", "face_to_face", 12),
+                ("2021-05-14", ABBEY_007B, "none", "face_to_face", 20),
+                ("2021-05-14", ABBEY_007B, "lgbtq", "face_to_face", 4),
+                ("2021-05-14", ABBEY_HILL, "eastern_european", "face_to_face", 5),
+                ("2021-02-10", LARWOOD_009D, "none", "face_to_face", 30),
+                ("2021-02-10", LARWOOD_009D, "not_recorded", "face_to_face", 6),
+                ("2021-05-20", LARWOOD_009D, "eastern_european", "face_to_face", 2),
+                ("2021-05-20", LARWOOD_009D, "armed_forces", "phone", 10),
+                ("2021-05-14", "", "eastern_european", "face_to_face", 3),
+            ]
+        ),
+        "contacts",
+        areas,
+        "contacts.csv",
+    )
+    load_frame(
+        con,
+        _reports(
+            [
+                ("2021-01-15", ABBEY_007B, "lgbtq", 10),
+                ("2021-06-02", ABBEY_007B, "eastern_european", 3),
+                ("2021-06-02", ABBEY_007B, "none", 40),
+                ("2021-01-15", LARWOOD_009D, "none", 50),
+                ("2021-06-02", LARWOOD_009D, "armed_forces", 5),
+            ]
+        ),
+        "reports",
+        areas,
+        "reports.csv",
+    )
     con.execute(
         "INSERT INTO campaign_events VALUES (DATE '2021-04-12', 'launch', "
         "'Campaign launched', NULL, ['eastern_european', 'armed_forces', 'lgbtq'], NULL)"
@@ -194,9 +255,11 @@ def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
     # Eastern European: 4 before, 12 + 5 + 3 + 2 = 22 after. A month (30.4375 days):
     # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; Katz 95%:
     # exp(ln 8.6026 -/+ 1.96 sqrt(1/22 + 1/4)) = 2.96 to 24.96.
-    assert ("Contacts with Eastern European residents: 2.0 a month before the launch on "
-            "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
-            "more after the launch.") in text  # fmt: skip
+    assert (
+        "Contacts with Eastern European residents: 2.0 a month before the launch on "
+        "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
+        "more after the launch."
+    ) in text
     table = at.dataframe[1].value
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
     assert phone.iloc[0]["Reading"] == "cannot be calculated: none before the launch"
@@ -286,5 +349,8 @@ def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, m
     assert not at.exception
     gap = by(at.dataframe[2].value, "Community")
     assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
-    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] in ("<5", "suppressed",
-                                                                           "too few to say")  # fmt: skip
+    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] in (
+        "<5",
+        "suppressed",
+        "too few to say",
+    )

@@ -9,8 +9,17 @@ from hidden_communities import quality
 
 
 def months(rows):
-    return pd.DataFrame(rows, columns=["dataset", "grouping", "records", "community_recorded",
-                                       "area_recorded", "date_recorded"])  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "dataset",
+            "grouping",
+            "records",
+            "community_recorded",
+            "area_recorded",
+            "date_recorded",
+        ],
+    )
 
 
 def test_completeness_shares_and_wilson_intervals():
@@ -29,8 +38,10 @@ def test_completeness_shares_and_wilson_intervals():
 def test_a_volume_drop_is_flagged():
     # Median of 100, 100, 100, 50 is 100; 50 < 60% of it. 59/100 would also be flagged,
     # 60 would not (the rule is strictly under 60%).
-    rows = [("reports", m, n, n, n, n) for m, n in
-            (("2024-01", 100), ("2024-02", 100), ("2024-03", 100), ("2024-04", 50))]  # fmt: skip
+    rows = [
+        ("reports", m, n, n, n, n)
+        for m, n in (("2024-01", 100), ("2024-02", 100), ("2024-03", 100), ("2024-04", 50))
+    ]
     flags = quality.flag_months(months(rows)).set_index("month")["flag"]
     assert flags["2024-04"] == "only 50 records against a typical 100"
     assert (flags.drop("2024-04") == "").all()

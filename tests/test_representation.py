@@ -31,21 +31,31 @@ def overview_raw(contacts, reports, contacts_recorded=90, reports_recorded=1000)
     rows = []
     for community, (measure, universe, residents, population) in base.items():
         everyone = community == "all_residents"
-        rows.append({
-            "community": community, "measure": measure, "measure_label": measure,
-            "universe": universe, "residents": residents, "population_base": population,
-            "contacts": contacts_recorded if everyone else contacts.get(community, 0),
-            "contacts_recorded": contacts_recorded, "all_contacts": contacts_recorded,
-            "reports": reports_recorded if everyone else reports.get(community, 0),
-            "reports_recorded": reports_recorded, "all_reports": reports_recorded,
-        })  # fmt: skip
+        rows.append(
+            {
+                "community": community,
+                "measure": measure,
+                "measure_label": measure,
+                "universe": universe,
+                "residents": residents,
+                "population_base": population,
+                "contacts": contacts_recorded if everyone else contacts.get(community, 0),
+                "contacts_recorded": contacts_recorded,
+                "all_contacts": contacts_recorded,
+                "reports": reports_recorded if everyone else reports.get(community, 0),
+                "reports_recorded": reports_recorded,
+                "all_reports": reports_recorded,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-NONRESPONSE = pd.DataFrame({
-    "community": ["all_residents", "armed_forces", "eastern_european", "lgbtq"],
-    "not_answered": [None, None, None, 8351],
-})  # fmt: skip
+NONRESPONSE = pd.DataFrame(
+    {
+        "community": ["all_residents", "armed_forces", "eastern_european", "lgbtq"],
+        "not_answered": [None, None, None, 8351],
+    }
+)
 
 
 # ------------------------------------------------------------------------------ forest
@@ -78,8 +88,9 @@ def test_sensitivity_band_if_every_non_respondent_were_lgbtq():
 
 def test_forest_in_public_says_too_few_instead_of_drawing():
     overview = indicators.overview(overview_raw({"lgbtq": 4, "eastern_european": 30}, {}))
-    shown = apply_disclosure(rep.forest(overview, NONRESPONSE, COMMUNITIES), rep.FOREST_SPEC,
-                             "public")  # fmt: skip
+    shown = apply_disclosure(
+        rep.forest(overview, NONRESPONSE, COMMUNITIES), rep.FOREST_SPEC, "public"
+    )
     lgbtq = shown.set_index("community").loc["lgbtq"]
     assert pd.isna(lgbtq["contact_ratio"]) and pd.isna(lgbtq["contact_ratio_if_all"])
     fig = rep.forest_chart(shown)
@@ -92,13 +103,29 @@ def test_forest_in_public_says_too_few_instead_of_drawing():
 
 
 def by_area(rows) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "area_code": code, "area_name": code, "area_level": "ward", "unplaced_reason": None,
-        "coverage": "all", "contacts": x, "contacts_recorded": n, "all_contacts": n,
-        "reports": 0, "reports_recorded": 0, "all_reports": 0, "residents": 1000,
-        "base_count": None, "base_denominator": None, "district_count": 2885,
-        "district_denominator": 126300,
-    } for code, x, n in rows])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "area_code": code,
+                "area_name": code,
+                "area_level": "ward",
+                "unplaced_reason": None,
+                "coverage": "all",
+                "contacts": x,
+                "contacts_recorded": n,
+                "all_contacts": n,
+                "reports": 0,
+                "reports_recorded": 0,
+                "all_reports": 0,
+                "residents": 1000,
+                "base_count": None,
+                "base_denominator": None,
+                "district_count": 2885,
+                "district_denominator": 126300,
+            }
+            for code, x, n in rows
+        ]
+    )
 
 
 def test_funnel_positions_of_areas():
@@ -109,9 +136,11 @@ def test_funnel_positions_of_areas():
     # A 0.35 is above 99.8%; B 0.05 within; D 0 below 99.8%. C 60/700 = 0.0857 against
     # 0.1 -/+ 1.96 sqrt(0.09/700) = 0.0778 to 0.1222: within. E has no records: not placed.
     assert out["position"].to_dict() == {
-        "A": "above 99.8% limit", "B": "within limits", "C": "within limits",
+        "A": "above 99.8% limit",
+        "B": "within limits",
+        "C": "within limits",
         "D": "below 99.8% limit",
-    }  # fmt: skip
+    }
     assert (out["overall"] == 0.1).all()
     limits = rep.funnel_limits(out.reset_index(), "eastern_european")
     # Drawn from 0.8 x the smallest area (80) to 1.1 x the largest (770); at 80 the 95%
@@ -148,7 +177,9 @@ def test_reporting_gap_for_veterans():
     assert out["gap"] == pytest.approx(-22.05317, abs=1e-5)
     assert out["ratio"] == pytest.approx(0.47559, abs=1e-5)
     assert (out["ratio_lower"], out["ratio_upper"]) == (
-        pytest.approx(0.30874, abs=1e-5), pytest.approx(0.72979, abs=1e-5))  # fmt: skip
+        pytest.approx(0.30874, abs=1e-5),
+        pytest.approx(0.72979, abs=1e-5),
+    )
     assert out["classification"] == "fewer reports than expected"
     assert rep.gap_sentence(out) == (
         "Armed-forces veterans were the victims in 20 crime reports where 42 were expected "
@@ -159,8 +190,10 @@ def test_reporting_gap_for_veterans():
     doubled = rep.reporting_gap(overview, 2.0, ("armed_forces",)).iloc[0]
     assert doubled["expected"] == pytest.approx(84.10633, abs=1e-5)
     assert doubled["ratio_upper"] == pytest.approx(0.36490, abs=1e-5)
-    assert rep.gap_display(rep.reporting_gap(overview, 2.0, ("armed_forces",))).iloc[0][
-        "Difference"] == "64.1 fewer"  # fmt: skip
+    assert (
+        rep.gap_display(rep.reporting_gap(overview, 2.0, ("armed_forces",))).iloc[0]["Difference"]
+        == "64.1 fewer"
+    )
 
 
 def test_risk_factor_outside_its_range_is_refused():
@@ -195,7 +228,10 @@ def test_census_nonresponse_query(explore_db):  # noqa: F811
     finally:
         con.close()
     assert out.loc["lgbtq", ["residents", "population_base", "not_answered"]].tolist() == [
-        2871, 102851, 8351]  # fmt: skip
+        2871,
+        102851,
+        8351,
+    ]
     assert out.loc["lgbtq", "not_answered_measure"] == "lgbtq_plus_not_answered"
     assert (
         out.loc[["armed_forces", "eastern_european", "all_residents"], "not_answered"].isna().all()

@@ -19,18 +19,31 @@ from tests.test_pages_explore import ABBEY_HILL, explore_db  # noqa: F401
 def monthly_raw(counts: dict[str, list[int]], recorded: list[int], residents=None) -> pd.DataFrame:
     """A frame shaped like queries/trend_monthly.sql: months from Jan 2021."""
     months = pd.date_range("2021-01-01", periods=len(recorded), freq="MS")
-    residents = residents or {"eastern_european": 2885, "armed_forces": 4325, "lgbtq": 2871,
-                              "all_residents": 126300}  # fmt: skip
+    residents = residents or {
+        "eastern_european": 2885,
+        "armed_forces": 4325,
+        "lgbtq": 2871,
+        "all_residents": 126300,
+    }
     rows = []
     for i, month in enumerate(months):
         for community, values in counts.items():
-            rows.append({
-                "month": month, "community": community, "days": month.days_in_month,
-                "month_days": month.days_in_month, "contacts": values[i],
-                "contacts_recorded": recorded[i], "all_contacts": recorded[i], "reports": 0,
-                "reports_recorded": 0, "all_reports": 0,
-                "residents": residents.get(community), "universe": "",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "month": month,
+                    "community": community,
+                    "days": month.days_in_month,
+                    "month_days": month.days_in_month,
+                    "contacts": values[i],
+                    "contacts_recorded": recorded[i],
+                    "all_contacts": recorded[i],
+                    "reports": 0,
+                    "reports_recorded": 0,
+                    "all_reports": 0,
+                    "residents": residents.get(community),
+                    "universe": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -81,8 +94,9 @@ def test_recent_trend_uses_the_last_five_months():
     # p = 15/500 = 0.03; T = (1 + 4 + 9 + 16 + 25) - 0.03 x 100 x 15 = 10;
     # V = 0.03 x 0.97 x (100 x 55 - 1500^2/500) = 29.1; chi-square = 100/29.1 = 3.436,
     # p = 0.0638: no significant change.
-    raw = monthly_raw({"eastern_european": [50, 1, 2, 3, 4, 5],
-                       "lgbtq": [0, 0, 5, 10, 20, 40]}, [100] * 6)  # fmt: skip
+    raw = monthly_raw(
+        {"eastern_european": [50, 1, 2, 3, 4, 5], "lgbtq": [0, 0, 5, 10, 20, 40]}, [100] * 6
+    )
     out = trends.recent_trends(raw, "contacts", ("eastern_european", "lgbtq"))
     ee = out[out["community"] == "eastern_european"].iloc[0]
     assert ee["direction"] == "no significant change"
@@ -113,11 +127,20 @@ def test_recent_trend_cannot_be_calculated_with_fewer_than_five_months():
 
 
 def ba_raw(before, after, days_before=100, days_after=200, launch="2021-04-12"):
-    return pd.DataFrame([{
-        "records": "contacts", "community": "eastern_european", "channel": "all",
-        "launch_date": pd.Timestamp(launch) if launch else pd.NaT, "before": before,
-        "after": after, "days_before": days_before, "days_after": days_after,
-    }])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "records": "contacts",
+                "community": "eastern_european",
+                "channel": "all",
+                "launch_date": pd.Timestamp(launch) if launch else pd.NaT,
+                "before": before,
+                "after": after,
+                "days_before": days_before,
+                "days_after": days_after,
+            }
+        ]
+    )
 
 
 def test_rate_ratio_after_against_before():
@@ -155,8 +178,15 @@ def test_rate_ratio_that_cannot_be_calculated_says_why(args, reading):
 
 # ------------------------------------------------------------------------------ queries
 
-PARAMS = dict(start_date=date(2021, 1, 15), end_date=date(2021, 6, 2), area_codes=[],
-              channels=[], directions=[], crime_types=[], hate_strands=[])  # fmt: skip
+PARAMS = dict(
+    start_date=date(2021, 1, 15),
+    end_date=date(2021, 6, 2),
+    area_codes=[],
+    channels=[],
+    directions=[],
+    crime_types=[],
+    hate_strands=[],
+)
 
 
 def _run(path, name, **params):
@@ -192,17 +222,29 @@ def test_before_after_query_counts_days_the_records_cover(explore_db):  # noqa: 
     reports = out[out["records"] == "reports"].set_index("community")
     # Reports run 15 Jan to 2 Jun: 87 days before, 52 from the launch.
     assert reports.loc["lgbtq", ["before", "after", "days_before", "days_after"]].tolist() == [
-        10, 0, 87, 52]  # fmt: skip
+        10,
+        0,
+        87,
+        52,
+    ]
     phone = out[(out["channel"] == "phone")].set_index("community")
     assert phone.loc["armed_forces", "after"] == 10
 
 
 def test_campaign_events_in_the_period(explore_db):  # noqa: F811
-    out = _run(explore_db, "trend_campaign_events", start_date=date(2021, 1, 1),
-               end_date=date(2021, 12, 31))  # fmt: skip
+    out = _run(
+        explore_db,
+        "trend_campaign_events",
+        start_date=date(2021, 1, 1),
+        end_date=date(2021, 12, 31),
+    )
     assert out[["kind", "title"]].values.tolist() == [["launch", "Campaign launched"]]
-    none = _run(explore_db, "trend_campaign_events", start_date=date(2022, 1, 1),
-                end_date=date(2022, 12, 31))  # fmt: skip
+    none = _run(
+        explore_db,
+        "trend_campaign_events",
+        start_date=date(2022, 1, 1),
+        end_date=date(2022, 12, 31),
+    )
     assert none.empty
 
 
