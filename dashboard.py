@@ -3,12 +3,12 @@ filters and frames every page; the pages hold their own layout."""
 
 import streamlit as st
 
-from pages import common
+from ui import frame, sidebar, store
 
 # A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com, and nothing
 # may leave the machine.
 st.set_page_config(
-    page_title="Hidden Communities · Ashfield", page_icon=str(common.ICON), layout="wide"
+    page_title="Hidden Communities · Ashfield", page_icon=str(frame.ICON), layout="wide"
 )
 
 pages = {
@@ -55,8 +55,8 @@ pages = {
 }
 # st.navigation first: until it is called, streamlit lists every file of pages/ itself.
 navigation = st.navigation(pages)
-common.connection()
-common.sidebar_filters()
-common.demonstration_banner()
+store.connection()
+sidebar.sidebar_filters()
+frame.demonstration_banner()
 navigation.run()
-common.footer()
+frame.footer()

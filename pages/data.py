@@ -3,10 +3,10 @@
 import streamlit as st
 
 from hidden_communities import columns, ingest, loading, settings, vocab
-from pages import common
+from ui import sidebar, store, widgets
 
 st.title("Data")
-common.inspector_only("Loading and undoing data")
+sidebar.inspector_only("Loading and undoing data")
 load_tab, imports_tab, templates_tab = st.tabs(["Load a file", "Loads so far", "Templates"])
 
 with load_tab:
@@ -29,7 +29,7 @@ with load_tab:
     )
     if upload is not None:
         data = upload.getvalue()
-        checked = common.check_upload(data, upload.name, kind)
+        checked = store.check_upload(data, upload.name, kind)
         problems = checked.problems
         if checked.errors:
             st.error(checked.message, icon=":material/block:")
@@ -40,7 +40,7 @@ with load_tab:
                 "to load only the valid rows.",
                 icon=":material/rule:",
             )
-            common.table(
+            widgets.table(
                 problems,
                 file_name="problems.csv",
                 key="data_problems",
@@ -65,7 +65,7 @@ with load_tab:
                 key="data_load",
                 help="Say who is loading it first.",
             ):
-                with common.writer() as cursor:
+                with store.writer() as cursor:
                     outcome = ingest.import_file(
                         cursor,
                         data,
@@ -77,7 +77,7 @@ with load_tab:
                 (st.success if outcome.loaded else st.error)(outcome.message)
                 rejected_rows = outcome.rejected_rows()
                 if outcome.loaded and not rejected_rows.empty:
-                    common.download(
+                    widgets.download(
                         rejected_rows,
                         file_name=f"{upload.name}.rejected.csv",
                         key="data_rejected",
@@ -85,15 +85,15 @@ with load_tab:
                     )
 
 with imports_tab:
-    imports = common.query("imports_list")
-    common.table(imports, file_name="imports.csv", key="imports")
+    imports = store.query("imports_list")
+    widgets.table(imports, file_name="imports.csv", key="imports")
     live = imports[imports["undone_at"].isna()]["import_id"].tolist()
     with st.form("undo_form"):
         st.markdown("**Undo a load.** Its records are deleted; the row above stays as the trail.")
         chosen = st.selectbox("Load to undo", live, key="undo_id", index=None)
         sure = st.checkbox("Yes, delete every record this load added", key="undo_sure")
         if st.form_submit_button("Undo the load") and chosen is not None and sure:
-            with common.writer() as cursor:
+            with store.writer() as cursor:
                 removed = loading.undo_import(
                     cursor, int(chosen), undone_by=loaded_by.strip() or "dashboard"
                 )
@@ -111,7 +111,7 @@ with templates_tab:
             columns.dictionary(template_kind), hide_index=True, key=f"dictionary_{template_kind}"
         )
         for extension in ("csv", "xlsx"):
-            common.download(
+            widgets.download(
                 columns.template_frame(template_kind),
                 file_name=f"{template_kind}-template.{extension}",
                 key=f"template_{template_kind}_{extension}",

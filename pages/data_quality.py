@@ -4,10 +4,10 @@ import streamlit as st
 
 from hidden_communities import charts, quality
 from hidden_communities.tables import Col, readable
-from pages import common
+from ui import sidebar, store, widgets
 
 st.title("Data quality")
-filters = common.current_filters()
+filters = sidebar.current_filters()
 if filters.audience == "public":
     st.info(
         "Recording quality is for inspectors and leadership reviews: choose another "
@@ -27,7 +27,7 @@ st.markdown(
 )
 
 params = {"start_date": filters.start, "end_date": filters.end}
-by_month = common.query("quality_by_month", group_by="month", **params)
+by_month = store.query("quality_by_month", group_by="month", **params)
 long, flags = quality.completeness(by_month), quality.flag_months(by_month)
 flagged = flags[flags["flag"] != ""]
 for rec in flagged.itertuples():
@@ -35,7 +35,7 @@ for rec in flagged.itertuples():
 if flagged.empty and not by_month.empty:
     st.success("No month looks incomplete.", icon=":material/check_circle:")
 
-common.chart(
+widgets.chart(
     charts.completeness_chart(long, flags),
     key="quality_chart",
     alt="Line chart of the share of contacts and reports with community, area and "
@@ -51,7 +51,7 @@ COLUMNS = [
     Col("Share filled in (95% CI)", ("share", "lower", "upper"), "percent"),
 ]
 st.subheader("By month")
-common.table(readable(long, COLUMNS), file_name="completeness-by-month.csv", key="quality_month")
+widgets.table(readable(long, COLUMNS), file_name="completeness-by-month.csv", key="quality_month")
 st.subheader("By team")
-by_team = quality.completeness(common.query("quality_by_month", group_by="team", **params))
-common.table(readable(by_team, COLUMNS), file_name="completeness-by-team.csv", key="quality_team")
+by_team = quality.completeness(store.query("quality_by_month", group_by="team", **params))
+widgets.table(readable(by_team, COLUMNS), file_name="completeness-by-team.csv", key="quality_team")

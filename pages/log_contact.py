@@ -5,16 +5,16 @@ from datetime import date
 import streamlit as st
 
 from hidden_communities import ingest, vocab
-from pages import common
+from ui import sidebar, store
 
 st.title("Log a contact")
-common.inspector_only("Logging a contact")
+sidebar.inspector_only("Logging a contact")
 st.caption(
     "One engagement with residents. No names, addresses, phone numbers or other "
     "personal data: the form has no place for them, and the note must not hold any."
 )
 
-areas = common.query("area_options")
+areas = store.query("area_options")
 area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
 NOT_RECORDED, NONE = "not_recorded", "none"
 community_options = [*vocab.COMMUNITIES, NONE, NOT_RECORDED]
@@ -101,7 +101,7 @@ if submitted:
     if not logged_by.strip():
         st.error("Say who logged it (name or collar number) so the record can be traced.")
     else:
-        with common.writer() as cursor:
+        with store.writer() as cursor:
             outcome = ingest.log_contact(cursor, entry, loaded_by=logged_by.strip())
         if outcome.loaded:
             st.session_state["flash_log_contact"] = (

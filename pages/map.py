@@ -4,11 +4,11 @@ Census 2021 baselines that exist for that area."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from pages import common
-from pages import explore_common as ec
+from ui import explore as ec
+from ui import sidebar, store, widgets
 
 st.title("Engagement map")
-filters = common.current_filters()
+filters = sidebar.current_filters()
 left, middle, right, far = st.columns([2, 2, 3, 3])
 with left:
     community, _options = ec.community_choice(filters)
@@ -33,19 +33,19 @@ with far:
     )
 
 view = av.map_view(community, records, level, measure)
-raw = common.query(
+raw = store.query(
     "map_by_area",
     **filters.params(),
     level=level,
     community=community,
     area_measure=av.area_measure(community, level),
 )
-shown = common.disclose(av.map_frame(raw, view), av.MAP_SPEC)
-ec.notes(view.notes)
+shown = widgets.disclose(av.map_frame(raw, view), av.MAP_SPEC)
+widgets.notes(view.notes)
 
-common.describe_filters(filters)
+sidebar.describe_filters(filters)
 points = ec.selectable_chart(
-    av.map_figure(shown, view, common.query("map_towns")),
+    av.map_figure(shown, view, store.query("map_towns")),
     alt=av.map_alt(shown, view),
     key="area_map",
 )
@@ -57,7 +57,7 @@ st.caption(
 )
 
 st.subheader("The table behind the map")
-common.table(
+widgets.table(
     av.map_display(shown, view),
     key="map",
     file_name=f"map_{community}_{records}_{view.measure}_{level}.csv",

@@ -4,15 +4,15 @@ the population (Census 2021)."""
 import streamlit as st
 
 from hidden_communities import charts, indicators
-from pages import common
+from ui import sidebar, store, widgets
 
 st.title("Hidden Communities: overview")
-filters = common.current_filters()
-common.describe_filters(filters)
+filters = sidebar.current_filters()
+sidebar.describe_filters(filters)
 
-table = indicators.overview(common.query("overview_by_community", **filters.params()))
+table = indicators.overview(store.query("overview_by_community", **filters.params()))
 table = table[table["community"].isin((*filters.communities, "all_residents"))]
-shown = common.disclose(table, indicators.OVERVIEW_SPEC)
+shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 
 if filters.areas:
     st.info(
@@ -21,7 +21,7 @@ if filters.areas:
         "this compares the chosen areas' records with the district's population mix."
     )
 
-common.chart(
+widgets.chart(
     charts.share_comparison(shown),
     key="overview_chart",
     alt="Bar chart: "
@@ -38,7 +38,7 @@ for _, row in shown[shown["community"] != "all_residents"].iterrows():
     )
 
 st.subheader("The table behind the chart")
-common.table(indicators.overview_display(shown), file_name="overview.csv", key="overview")
+widgets.table(indicators.overview_display(shown), file_name="overview.csv", key="overview")
 st.caption(
     "Contact and report shares are among records whose community was filled in. "
     "Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "

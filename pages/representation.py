@@ -6,22 +6,22 @@ import streamlit as st
 from hidden_communities import areas_view as av
 from hidden_communities import indicators
 from hidden_communities import representation as rep
-from pages import common
-from pages import explore_common as ec
+from ui import explore as ec
+from ui import sidebar, store, widgets
 
 st.title("Under-representation")
-filters = common.current_filters()
-overview = indicators.overview(common.query("overview_by_community", **filters.params()))
+filters = sidebar.current_filters()
+overview = indicators.overview(store.query("overview_by_community", **filters.params()))
 
 st.subheader("Representation ratios")
-shown = common.disclose(
-    rep.forest(overview, common.query("representation_census_nonresponse"), filters.communities),
+shown = widgets.disclose(
+    rep.forest(overview, store.query("representation_census_nonresponse"), filters.communities),
     rep.FOREST_SPEC,
 )
-common.describe_filters(filters)
-common.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_chart")
+sidebar.describe_filters(filters)
+widgets.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_chart")
 st.markdown("\n".join(f"- {line}" for line in rep.forest_sentences(shown)))
-common.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
+widgets.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
 st.caption(
     "Ratio = share of the records that say who was involved / share of the population "
     "(Census 2021); 95% Wilson intervals with the census taken as fixed. Hollow markers: "
@@ -38,22 +38,22 @@ with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:
     level = ec.choice("Areas", av.LEVEL_LABELS, key="geo")
-raw = common.query(
+raw = store.query(
     "map_by_area",
     **filters.params(),
     level=level,
     community=community,
     area_measure=av.area_measure(community, level),
 )
-areas = common.disclose(rep.funnel(raw, community, records), rep.funnel_spec(community))
-common.describe_filters(filters)
-common.chart(
+areas = widgets.disclose(rep.funnel(raw, community, records), rep.funnel_spec(community))
+sidebar.describe_filters(filters)
+widgets.chart(
     rep.funnel_chart(areas, community, records, level),
     key="funnel_chart",
     alt="Funnel plot. " + rep.funnel_sentence(areas, community, records, level),
 )
 st.markdown(rep.funnel_sentence(areas, community, records, level))
-common.table(
+widgets.table(
     rep.funnel_display(areas, community),
     key="funnel",
     file_name=f"funnel_{community}_{records}_{level}.csv",
@@ -84,16 +84,16 @@ st.caption(
     "LGBTQ+ people, for example) and below 1 where less (an older community): the observed "
     "figures never change, only what they are compared with."
 )
-gap = common.disclose(rep.reporting_gap(overview, risk, filters.communities), rep.GAP_SPEC)
-common.describe_filters(filters)
-common.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
+gap = widgets.disclose(rep.reporting_gap(overview, risk, filters.communities), rep.GAP_SPEC)
+sidebar.describe_filters(filters)
+widgets.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
 st.markdown("\n".join(f"- {rep.gap_sentence(row)}" for _, row in gap.iterrows()))
-common.table(rep.gap_display(gap), file_name="reporting_gap.csv", key="gap")
+widgets.table(rep.gap_display(gap), file_name="reporting_gap.csv", key="gap")
 if community != "all_residents":
     st.markdown(f"**By area ({av.LEVEL_NOUNS[level]}): {options[community]}**, as chosen above.")
-    by_area = common.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
-    ec.notes([rep.area_gap_note(community, level)])
-    common.table(
+    by_area = widgets.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
+    widgets.notes([rep.area_gap_note(community, level)])
+    widgets.table(
         rep.gap_display(by_area, by_area=True),
         key="gap_area",
         file_name=f"reporting_gap_{community}_{level}.csv",

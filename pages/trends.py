@@ -5,11 +5,11 @@ import streamlit as st
 
 from hidden_communities import areas_view as av
 from hidden_communities import trends
-from pages import common
-from pages import explore_common as ec
+from ui import explore as ec
+from ui import sidebar, store, widgets
 
 st.title("Trends over time")
-filters = common.current_filters()
+filters = sidebar.current_filters()
 left, right, _ = st.columns([2, 2, 4])
 with left:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
@@ -21,11 +21,13 @@ with right:
         help="Per 1,000: records a month per 1,000 residents of the community (Census 2021).",
     )
 noun = trends.RECORD_NOUNS[records]
-raw = common.query("trend_monthly", **filters.params())
+raw = store.query("trend_monthly", **filters.params())
 
 st.subheader("Recent trend")
-common.describe_filters(filters)
-recent = common.disclose(trends.recent_trends(raw, records, filters.communities), trends.TREND_SPEC)
+sidebar.describe_filters(filters)
+recent = widgets.disclose(
+    trends.recent_trends(raw, records, filters.communities), trends.TREND_SPEC
+)
 for _, row in recent.iterrows():
     st.markdown(trends.trend_sentence(row, records))
 st.caption(
@@ -35,11 +37,11 @@ st.caption(
 )
 
 st.subheader("Month by month")
-shown = common.disclose(trends.monthly(raw, records, filters.communities), trends.MONTHLY_SPEC)
-ec.notes(filter(None, [trends.scale_note(raw, scale, bool(filters.areas))]))
-common.describe_filters(filters)
-events = common.query("trend_campaign_events", start_date=filters.start, end_date=filters.end)
-common.chart(
+shown = widgets.disclose(trends.monthly(raw, records, filters.communities), trends.MONTHLY_SPEC)
+widgets.notes(filter(None, [trends.scale_note(raw, scale, bool(filters.areas))]))
+sidebar.describe_filters(filters)
+events = store.query("trend_campaign_events", start_date=filters.start, end_date=filters.end)
+widgets.chart(
     trends.monthly_chart(shown, events, records, scale),
     key="trend_chart",
     alt=trends.trends_alt(shown, records, scale),
@@ -51,21 +53,21 @@ st.caption(
     if len(events)
     else "No campaign events fall in the period."
 )
-common.table(
+widgets.table(
     trends.monthly_display(shown, scale), key="trend", file_name=f"monthly_{records}_{scale}.csv"
 )
 
 st.subheader("Before and after the campaign launch")
-common.describe_filters(filters)
-changes = common.disclose(
+sidebar.describe_filters(filters)
+changes = widgets.disclose(
     trends.before_after(
-        common.query("trend_before_after", **filters.params()), records, filters.communities
+        store.query("trend_before_after", **filters.params()), records, filters.communities
     ),
     trends.BEFORE_AFTER_SPEC,
 )
 for _, row in changes[changes["channel"] == "all"].iterrows():
     st.markdown("- " + trends.before_after_sentence(row, records))
-common.table(
+widgets.table(
     trends.before_after_display(changes),
     key="before_after",
     file_name=f"before_after_launch_{records}.csv",

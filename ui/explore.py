@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from hidden_communities import areas_view, vocab
-from pages import common
+from ui import sidebar, store
 
 _LAST_CLICK = "hc_map_last_click"
 
@@ -76,14 +76,9 @@ def follow_click(points: list[dict], level: str) -> None:
     differs from the last one handled: otherwise clearing the area filter in the sidebar
     would be undone at once by the old click.
     """
-    request = areas_view.clicked_filter(points, level, common.query("areas"))
+    request = areas_view.clicked_filter(points, level, store.query("areas"))
     if request is None or request == st.session_state.get(_LAST_CLICK):
         return
     st.session_state[_LAST_CLICK] = request
-    if tuple(request[1]) != tuple(common.current_filters().areas):
-        common.request_area_filter(*request)
-
-
-def notes(texts) -> None:
-    for text in texts:
-        st.info(text, icon=":material/info:")
+    if tuple(request[1]) != tuple(sidebar.current_filters().areas):
+        sidebar.request_area_filter(*request)
