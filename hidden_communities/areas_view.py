@@ -25,57 +25,35 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import stats, vocab
+from . import registry, stats, text, vocab
 from .charts import FONT, OKABE_ITO, base_layout
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
 from .tables import Col, format_value, is_missing, note_of, readable
 
-# Short labels: the page's widgets are bound to the URL, which carries the label.
-LEVEL_LABELS = {"ward": "Ward", "lsoa": "LSOA", "msoa": "MSOA"}
-LEVEL_NOUNS = {"ward": "wards", "lsoa": "LSOAs", "msoa": "MSOAs"}
-MEASURE_LABELS = {"rate": "Per 1,000", "ratio": "Ratio", "count": "Count"}
-RECORD_LABELS = {"contacts": "Contacts", "reports": "Reports"}
-RECORD_NOUNS = {"contacts": "contacts", "reports": "crime reports"}
-FOCUS_LABELS = dict(vocab.POPULATION_COMMUNITIES)
-
-# The census baseline each community has below the district, by map level; anything not
-# listed has none. ("lgbtq", "msoa") is a proxy and PROXIES says so in words.
-AREA_BASELINES = {
-    **{(vocab.ALL_RESIDENTS, level): "usual_residents" for level in LEVEL_LABELS},
-    ("lgbtq", "msoa"): "lgb_plus",
-}
-PROXIES = {
-    ("lgbtq", "msoa"): "LGB+ residents aged 16+ (Census 2021 TS077) stand in for LGBTQ+ "
-    "residents: gender identity is published only as shares below the district, so trans "
-    "residents who are not LGB+ are missing from this baseline."
-}
-DISTRICT_ONLY = {
-    "eastern_european": "Eastern European residents (born in an EU8 or EU2 country)",
-    "armed_forces": "armed forces veterans",
-    "lgbtq": "LGBTQ+ residents",
-}
-# How a sentence names the people of each community, mid-sentence.
-PEOPLE_IN_TEXT = {
-    "eastern_european": "Eastern European residents",
-    "armed_forces": "armed-forces veterans",
-    "lgbtq": "LGBTQ+ residents",
-}
-UNPLACED_LABELS = {
-    "no_area": "Not on the map: no area recorded",
-    "ward_only": "Not on the map: recorded at ward level only",
-    "msoa_only": "Not on the map: recorded at MSOA level only",
-}
+# The choices' codes and their labels (vocab and the text catalogues).
+LEVEL_LABELS = vocab.MAP_LEVELS
+LEVEL_NOUNS = vocab.LEVEL_NOUNS
+MEASURE_LABELS = vocab.MAP_MEASURES
+RECORD_LABELS = vocab.RECORD_KINDS
+RECORD_NOUNS = vocab.RECORD_NOUNS
+FOCUS_LABELS = vocab.POPULATION_COMMUNITIES
+UNPLACED_LABELS = vocab.LabelView("unplaced", ("no_area", "ward_only", "msoa_only"))
 
 MIN_NUMERATOR = stats.MIN_NUMERATOR
-TOO_FEW = f"too few to say (fewer than {MIN_NUMERATOR})"
+
+
+def too_few_text() -> str:
+    return text.t("map.too_few", n=MIN_NUMERATOR)
 
 
 def area_measure(community: str, level: str) -> str | None:
     """The census measure the community has at this map level, or None."""
     if level not in LEVEL_LABELS:
         raise ValueError(f"map level must be one of {tuple(LEVEL_LABELS)}, got {level!r}")
-    return AREA_BASELINES.get((community, level))
+    if community == registry.ALL_RESIDENTS:
+        return registry.ALL_AGES
+    return registry.get(community).baseline_at(level)
 
 
 @dataclass(frozen=True)
@@ -91,30 +69,36 @@ class MapView:
 
     @property
     def people(self) -> str:
-        return vocab.label(vocab.COMMUNITY_PEOPLE, self.community)
+        return text.people(self.community)
 
     @property
     def events(self) -> str:
         noun = RECORD_NOUNS[self.records]
         if self.community == vocab.ALL_RESIDENTS:
             return f"all {noun}"
-        return f"{noun} with {PEOPLE_IN_TEXT[self.community]}"
+        return f"{noun} with {text.people_mid(self.community)}"
 
     @property
     def value_label(self) -> str:
         if self.measure == "rate":
-            base = "LGB+ residents" if (self.community, self.level) in PROXIES else "residents"
+            base = self._proxy_base() or "residents"
             return f"{RECORD_LABELS[self.records]} per 1,000 {base}"
         if self.measure == "ratio":
             return "Representation ratio"
         return RECORD_LABELS[self.records]
 
+    def _proxy_base(self) -> str | None:
+        """Who the rate is per 1,000 of, where a proxy stands in for the community."""
+        if text.proxy(self.community, self.level) is None:
+            return None
+        return text.t(f"community.{self.community}.proxy_base.{self.level}")
+
     @property
     def title(self) -> str:
         where = "by ward" if self.level == "ward" else f"by {LEVEL_LABELS[self.level]}"
         if self.measure == "rate":
-            proxy = " (proxy)" if (self.community, self.level) in PROXIES else ""
-            base = "LGB+ residents" if proxy else "residents"
+            proxy = " (proxy)" if self._proxy_base() else ""
+            base = self._proxy_base() or "residents"
             what = f"{self.events[0].upper() + self.events[1:]} per 1,000 {base}{proxy}"
         elif self.measure == "ratio":
             what = f"Representation in {RECORD_NOUNS[self.records]}: {self.people}"
@@ -137,19 +121,20 @@ def map_view(community: str, records: str, level: str, measure: str) -> MapView:
         drawn = "count"
         notes.append(
             f"No rate per 1,000 for {nouns}: the census publishes "
-            f"{DISTRICT_ONLY[community]} for the whole district only, so the map shows the "
+            f"{text.community(community, 'described')} for the whole district only, so the map shows the "
             "number of records instead. Counts follow where people live and how many live "
             "there; compare areas with the ratio instead."
         )
     if measure == "ratio" and community != vocab.ALL_RESIDENTS and baseline is None:
         notes.append(
             f"Proxy: each area's share of {RECORD_NOUNS[records]} involving "
-            f"{DISTRICT_ONLY[community]} is compared with their share of the whole district's "
+            f"{text.community(community, 'described')} is compared with their share of the whole district's "
             f"population, because the census publishes them for the district only. It assumes "
             f"every area has the district's mix of residents, which is not true everywhere."
         )
-    if (community, level) in PROXIES and drawn != "count":
-        notes.append("Proxy: " + PROXIES[(community, level)])
+    proxy = text.proxy(community, level)
+    if proxy and drawn != "count":
+        notes.append("Proxy: " + proxy)
     if measure == "ratio" and community == vocab.ALL_RESIDENTS:
         notes.append(
             f"For all residents the ratio is each area's share of the mapped "
@@ -299,9 +284,9 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
             lines.append(f"Population share compared with: {share:.1%}")
         lines.append(f"Ratio: {_interval_text(row, 'ratio', 'ratio')}")
         if not is_missing(row.get("classification")):
-            lines.append(str(row["classification"]))
+            lines.append(text.label("classification", row["classification"]))
     if status == "too_few" and view.measure != "count":
-        lines.append(TOO_FEW)
+        lines.append(too_few_text())
     return "<br>".join(lines)
 
 
@@ -383,13 +368,13 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
         columns += [
             Col("Residents (Census 2021 baseline)", ("base_count",)),
             Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
-            Col("Compared with all areas shown", ("comparison",), "text"),
+            Col("Compared with all areas shown", ("comparison",), "text", "benchmark"),
         ]
     if view.measure == "ratio":
         columns += [
             Col("Population share compared with", ("population_share",), "percent"),
             Col("Ratio (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
-            Col("Reading", ("classification",), "text"),
+            Col("Reading", ("classification",), "text", "classification"),
         ]
     columns.append(Col("Area filter", ("filter",), "text"))
     return readable(frame, columns)
@@ -473,11 +458,7 @@ SEQUENTIAL = [[0.0, "#eef5fb"], [0.5, OKABE_ITO["sky_blue"]], [1.0, "#003f6b"]]
 # protanopia, deuteranopia and tritanopia. Ratios are drawn on a log2 scale with a range
 # symmetric about 0, so 1 is the white midpoint and 0.5 and 2 are equally far from it.
 DIVERGING = [[0.0, OKABE_ITO["blue"]], [0.5, "#f7f7f7"], [1.0, OKABE_ITO["vermillion"]]]
-STATUS_STYLE = {
-    "too_few": ("#9e9e9e", TOO_FEW[0].upper() + TOO_FEW[1:] + " or hidden"),
-    "partial": ("#cfcfcf", "Partly in the area filter: no value"),
-    "outside": ("#f1f1f1", "Outside the area filter"),
-}
+STATUS_COLOURS = {"too_few": "#9e9e9e", "partial": "#cfcfcf", "outside": "#f1f1f1"}
 RATIO_TICKS = (0.125, 0.25, 0.5, 1, 2, 4, 8)
 
 
@@ -535,7 +516,8 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
             name=view.value_label,
         )
         fig.update_coloraxes(colorbar=dict(**axis["colorbar"], thickness=14, len=0.6, x=1.0))
-    for status, (colour_hex, name) in STATUS_STYLE.items():
+    for status, colour_hex in STATUS_COLOURS.items():
+        name = text.t(f"map_status.{status}", n=MIN_NUMERATOR)
         rows = areas[areas["status"] == status]
         if rows.empty:
             continue

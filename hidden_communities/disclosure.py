@@ -41,6 +41,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from . import text
 from .stats import MIN_NUMERATOR, TOO_FEW_TO_SAY
 
 __all__ = [
@@ -82,10 +83,17 @@ CENSUS_GEOGRAPHIES = ("lsoa", "msoa", "ward", "district")
 SUMMARY_LEVELS = ("all", "total")
 ALLOWED_AREA_LEVELS = CENSUS_GEOGRAPHIES + SUMMARY_LEVELS
 
-NOTE_SMALL_COUNT = f"<{SMALL_COUNT_THRESHOLD}"
+NOTE_SMALL_COUNT = "small_count"
 NOTE_SECONDARY = "suppressed"
 NOTE_TOO_FEW = TOO_FEW_TO_SAY
 NOTE_SUFFIX = "_note"
+
+
+def note_text(note: str) -> str:
+    """A note code in words ("small_count" -> "<5"); "" stays ""."""
+    return text.label("note", note) if note else ""
+
+
 SMALL_NUMBER_COLUMN = "small_number"
 
 
@@ -701,7 +709,7 @@ def format_for_display(
         text = []
         for value, note in zip(series.tolist(), notes.tolist(), strict=True):
             if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                text.append(note)
+                text.append(note_text(note))
             elif col in formats:
                 text.append(fmt.format(value))
             elif is_int:

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from . import stats, vocab
+from . import stats, text, vocab
 from .disclosure import DisclosureSpec
 from .tables import Col, is_missing, readable
 
@@ -45,7 +45,7 @@ OVERVIEW_SPEC = DisclosureSpec(
 )
 
 OVERVIEW_COLUMNS = [
-    Col("Community", ("community_label",), "text"),
+    Col("Community", ("community",), "text", "community"),
     Col("Residents (Census 2021)", ("residents",)),
     Col("Share of population", ("population_share",), "percent"),
     Col("Contacts", ("contacts",)),
@@ -59,7 +59,7 @@ OVERVIEW_COLUMNS = [
         ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
         "ratio",
     ),
-    Col("Contacts: reading", ("contact_classification",), "text"),
+    Col("Contacts: reading", ("contact_classification",), "text", "classification"),
     Col("Crime reports", ("reports",)),
     Col(
         "Share of reports (95% CI)",
@@ -71,7 +71,7 @@ OVERVIEW_COLUMNS = [
         ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
         "ratio",
     ),
-    Col("Reports: reading", ("report_classification",), "text"),
+    Col("Reports: reading", ("report_classification",), "text", "classification"),
     Col("Population measure", ("measure_label",), "text"),
 ]
 
@@ -80,46 +80,24 @@ def overview_display(shown: pd.DataFrame) -> pd.DataFrame:
     return readable(shown, OVERVIEW_COLUMNS)
 
 
-def _share_with_interval(count: int, total: int) -> tuple[float, float, float]:
-    if total <= 0:
-        return (math.nan, math.nan, math.nan)
-    lower, upper = stats.wilson_interval(count, total)
-    return (count / total, lower, upper)
-
-
-def _ratio(count: int, total: int, group_pop: int, total_pop: int) -> tuple[float, float, float]:
-    if total <= 0:
-        return (math.nan, math.nan, math.nan)
-    return stats.representation_ratio(count, total, group_pop, total_pop)
-
-
 def overview(raw: pd.DataFrame) -> pd.DataFrame:
     """Per community: population share, shares of contacts and reports, representation
     ratios with 95% intervals and their classification."""
     out = raw.copy()
-    out["community_label"] = out["community"].map(
-        lambda c: vocab.label(vocab.POPULATION_COMMUNITIES, c)
-    )
+    out["community_label"] = out["community"].map(text.community)
     out["population_share"] = out["residents"] / out["population_base"]
     for prefix, count, total in (
         ("contact", "contacts", "contacts_recorded"),
         ("report", "reports", "reports_recorded"),
     ):
-        shares = [_share_with_interval(c, t) for c, t in zip(out[count], out[total], strict=True)]
-        out[[f"{prefix}_share", f"{prefix}_share_lower", f"{prefix}_share_upper"]] = shares
-        ratios = [
-            _ratio(c, t, g, p)
-            for c, t, g, p in zip(
-                out[count], out[total], out["residents"], out["population_base"], strict=True
-            )
-        ]
-        out[[f"{prefix}_ratio", f"{prefix}_ratio_lower", f"{prefix}_ratio_upper"]] = ratios
-        out[f"{prefix}_classification"] = [
-            stats.classify_representation(c, lo, hi)
-            for c, lo, hi in zip(
-                out[count], out[f"{prefix}_ratio_lower"], out[f"{prefix}_ratio_upper"], strict=True
-            )
-        ]
+        shares = stats.add_proportion_intervals(out, count, total, prefix=f"{prefix}_share")
+        ratios = stats.add_representation_ratios(
+            out, count, total, "residents", "population_base", prefix=f"{prefix}_ratio"
+        )
+        for suffix in ("", "_lower", "_upper"):
+            out[f"{prefix}_share{suffix}"] = shares[f"{prefix}_share{suffix}"]
+            out[f"{prefix}_ratio{suffix}"] = ratios[f"{prefix}_ratio{suffix}"]
+        out[f"{prefix}_classification"] = ratios[f"{prefix}_ratio_classification"].astype(object)
     # The comparator is everyone: its share is 100% by definition, with nothing to estimate.
     comparator = out["community"] == vocab.ALL_RESIDENTS
     for prefix in ("contact", "report"):
@@ -133,14 +111,14 @@ def overview_sentence(row: pd.Series, kind: str = "contact") -> str:
     """A plain-English reading of one community's representation, e.g. "Armed-forces
     veterans made 2.1% of contacts but are 4.0% of adults: about half their share"."""
     noun = "contacts" if kind == "contact" else "crime reports"
-    people = vocab.label(vocab.COMMUNITY_PEOPLE, row["community"])
+    people = text.people(row["community"])
     share, ratio = row.get(f"{kind}_share"), row.get(f"{kind}_ratio")
-    universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
+    universe = text.universe_noun(row["community"])
     if is_missing(share) or is_missing(ratio):
         return f"{people}: too few {noun} to compare with their share of the population."
     return (
         f"{people} made {share:.1%} of {noun} but are {row['population_share']:.1%} of "
-        f"{universe}: {ratio_words(ratio)} ({row[f'{kind}_classification']})."
+        f"{universe}: {ratio_words(ratio)} ({text.label('classification', row[f'{kind}_classification'])})."
     )
 
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import indicators, stats, vocab
-from .areas_view import DISTRICT_ONLY, LEVEL_NOUNS, PEOPLE_IN_TEXT, PROXIES, RECORD_NOUNS
+from . import indicators, registry, stats, text, vocab
+from .areas_view import LEVEL_NOUNS, RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
 from .tables import Col, is_missing, note_of, readable
@@ -29,12 +29,13 @@ MARKERS = {"contact": "circle", "report": "diamond"}
 RISK_RANGE = (0.25, 4.0)
 
 
-def _people(community: str) -> str:
-    return vocab.label(vocab.COMMUNITY_PEOPLE, community)
+def _reading(code: object) -> object:
+    """A classification code in words (missing stays missing, for the chart to skip)."""
+    return None if is_missing(code) else text.label("classification", code)
 
 
 def _chosen(frame: pd.DataFrame, communities) -> pd.DataFrame:
-    order = [c for c in vocab.COMMUNITIES if c in communities]
+    order = registry.ordered(communities)
     rows = frame[frame["community"].isin(order)].copy()
     rows["_o"] = rows["community"].map({c: i for i, c in enumerate(order)})
     return rows.sort_values("_o").drop(columns="_o").reset_index(drop=True)
@@ -117,7 +118,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
                     shown["community_label"],
                     lower,
                     upper,
-                    shown[f"{kind}_classification"].astype(object),
+                    shown[f"{kind}_classification"].map(_reading).astype(object),
                 ]
             ),
             hovertemplate="%{customdata[0]}: %{x:.2f} (95% CI %{customdata[1]:.2f} to "
@@ -173,7 +174,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
     reach = max(abs(math.log10(lo)), abs(math.log10(hi)), math.log10(2)) + 0.08
     # The classification in words, in a column at the right (colour is never the only cue).
     for kind, offset in (("contact", -0.15), ("report", 0.15)):
-        words = shown[f"{kind}_classification"].astype(object)
+        words = shown[f"{kind}_classification"].map(_reading).astype(object)
         keep = words.notna().to_numpy()
         fig.add_scatter(
             x=[10 ** (reach + 0.04)] * int(keep.sum()),
@@ -233,10 +234,10 @@ def band_sentence(row: pd.Series) -> str | None:
     extra, high = row.get("not_answered"), row.get("population_share_if_all")
     if is_missing(extra) or is_missing(high):
         return None
-    universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
-    text = (
+    universe = text.universe_noun(row["community"])
+    sentence = (
         f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
-        f"were in the community, {PEOPLE_IN_TEXT.get(row['community'], 'its')} would be "
+        f"were in the community, {text.people_mid(row['community'])} would be "
         f"{high:.1%} of {universe} rather than {row['population_share']:.1%}"
     )
     ratios = [
@@ -244,7 +245,7 @@ def band_sentence(row: pd.Series) -> str | None:
         for kind in KINDS
         if not (is_missing(row[f"{kind}_ratio"]) or is_missing(row[f"{kind}_ratio_if_all"]))
     ]
-    return text + (", and " + " and ".join(ratios) if ratios else "") + "."
+    return sentence + (", and " + " and ".join(ratios) if ratios else "") + "."
 
 
 FOREST_COLUMNS = [
@@ -392,29 +393,28 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         if rows.empty:
             continue
         symbol, colour = _POSITION_STYLE[position]
-        text = [name if i in labelled else "" for i, name in rows["area_name"].items()]
+        names = [name if i in labelled else "" for i, name in rows["area_name"].items()]
         fig.add_scatter(
             x=rows["denominator"],
             y=value[rows.index],
             mode="markers+text",
-            text=text,
+            text=names,
             textposition="top center",
             textfont=dict(size=12),
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
-            name=position,
+            name=text.label("funnel", position),
             customdata=rows[["area_name", "events"]].to_numpy(),
             hovertemplate="%{customdata[0]}: %{customdata[1]} of %{x:,.0f} = %{y:.2f}"
             + ("" if everyone else "%")
             + "<extra>"
-            + position
+            + text.label("funnel", position)
             + "</extra>",
         )
     noun = RECORD_NOUNS[records]
     title = (
         f"{noun.capitalize()} per 1,000 residents, {LEVEL_NOUNS[level]} against the funnel"
         if everyone
-        else f"{PEOPLE_IN_TEXT[community][0].upper() + PEOPLE_IN_TEXT[community][1:]}: "
-        f"share of each area's {noun}, {LEVEL_NOUNS[level]}"
+        else f"{text.people(community)}: share of each area's {noun}, {LEVEL_NOUNS[level]}"
     )
     base_layout(fig, title=title, height=520)
     fig.update_layout(
@@ -492,7 +492,7 @@ def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
             ),
             Col("Per 1,000" if everyone else "Share", ("value",), fmt),
             Col("All areas", ("overall",), fmt),
-            Col("Funnel position", ("position",), "text"),
+            Col("Funnel position", ("position",), "text", "funnel"),
         ],
     )
 
@@ -518,12 +518,6 @@ GAP_SPEC = DisclosureSpec(
     area_level_column="area_level",
     public_columns=("residents", "population_base", "population_share", "risk_factor"),
 )
-GAP_READINGS = {
-    stats.UNDER_REPRESENTED: "fewer reports than expected",
-    stats.OVER_REPRESENTED: "more reports than expected",
-    stats.NOT_SIGNIFICANTLY_DIFFERENT: "about as many as expected",
-    stats.TOO_FEW_TO_SAY: stats.TOO_FEW_TO_SAY,
-}
 
 
 def _gap(
@@ -545,7 +539,7 @@ def _gap(
     ratios = stats.add_representation_ratios(counts, "reports", "reports_recorded", "_gp", "_tp")
     for col in ("ratio", "ratio_lower", "ratio_upper"):
         out[col] = ratios[col].to_numpy()
-    out["classification"] = ratios["ratio_classification"].map(GAP_READINGS)
+    out["classification"] = ratios["ratio_classification"]
     out["gap"] = out["reports"] - out["expected"]
     out["observed_lower"] = out["ratio_lower"] * out["expected"]
     out["observed_upper"] = out["ratio_upper"] * out["expected"]
@@ -588,7 +582,7 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
         )
     level = rows["area_level"].iloc[0]
     own = pd.to_numeric(rows["base_count"]).notna()
-    proxy = PROXIES.get((community, level))
+    proxy = text.proxy(community, level)
     frame = pd.DataFrame(
         {
             "area_name": rows["area_name"],
@@ -597,7 +591,7 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
             "reports_recorded": rows["reports_recorded"].astype("int64"),
             "baseline": np.where(
                 own,
-                "area: LGB+ residents aged 16+ (proxy)" if proxy else "area census",
+                text.t(f"community.{community}.proxy_baseline.{level}") if proxy else "area census",
                 "district share (proxy: district mix assumed)",
             ),
         }
@@ -618,19 +612,19 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
 def gap_sentence(row: pd.Series) -> str:
     """E.g. "LGBTQ+ residents were the victims in 224 crime reports where 471 were expected
     (2.8% of adults, at the all-resident rate): 247 fewer (ratio 0.48, 95% CI 0.42 to 0.54)."."""
-    people = _people(row["community"])
+    people = text.people(row["community"])
     if is_missing(row["reports"]):
         return f"{people}: {note_of(row, 'reports')} crime reports."
     if is_missing(row["expected"]):
         return f"{people}: {int(row['reports']):,} crime reports; {note_of(row, 'expected') or 'no expected figure'}."
-    universe = "adults" if "16" in str(row.get("universe", "")) else "residents"
+    universe = text.universe_noun(row["community"])
     diff = row["gap"]
     words = f"{abs(diff):,.0f} {'fewer' if diff < 0 else 'more'}"
     ratio = (
         ""
         if is_missing(row["ratio"])
         else f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
-        f": {row['classification']})"
+        f": {text.label('gap_reading', row['classification'])})"
     )
     factor = "" if row["risk_factor"] == 1 else f", times the factor {row['risk_factor']:g}"
     return (
@@ -711,7 +705,7 @@ def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
     first = (
         Col("Area", ("area_name",), "text")
         if by_area
-        else Col("Community", ("community_label",), "text")
+        else Col("Community", ("community",), "text", "community")
     )
     return readable(
         shown,
@@ -724,7 +718,7 @@ def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
             Col("Expected", ("expected",), "rate"),
             Col("Difference", ("gap_words",), "text"),
             Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
-            Col("Reading", ("classification",), "text"),
+            Col("Reading", ("classification",), "text", "gap_reading"),
             Col("Baseline", ("baseline",), "text"),
         ],
     )
@@ -738,11 +732,11 @@ def gap_alt(shown: pd.DataFrame) -> str:
 
 def area_gap_note(community: str, level: str) -> str:
     """Which population share each area's expected reports use, in words."""
-    proxy = PROXIES.get((community, level))
+    proxy = text.proxy(community, level)
     if proxy:
         return "Each area's expected reports use its own census share. Proxy: " + proxy
     return (
-        f"The census publishes {DISTRICT_ONLY[community]} for the whole district only, so "
+        f"The census publishes {text.community(community, 'described')} for the whole district only, so "
         f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
         "every area has the district's mix of residents, which is not true everywhere; "
         "read these rows as prompts, not findings."

@@ -27,7 +27,7 @@ def _sql_literal(text: str) -> str:
 def enum_ddl() -> list[str]:
     return [
         f"CREATE TYPE {name} AS ENUM ({', '.join(_sql_literal(v) for v in values)})"
-        for name, values in vocab.ENUMS.items()
+        for name, values in vocab.enums().items()
     ]
 
 
@@ -36,7 +36,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         row[0]
         for row in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()
     }
-    for name, statement in zip(vocab.ENUMS, enum_ddl(), strict=True):
+    for name, statement in zip(vocab.enums(), enum_ddl(), strict=True):
         if name not in existing:
             con.execute(statement)
     con.execute((QUERIES_DIR / "schema.sql").read_text(encoding="utf-8"))

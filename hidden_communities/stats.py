@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------
-# Labels (the exact strings the pages show; import these rather than retyping them)
+# Codes of classifications and readings (the text catalogues hold their words)
 # --------------------------------------------------------------------------------------
 
 #: Benchmark comparison (overlapping-interval rule).
@@ -88,24 +88,24 @@ SIMILAR = "similar"
 HIGHER = "higher"
 
 #: Representation-ratio classification.
-UNDER_REPRESENTED = "under-represented"
-NOT_SIGNIFICANTLY_DIFFERENT = "not significantly different"
-OVER_REPRESENTED = "over-represented"
-TOO_FEW_TO_SAY = "too few to say"
+UNDER_REPRESENTED = "under_represented"
+NOT_SIGNIFICANTLY_DIFFERENT = "not_significantly_different"
+OVER_REPRESENTED = "over_represented"
+TOO_FEW_TO_SAY = "too_few_to_say"
 
 #: Funnel-plot positions, from highest to lowest.
-ABOVE_998 = "above 99.8% limit"
-ABOVE_95 = "above 95% limit"
-WITHIN_LIMITS = "within limits"
-BELOW_95 = "below 95% limit"
-BELOW_998 = "below 99.8% limit"
+ABOVE_998 = "above_998"
+ABOVE_95 = "above_95"
+WITHIN_LIMITS = "within_limits"
+BELOW_95 = "below_95"
+BELOW_998 = "below_998"
 FUNNEL_LABELS = (ABOVE_998, ABOVE_95, WITHIN_LIMITS, BELOW_95, BELOW_998)
 
 #: Recent-trend directions.
 INCREASING = "increasing"
 DECREASING = "decreasing"
-NO_SIGNIFICANT_CHANGE = "no significant change"
-CANNOT_BE_CALCULATED = "cannot be calculated"
+NO_SIGNIFICANT_CHANGE = "no_significant_change"
+CANNOT_BE_CALCULATED = "cannot_be_calculated"
 
 #: Below this many events a rate, ratio or interval is "too few to say".
 MIN_NUMERATOR = 10

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import text
 from .disclosure import NOTE_SUFFIX
 
 
@@ -19,6 +20,7 @@ class Col:
     header: str
     sources: tuple[str, ...]  # one column, or (value, lower, upper) for an interval
     fmt: str = "count"  # count | percent | ratio | rate | text
+    vocabulary: str | None = None  # a text column of codes: the catalogue kind that labels it
 
 
 def is_missing(value) -> bool:
@@ -29,7 +31,7 @@ def is_missing(value) -> bool:
 def note_of(row: pd.Series, col: str) -> str:
     """The disclosure note of a row's cell ("<5", "too few to say"), or ""."""
     note = row.get(f"{col}{NOTE_SUFFIX}")
-    return "" if is_missing(note) else str(note)
+    return "" if is_missing(note) or note == "" else text.label("note", note)
 
 
 def format_value(value, fmt: str) -> str:
@@ -59,6 +61,8 @@ def readable(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
             elif len(values) == 3 and not any(is_missing(v) for v in values[1:]):
                 v, lo, hi = (format_value(x, col.fmt) for x in values)
                 cells.append(f"{v} ({lo} to {hi})")
+            elif col.vocabulary:
+                cells.append(text.label(col.vocabulary, values[0]))
             else:
                 cells.append(format_value(values[0], col.fmt))
         out[col.header] = cells

@@ -13,30 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import stats, vocab
-from .areas_view import PEOPLE_IN_TEXT
-from .charts import OKABE_ITO, base_layout
+from . import registry, stats, text, vocab
+from .charts import base_layout
 from .disclosure import NOTE_SUFFIX, DisclosureSpec
 from .tables import Col, is_missing, readable
 
-SCALE_LABELS = {"count": "Count", "rate": "Per 1,000"}
-RECORD_NOUNS = {"contacts": "contacts", "reports": "crime reports"}
-CHANNEL_LABELS = {"all": "All channels", **vocab.CHANNELS}
+SCALE_LABELS = vocab.TREND_SCALES
+RECORD_NOUNS = vocab.RECORD_NOUNS
 # A colour and a line style per community; each panel is also titled, so colour is never
 # the only cue.
-COMMUNITY_COLOURS = {
-    "eastern_european": OKABE_ITO["blue"],
-    "armed_forces": OKABE_ITO["green"],
-    "lgbtq": OKABE_ITO["purple"],
-    "all_residents": OKABE_ITO["grey"],
-}
-EVENT_SHORT = {
-    "launch": "Launch",
-    "video": "Video",
-    "social_media": "Social media",
-    "public_meeting": "Meeting",
-    "other": "Event",
-}
 ARROWS = {
     stats.INCREASING: "↑",
     stats.DECREASING: "↓",
@@ -48,13 +33,11 @@ MONTH_DAYS = 365.25 / 12
 ROLLING_MONTHS = 3
 
 
-def _people(community: str) -> str:
-    return vocab.label(vocab.COMMUNITY_PEOPLE, community)
+_people = text.people
 
 
 def _order(communities) -> list[str]:
-    chosen = [c for c in vocab.COMMUNITIES if c in communities]
-    return [*chosen, vocab.ALL_RESIDENTS]
+    return [*registry.ordered(communities), registry.ALL_RESIDENTS]
 
 
 def _check_records(records: str) -> None:
@@ -142,7 +125,7 @@ def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale
     unit = RECORD_NOUNS[records] if scale == "count" else f"{RECORD_NOUNS[records]} per 1,000"
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
-        colour = COMMUNITY_COLOURS[community]
+        colour = registry.colour(community)
         hover = [_month_hover(r, records, scale) for _, r in rows.iterrows()]
         fig.add_bar(
             x=rows["month"],
@@ -226,7 +209,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
             yshift=28 + 20 * (level % 3),
             xref="x",
             yref="paper",
-            text=EVENT_SHORT.get(event["kind"], "Event"),
+            text=text.label("event_short", event["kind"]),
             showarrow=False,
             xanchor="left",
             yanchor="bottom",
@@ -334,7 +317,7 @@ def trend_sentence(row: pd.Series, records: str) -> str:
     people, noun = _people(row["community"]), RECORD_NOUNS[records]
     direction = row["direction"]
     if is_missing(direction):
-        note = row.get(f"direction{NOTE_SUFFIX}") or stats.TOO_FEW_TO_SAY
+        note = text.label("note", row.get(f"direction{NOTE_SUFFIX}") or stats.TOO_FEW_TO_SAY)
         return (
             f"– {people}: {note} (fewer than {stats.MIN_NUMERATOR} {noun} in the last five months)."
         )
@@ -407,22 +390,22 @@ def _rate_ratio(row: pd.Series) -> tuple:
     nan = math.nan
     db, da = row["days_before"], row["days_after"]
     if is_missing(row["launch_date"]):
-        return (nan, nan, nan, nan, nan, "no campaign launch recorded")
+        return (nan, nan, nan, nan, nan, "no_launch")
     if is_missing(db) or is_missing(da) or db <= 0 or da <= 0:
-        return (nan, nan, nan, nan, nan, "the period does not cover both sides of the launch")
+        return (nan, nan, nan, nan, nan, "not_both_sides")
     before, after = row["before"] / db * MONTH_DAYS, row["after"] / da * MONTH_DAYS
     ratio, lower, upper = stats.rate_ratio(row["after"], da, row["before"], db)
     if math.isnan(lower):
-        side = "before" if row["before"] == 0 else "after"
+        side = "none_before" if row["before"] == 0 else "none_after"
         if row["before"] == 0 and row["after"] == 0:
-            side = "before or after"
-        return (before, after, nan, nan, nan, f"cannot be calculated: none {side} the launch")
+            side = "none_either"
+        return (before, after, nan, nan, nan, side)
     if lower > 1:
-        reading = "more after the launch"
+        reading = "more_after"
     elif upper < 1:
-        reading = "fewer after the launch"
+        reading = "fewer_after"
     else:
-        reading = "no significant change"
+        reading = "no_significant_change"
     return (before, after, ratio, lower, upper, reading)
 
 
@@ -431,31 +414,41 @@ def before_after_sentence(row: pd.Series, records: str) -> str:
     12 Apr 2021 and 9.3 a month after: 4.04 times as many (95% CI 2.70 to 6.05)."."""
     noun = RECORD_NOUNS[records]
     head = f"{noun[0].upper() + noun[1:]} " + (
-        f"with {PEOPLE_IN_TEXT[row['community']]}"
-        if row["community"] in PEOPLE_IN_TEXT
+        f"with {text.people_mid(row['community'])}"
+        if registry.is_community(row["community"])
         else "(all residents)"
     )
     launch = row["launch_date"]
     when = "the launch" if is_missing(launch) else f"the launch on {launch:%-d %b %Y}"
     before, after = row["per_month_before"], row["per_month_after"]
     if is_missing(before) or is_missing(after):
-        reason = row.get(f"per_month_before{NOTE_SUFFIX}") or row.get("reading") or "not available"
+        hidden = row.get(f"per_month_before{NOTE_SUFFIX}")
+        reason = _note_or_reading(hidden, row.get("reading")) or "not available"
         return f"{head}: {reason}."
-    text = f"{head}: {before:,.1f} a month before {when} and {after:,.1f} a month after"
+    sentence = f"{head}: {before:,.1f} a month before {when} and {after:,.1f} a month after"
     ratio = row["rate_ratio"]
     if is_missing(ratio):
-        note = row.get(f"rate_ratio{NOTE_SUFFIX}") or row.get("reading") or ""
-        return f"{text}; no ratio ({note})."
+        note = _note_or_reading(row.get(f"rate_ratio{NOTE_SUFFIX}"), row.get("reading"))
+        return f"{sentence}; no ratio ({note})."
     return (
-        f"{text}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "
-        f"{row['rate_ratio_upper']:.2f}), {row['reading']}."
+        f"{sentence}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "
+        f"{row['rate_ratio_upper']:.2f}), {text.label('before_after', row['reading'])}."
     )
+
+
+def _note_or_reading(note: object, reading: object) -> str:
+    """Why a figure is missing, in words: its disclosure note, else the reading."""
+    if not is_missing(note) and note:
+        return text.label("note", note)
+    return "" if is_missing(reading) or not reading else text.label("before_after", reading)
 
 
 def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
     frame = shown.copy()
     frame["community_label"] = frame["community"].map(_people)
-    frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
+    frame["channel_label"] = frame["channel"].map(
+        lambda c: text.label("channel_all" if c == "all" else "channel", c)
+    )
     return readable(
         frame,
         [
@@ -470,7 +463,7 @@ def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
                 ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"),
                 "ratio",
             ),
-            Col("Reading", ("reading",), "text"),
+            Col("Reading", ("reading",), "text", "before_after"),
         ],
     )
 

@@ -3,140 +3,172 @@
 The database enums are generated from these tuples (see `schema.py`), the import
 validation checks against them, the templates list them and the pages label them,
 so a value added here is added everywhere at once. Codes are short snake_case
-strings; the English labels are what people see.
+strings. The words people see are not here: each mapping below is a live view that
+labels its codes through the text catalogues (`text.py`), in the language in use.
+The communities come from the registry (`registry.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
-# The three campaign communities, and the all-resident comparator used for baselines.
-COMMUNITIES = MappingProxyType(
-    {
-        "eastern_european": "Eastern European",
-        "armed_forces": "Armed forces veterans",
-        "lgbtq": "LGBTQ+",
-    }
-)
-ALL_RESIDENTS = "all_residents"
-# How a sentence names the people of each community.
-COMMUNITY_PEOPLE = MappingProxyType(
-    {
-        "eastern_european": "Eastern European residents",
-        "armed_forces": "Armed-forces veterans",
-        "lgbtq": "LGBTQ+ residents",
-        "all_residents": "All residents",
-    }
-)
-POPULATION_COMMUNITIES = MappingProxyType({**COMMUNITIES, ALL_RESIDENTS: "All residents"})
+from . import registry, text
 
-CHANNELS = MappingProxyType(
-    {
-        "community_leader": "Community leader",
-        "social_media": "Social media",
-        "face_to_face": "Face-to-face",
-        "phone": "Phone",
-        "public_meeting": "Public meeting",
-        "video_online": "Video / online",
-    }
-)
 
-DIRECTIONS = MappingProxyType(
-    {
-        "proactive": "Proactive outreach",
-        "reactive": "Reactive (the resident came to the police)",
-    }
-)
+class LabelView(Mapping):
+    """The codes of one vocabulary, each mapped to its label in the current language.
 
-PLACE_TYPES = MappingProxyType(
-    {
-        "specialist_food_shop": "Specialist food shop",
-        "community_venue": "Community venue",
-        "online": "Online / social media",
-        "phone": "Phone",
-        "public_meeting": "Public meeting",
-        "street": "Street",
-        "home_visit": "Home visit",
-        "police_station": "Police station",
-        "other": "Other",
-    }
-)
+    Iterating gives the codes (in order); indexing gives the label. The codes may be a
+    function, so a view of the registry follows communities registered later.
+    """
 
-LANGUAGES = MappingProxyType(
-    {
-        "english": "English",
-        "polish": "Polish",
-        "romanian": "Romanian",
-        "lithuanian": "Lithuanian",
-        "other": "Other",
-    }
+    def __init__(self, kind: str, codes: tuple[str, ...] | Callable[[], tuple[str, ...]]):
+        self.kind = kind
+        self._codes = codes
+
+    def codes(self) -> tuple[str, ...]:
+        return self._codes() if callable(self._codes) else self._codes
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self.codes():
+            raise KeyError(code)
+        return text.label(self.kind, code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes())
+
+    def __len__(self) -> int:
+        return len(self.codes())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes()
+
+    def __repr__(self) -> str:
+        return f"LabelView({self.kind!r}, {self.codes()!r})"
+
+
+# The campaign's communities (from the registry), and the all-resident comparator.
+COMMUNITIES = LabelView("community", registry.codes)
+ALL_RESIDENTS = registry.ALL_RESIDENTS
+POPULATION_COMMUNITIES = LabelView("community", registry.population_codes)
+
+CHANNELS = LabelView(
+    "channel",
+    (
+        "community_leader",
+        "social_media",
+        "face_to_face",
+        "phone",
+        "public_meeting",
+        "video_online",
+    ),
 )
 
-TOPICS = MappingProxyType(
-    {
-        "hate_crime": "Hate crime",
-        "exploitation_trafficking": "Exploitation / trafficking",
-        "anti_social_behaviour": "Anti-social behaviour",
-        "drugs": "Drugs",
-        "road_safety": "Road safety",
-        "fraud_scams": "Fraud / scams",
-        "mental_health": "Mental health",
-        "trust_in_police": "Trust in police",
-        "other": "Other",
-    }
+DIRECTIONS = LabelView(
+    "direction",
+    (
+        "proactive",
+        "reactive",
+    ),
+)
+
+PLACE_TYPES = LabelView(
+    "place_type",
+    (
+        "specialist_food_shop",
+        "community_venue",
+        "online",
+        "phone",
+        "public_meeting",
+        "street",
+        "home_visit",
+        "police_station",
+        "other",
+    ),
+)
+
+LANGUAGES = LabelView(
+    "language",
+    (
+        "english",
+        "polish",
+        "romanian",
+        "lithuanian",
+        "other",
+    ),
+)
+
+TOPICS = LabelView(
+    "topic",
+    (
+        "hate_crime",
+        "exploitation_trafficking",
+        "anti_social_behaviour",
+        "drugs",
+        "road_safety",
+        "fraud_scams",
+        "mental_health",
+        "trust_in_police",
+        "other",
+    ),
 )
 
 # data.police.uk street-level crime categories (the labels are exactly the published ones,
 # so a police.uk file maps onto the codes by label).
-CRIME_TYPES = MappingProxyType(
-    {
-        "anti_social_behaviour": "Anti-social behaviour",
-        "bicycle_theft": "Bicycle theft",
-        "burglary": "Burglary",
-        "criminal_damage_arson": "Criminal damage and arson",
-        "drugs": "Drugs",
-        "other_crime": "Other crime",
-        "other_theft": "Other theft",
-        "possession_of_weapons": "Possession of weapons",
-        "public_order": "Public order",
-        "robbery": "Robbery",
-        "shoplifting": "Shoplifting",
-        "theft_from_the_person": "Theft from the person",
-        "vehicle_crime": "Vehicle crime",
-        "violence_sexual_offences": "Violence and sexual offences",
-    }
+CRIME_TYPES = LabelView(
+    "crime_type",
+    (
+        "anti_social_behaviour",
+        "bicycle_theft",
+        "burglary",
+        "criminal_damage_arson",
+        "drugs",
+        "other_crime",
+        "other_theft",
+        "possession_of_weapons",
+        "public_order",
+        "robbery",
+        "shoplifting",
+        "theft_from_the_person",
+        "vehicle_crime",
+        "violence_sexual_offences",
+    ),
 )
 
-HATE_STRANDS = MappingProxyType(
-    {
-        "race_nationality": "Race / nationality",
-        "sexual_orientation": "Sexual orientation",
-        "transgender_identity": "Transgender identity",
-        "disability": "Disability",
-        "religion": "Religion",
-    }
+HATE_STRANDS = LabelView(
+    "hate_strand",
+    (
+        "race_nationality",
+        "sexual_orientation",
+        "transgender_identity",
+        "disability",
+        "religion",
+    ),
 )
 
-REPORT_SOURCES = MappingProxyType(
-    {
-        "records_system": "Force records system",
-        "police_uk": "data.police.uk (published street-level crime)",
-    }
+REPORT_SOURCES = LabelView(
+    "report_source",
+    (
+        "records_system",
+        "police_uk",
+    ),
 )
 
 # Outcome groups: the records system's outcome codes are force-specific, so reports carry
 # the data.police.uk "Last outcome category" grouped into these broad outcomes.
-OUTCOMES = MappingProxyType(
-    {
-        "under_investigation": "Under investigation",
-        "charged_summonsed": "Charged or summonsed",
-        "out_of_court": "Out-of-court resolution",
-        "no_suspect": "Investigation complete; no suspect identified",
-        "evidential_difficulties": "Evidential difficulties",
-        "not_in_public_interest": "Not in the public interest / further action not possible",
-        "transferred": "Transferred to another organisation",
-        "not_recorded": "Outcome not recorded",
-    }
+OUTCOMES = LabelView(
+    "outcome",
+    (
+        "under_investigation",
+        "charged_summonsed",
+        "out_of_court",
+        "no_suspect",
+        "evidential_difficulties",
+        "not_in_public_interest",
+        "transferred",
+        "not_recorded",
+    ),
 )
 
 # data.police.uk "Last outcome category" text -> outcome code. An empty category
@@ -170,61 +202,83 @@ POLICE_UK_OUTCOMES = MappingProxyType(
     }
 )
 
-AREA_LEVELS = MappingProxyType(
-    {
-        "lsoa": "LSOA (Census 2021 neighbourhood, about 1,600 residents)",
-        "msoa": "MSOA (group of LSOAs, about 7,500 residents)",
-        "ward": "Electoral ward",
-        "district": "Whole district",
-    }
+AREA_LEVELS = LabelView(
+    "area_level",
+    (
+        "lsoa",
+        "msoa",
+        "ward",
+        "district",
+    ),
 )
 
-DATE_PRECISIONS = MappingProxyType({"day": "Exact day", "month": "Month only"})
-
-IMPORT_KINDS = MappingProxyType(
-    {
-        "contacts": "Contact log",
-        "reports": "Crime reports (records system export)",
-        "police_uk": "data.police.uk street-level crime",
-        "demonstration": "Demonstration data (fixed-seed generator)",
-        "form": "Log-a-contact form",
-    }
+DATE_PRECISIONS = LabelView(
+    "date_precision",
+    (
+        "day",
+        "month",
+    ),
 )
 
-EVENT_KINDS = MappingProxyType(
-    {
-        "launch": "Campaign launch",
-        "video": "Polish-language video",
-        "public_meeting": "Public meeting",
-        "social_media": "Social media campaign",
-        "other": "Other milestone",
-    }
+IMPORT_KINDS = LabelView(
+    "import_kind",
+    (
+        "contacts",
+        "reports",
+        "police_uk",
+        "demonstration",
+        "form",
+    ),
 )
 
-# Every enum the schema creates: type name -> allowed codes.
-ENUMS = MappingProxyType(
-    {
-        "community": tuple(COMMUNITIES),
-        "population_community": tuple(POPULATION_COMMUNITIES),
-        "channel": tuple(CHANNELS),
-        "direction": tuple(DIRECTIONS),
-        "place_type": tuple(PLACE_TYPES),
-        "language": tuple(LANGUAGES),
-        "topic": tuple(TOPICS),
-        "crime_type": tuple(CRIME_TYPES),
-        "hate_strand": tuple(HATE_STRANDS),
-        "report_source": tuple(REPORT_SOURCES),
-        "outcome": tuple(OUTCOMES),
-        "area_level": tuple(AREA_LEVELS),
-        "date_precision": tuple(DATE_PRECISIONS),
-        "import_kind": tuple(IMPORT_KINDS),
-        "event_kind": tuple(EVENT_KINDS),
-    }
+EVENT_KINDS = LabelView(
+    "event_kind",
+    (
+        "launch",
+        "video",
+        "public_meeting",
+        "social_media",
+        "other",
+    ),
 )
 
 
-def label(mapping: MappingProxyType, code: str | None) -> str:
+def enums() -> dict[str, tuple[str, ...]]:
+    """Every enum the schema creates: type name -> allowed codes (read at schema time, so a
+    community registered before a database is built is in its enums)."""
+    views = {
+        "community": COMMUNITIES,
+        "population_community": POPULATION_COMMUNITIES,
+        "channel": CHANNELS,
+        "direction": DIRECTIONS,
+        "place_type": PLACE_TYPES,
+        "language": LANGUAGES,
+        "topic": TOPICS,
+        "crime_type": CRIME_TYPES,
+        "hate_strand": HATE_STRANDS,
+        "report_source": REPORT_SOURCES,
+        "outcome": OUTCOMES,
+        "area_level": AREA_LEVELS,
+        "date_precision": DATE_PRECISIONS,
+        "import_kind": IMPORT_KINDS,
+        "event_kind": EVENT_KINDS,
+    }
+    return {name: tuple(view) for name, view in views.items()}
+
+
+def label(mapping: Mapping, code: str | None) -> str:
     """The label of a code, or the code itself when it is not known (never raises)."""
     if code is None:
         return ""
     return mapping.get(code, code)
+
+
+# Codes of the pages' own choices (the words are in the catalogues, like every label).
+RECORD_KINDS = LabelView("records", ("contacts", "reports"))
+RECORD_NOUNS = LabelView("records_noun", ("contacts", "reports"))
+MAP_LEVELS = LabelView("level", ("ward", "lsoa", "msoa"))
+LEVEL_NOUNS = LabelView("level_plural", ("ward", "lsoa", "msoa"))
+MAP_MEASURES = LabelView("measure", ("rate", "ratio", "count"))
+TREND_SCALES = LabelView("scale", ("count", "rate"))
+EVENT_SHORT = LabelView("event_short", tuple(EVENT_KINDS))
+AUDIENCES = LabelView("audience", ("inspector", "leadership", "public"))

@@ -108,7 +108,7 @@ def test_ratio_against_the_district_share():
         pytest.approx(1.19876, abs=1e-5),
         pytest.approx(3.92157, abs=1e-5),
     )
-    assert w1["classification"] == "over-represented"
+    assert w1["classification"] == "over_represented"
     assert w1["population_share"] == pytest.approx(EE_SHARE)
     # No rate: Eastern European residents have no census count by ward.
     assert pd.isna(w1["rate"])
@@ -186,7 +186,7 @@ def test_status_hover_and_sentences():
 def test_public_map_hides_small_counts_and_greys_them():
     view = av.map_view("eastern_european", "contacts", "ward", "count")
     shown = apply_disclosure(av.map_frame(FRAME, view), av.MAP_SPEC, "public")
-    assert pd.isna(shown.iloc[1]["events"]) and shown.iloc[1]["events_note"] == "<5"
+    assert pd.isna(shown.iloc[1]["events"]) and shown.iloc[1]["events_note"] == "small_count"
     areas = shown[shown["unplaced_reason"].isna()]
     assert av.area_status(areas, view).iloc[1] == "too_few"
     table = av.map_display(shown, view)

@@ -136,10 +136,10 @@ def test_funnel_positions_of_areas():
     # A 0.35 is above 99.8%; B 0.05 within; D 0 below 99.8%. C 60/700 = 0.0857 against
     # 0.1 -/+ 1.96 sqrt(0.09/700) = 0.0778 to 0.1222: within. E has no records: not placed.
     assert out["position"].to_dict() == {
-        "A": "above 99.8% limit",
-        "B": "within limits",
-        "C": "within limits",
-        "D": "below 99.8% limit",
+        "A": "above_998",
+        "B": "within_limits",
+        "C": "within_limits",
+        "D": "below_998",
     }
     assert (out["overall"] == 0.1).all()
     limits = rep.funnel_limits(out.reset_index(), "eastern_european")
@@ -180,7 +180,7 @@ def test_reporting_gap_for_veterans():
         pytest.approx(0.30874, abs=1e-5),
         pytest.approx(0.72979, abs=1e-5),
     )
-    assert out["classification"] == "fewer reports than expected"
+    assert out["classification"] == "under_represented"
     assert rep.gap_sentence(out) == (
         "Armed-forces veterans were the victims in 20 crime reports where 42 were expected "
         "(4.2% of adults at the all-resident rate): 22 fewer (ratio 0.48, 95% CI 0.31 to 0.73: "
@@ -244,7 +244,7 @@ def test_public_funnel_hides_a_small_denominator_and_its_share():
     shown = apply_disclosure(out, rep.funnel_spec("eastern_european"), "public")
     b = shown.set_index("area_code").loc["B"]
     # 1 of 3 records: both counts are "<5", and the share would give them back.
-    assert b["events_note"] == "<5" and b["denominator_note"] == "<5"
+    assert b["events_note"] == "small_count" and b["denominator_note"] == "small_count"
     assert pd.isna(b["value"]) and pd.isna(b["position"])
     table = rep.funnel_display(shown, "eastern_european").set_index("Area")
     assert table.loc["B", "Records saying who was involved"] == "<5"

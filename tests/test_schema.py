@@ -134,6 +134,6 @@ def test_imports_row_counts_must_add_up(db):
 
 
 def test_database_enums_are_the_vocabulary(con):
-    for name, values in vocab.ENUMS.items():
+    for name, values in vocab.enums().items():
         got = con.execute(f"SELECT enum_range(NULL::{name})").fetchall()[0][0]
         assert tuple(got) == values, name

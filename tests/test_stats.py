@@ -35,7 +35,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hidden_communities import stats
+from hidden_communities import stats, text
 from hidden_communities.stats import (
     ABOVE_95,
     ABOVE_998,
@@ -494,20 +494,26 @@ def test_classify_representation():
 
 
 def test_labels_are_the_documented_strings():
-    assert stats.FUNNEL_LABELS == (
+    # The statistics return codes; the English catalogue gives the documented words.
+    def words(kind, codes):
+        return tuple(text.label(kind, c) for c in codes)
+
+    assert words("funnel", stats.FUNNEL_LABELS) == (
         "above 99.8% limit",
         "above 95% limit",
         "within limits",
         "below 95% limit",
         "below 99.8% limit",
     )
-    assert (UNDER_REPRESENTED, NOT_SIGNIFICANTLY_DIFFERENT, OVER_REPRESENTED, TOO_FEW_TO_SAY) == (
+    classes = (UNDER_REPRESENTED, NOT_SIGNIFICANTLY_DIFFERENT, OVER_REPRESENTED, TOO_FEW_TO_SAY)
+    assert words("classification", classes) == (
         "under-represented",
         "not significantly different",
         "over-represented",
         "too few to say",
     )
-    assert (INCREASING, DECREASING, NO_SIGNIFICANT_CHANGE, CANNOT_BE_CALCULATED) == (
+    directions = (INCREASING, DECREASING, NO_SIGNIFICANT_CHANGE, CANNOT_BE_CALCULATED)
+    assert words("trend", directions) == (
         "increasing",
         "decreasing",
         "no significant change",

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from hidden_communities import trends
+from hidden_communities import text, trends
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
 from tests.test_pages_explore import ABBEY_HILL, explore_db  # noqa: F401
@@ -99,7 +99,7 @@ def test_recent_trend_uses_the_last_five_months():
     )
     out = trends.recent_trends(raw, "contacts", ("eastern_european", "lgbtq"))
     ee = out[out["community"] == "eastern_european"].iloc[0]
-    assert ee["direction"] == "no significant change"
+    assert ee["direction"] == "no_significant_change"
     assert ee["statistic"] == pytest.approx(3.43643, abs=1e-5)
     assert ee["p_value"] == pytest.approx(0.063774, abs=1e-6)
     assert (ee["events"], ee["recorded"]) == (15, 500)
@@ -117,7 +117,7 @@ def test_recent_trend_uses_the_last_five_months():
 def test_recent_trend_cannot_be_calculated_with_fewer_than_five_months():
     raw = monthly_raw({"armed_forces": [1, 2, 3, 4]}, [100] * 4)
     row = trends.recent_trends(raw, "contacts", ("armed_forces",)).iloc[0]
-    assert row["direction"] == "cannot be calculated"
+    assert row["direction"] == "cannot_be_calculated"
     assert trends.trend_sentence(row, "contacts").startswith(
         "– Armed-forces veterans: trend cannot be calculated"
     )
@@ -153,7 +153,8 @@ def test_rate_ratio_after_against_before():
     assert row["rate_ratio"] == pytest.approx(2.0)
     assert row["rate_ratio_lower"] == pytest.approx(1.000195, abs=1e-6)
     assert row["rate_ratio_upper"] == pytest.approx(3.999219, abs=1e-6)
-    assert row["reading"] == "more after the launch"
+    assert row["reading"] == "more_after"
+    assert text.label("before_after", row["reading"]) == "more after the launch"
     assert trends.before_after_sentence(row, "contacts") == (
         "Contacts with Eastern European residents: 3.0 a month before the launch on "
         "12 Apr 2021 and 6.1 a month after: 2.00 times as many (95% CI 1.00 to 4.00), more "
@@ -172,7 +173,7 @@ def test_rate_ratio_after_against_before():
 )
 def test_rate_ratio_that_cannot_be_calculated_says_why(args, reading):
     row = trends.before_after(ba_raw(*args), "contacts", ("eastern_european",)).iloc[0]
-    assert row["reading"] == reading
+    assert text.label("before_after", row["reading"]) == reading
     assert math.isnan(row["rate_ratio_lower"])
 
 
