@@ -25,9 +25,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from . import registry
 from .columns import CONTACT_COLUMNS, REPORT_COLUMNS
+from .settings import DATA_DIR
 
-COMMUNITY_CODES = ("eastern_european", "armed_forces", "lgbtq")
+# The campaign's milestones in the demonstration (a "*" community means all of them).
+DEMO_EVENTS = DATA_DIR / "demo" / "campaign_events.csv"
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,6 @@ class DemoData:
     reports: pd.DataFrame
     events: pd.DataFrame
 
-
-# Reporting and contact "propensity" of each community relative to its population share.
-REPORTING_BEFORE = {"eastern_european": 0.45, "armed_forces": 0.6, "lgbtq": 0.4}
-REPORTING_AFTER = {"eastern_european": 0.75, "armed_forces": 0.8, "lgbtq": 0.7}
-CONTACT_SHARE_BASE = {"eastern_european": 0.009, "armed_forces": 0.022, "lgbtq": 0.007}
-CAMPAIGN_COMMUNITY_MIX = {"eastern_european": 0.45, "armed_forces": 0.33, "lgbtq": 0.22}
 
 TEAM_OF_TOWN = {
     "Sutton-in-Ashfield": "Sutton",
@@ -129,16 +126,13 @@ class _Geography:
         unevenness[quiet] *= 0.04
         self.weight = residents * unevenness
         self.weight /= self.weight.sum()
-        # LGB+ residents: the real MSOA share relative to the district's.
-        lgb = population[population["measure"] == "lgb_plus"].set_index("area_code")
-        district_share = lgb["count"].sum() / lgb["denominator"].sum()
-        msoa_share = (lgb["count"] / lgb["denominator"]) / district_share
-        self.lgbtq_factor = lsoa["msoa_code"].map(msoa_share).fillna(1.0).to_numpy()
-        # Eastern European residents: invented concentration in five town-centre LSOAs.
-        ee = np.full(len(self.codes), 0.75)
-        ee[rng.choice(len(self.codes), size=5, replace=False)] = 3.5
-        self.ee_factor = ee / np.average(ee, weights=residents)
-        self.af_factor = np.ones(len(self.codes))
+        # Where each community lives, relative to the district: its real small-area share
+        # where the census has one, else an invented concentration in a few LSOAs, else
+        # evenly spread.
+        self.factors = {
+            c.code: self._concentration(c, lsoa, population, residents, rng)
+            for c in registry.communities()
+        }
         ward_town = {}
         for town, wards in towns[["town", "wards"]].itertuples(index=False):
             for w in wards.split("; "):
@@ -152,22 +146,34 @@ class _Geography:
             dtype=object,
         )
 
+    def _concentration(self, community, lsoa, population, residents, rng) -> np.ndarray:
+        n = len(self.codes)
+        for level in ("lsoa", "msoa"):
+            measure = community.baseline_at(level)
+            if measure is None:
+                continue
+            rows = population[population["measure"] == measure].set_index("area_code")
+            district_share = rows["count"].sum() / rows["denominator"].sum()
+            share = (rows["count"] / rows["denominator"]) / district_share
+            key = lsoa["area_code"] if level == "lsoa" else lsoa["msoa_code"]
+            return key.map(share).fillna(1.0).to_numpy(dtype=float)
+        if community.demo.hotspots:
+            factor = np.full(n, 0.75)
+            factor[rng.choice(n, size=community.demo.hotspots, replace=False)] = 3.5
+            return factor / np.average(factor, weights=residents)
+        return np.ones(n)
+
     def factor(self, community: str) -> np.ndarray:
-        return {
-            "eastern_european": self.ee_factor,
-            "armed_forces": self.af_factor,
-            "lgbtq": self.lgbtq_factor,
-        }[community]
+        return self.factors[community]
 
 
 def population_shares(population: pd.DataFrame, district_code: str) -> dict[str, float]:
-    primary = {
-        "eastern_european": "born_eu8_eu2",
-        "armed_forces": "veterans",
-        "lgbtq": "lgbtq_plus",
-    }
+    """Each community's share of its population universe in the district (census)."""
     rows = population[population["area_code"] == district_code].set_index("measure")
-    return {c: rows.loc[m, "count"] / rows.loc[m, "denominator"] for c, m in primary.items()}
+    return {
+        c: rows.loc[m, "count"] / rows.loc[m, "denominator"]
+        for c, m in registry.primary_measures().items()
+    }
 
 
 def generate(
@@ -215,8 +221,10 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
     recorded_p = np.where(month_label == cfg.patchy_month, 0.2, 0.62 + 0.1 * ramp)
     recorded = rng.random(n) < recorded_p
     members = {}
-    for c in COMMUNITY_CODES:
-        propensity = REPORTING_BEFORE[c] + (REPORTING_AFTER[c] - REPORTING_BEFORE[c]) * ramp
+    for community in registry.communities():
+        c, profile = community.code, community.demo
+        before, after = profile.reporting_before, profile.reporting_after
+        propensity = before + (after - before) * ramp
         members[c] = recorded & (rng.random(n) < shares[c] * propensity * geo.factor(c)[lsoa_idx])
     victim = _join(members, n)
     victim = np.where(recorded & (victim == ""), "none", victim)
@@ -236,12 +244,15 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
             "transgender_identity": 0.03,
         },
     )
-    ee_hate = hate_eligible & members["eastern_european"] & (rng.random(n) < 0.25)
-    strand[ee_hate] = "race_nationality"
-    lgbtq_hate = hate_eligible & members["lgbtq"] & (rng.random(n) < 0.3)
-    strand[lgbtq_hate] = _choice_labels(
-        rng, int(lgbtq_hate.sum()), {"sexual_orientation": 0.8, "transgender_identity": 0.2}
-    )
+    for community in registry.communities():
+        profile = community.demo
+        if not (profile.hate_share and profile.hate_strands):
+            continue
+        hate = hate_eligible & members[community.code] & (rng.random(n) < profile.hate_share)
+        if len(profile.hate_strands) == 1:
+            strand[hate] = next(iter(profile.hate_strands))
+        else:
+            strand[hate] = _choice_labels(rng, int(hate.sum()), profile.hate_strands)
 
     year = pd.DatetimeIndex(reported).strftime("%y").to_numpy().astype(object)
     reference = year + "/" + pd.Series(np.arange(1, n + 1)).map("{:06d}".format).to_numpy()
@@ -283,17 +294,21 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
 
     lsoa_idx = rng.choice(len(geo.codes), size=n, p=geo.weight)
     members = {}
-    focus = _choice_labels(rng, n, CAMPAIGN_COMMUNITY_MIX)
+    profiles = {c.code: c.demo for c in registry.communities()}
+    focus = _choice_labels(rng, n, {c: p.campaign_weight for c, p in profiles.items()})
     second = rng.random(n) < 0.1
-    for c in COMMUNITY_CODES:
-        base_hit = rng.random(n) < CONTACT_SHARE_BASE[c] * geo.factor(c)[lsoa_idx]
+    for c, profile in profiles.items():
+        base_hit = rng.random(n) < profile.contact_share * geo.factor(c)[lsoa_idx]
         members[c] = np.where(campaign, (focus == c) | (second & (rng.random(n) < 0.3)), base_hit)
     recorded_p = np.where(month_label == cfg.patchy_month, 0.4, np.where(campaign, 0.98, 0.85))
     recorded = rng.random(n) < recorded_p
     communities = _join({c: m & recorded for c, m in members.items()}, n)
     communities = np.where(recorded & (communities == ""), "none", communities)
     communities = np.where(~recorded, "not_recorded", communities)
-    ee = members["eastern_european"]
+    no_one = np.zeros(n, dtype=bool)
+    shoppers = np.logical_or.reduce(
+        [members[c] for c, p in profiles.items() if p.shop_visits] or [no_one]
+    )
 
     channel = np.where(
         campaign,
@@ -348,7 +363,7 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
             "specialist_food_shop": 0.1,
         },
     )
-    shop = f2f & ee & campaign & (rng.random(n) < 0.6)
+    shop = f2f & shoppers & campaign & (rng.random(n) < 0.6)
     place[shop] = "specialist_food_shop"
     place[channel == "phone"] = "phone"
     place[np.isin(channel, ["social_media", "video_online"])] = "online"
@@ -364,19 +379,18 @@ def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
     small_group = ~(meeting | online) & (rng.random(n) < 0.15)
     people[small_group] = rng.integers(2, 6, int(small_group.sum()))
 
-    language = np.where(
-        ee,
-        _choice_labels(
-            rng,
-            n,
-            {"polish": 0.45, "romanian": 0.2, "lithuanian": 0.08, "english": 0.22, "other": 0.05},
-        ),
-        np.where(rng.random(n) < 0.97, "english", "other"),
-    )
+    # Members of a community with languages of its own speak them; others mostly English.
+    speakers = no_one.copy()
+    spoken = np.full(n, "english", dtype=object)
+    for c, profile in profiles.items():
+        if profile.languages:
+            spoken = np.where(members[c], _choice_labels(rng, n, profile.languages), spoken)
+            speakers |= members[c]
+    language = np.where(speakers, spoken, np.where(rng.random(n) < 0.97, "english", "other"))
     topics = _topics(rng, members, n)
     follow_up = np.where(rng.random(n) < 0.15, "yes", "no")
     note = np.full(n, "", dtype=object)
-    leaflet = ee & (language != "english") & (rng.random(n) < 0.2)
+    leaflet = speakers & (language != "english") & (rng.random(n) < 0.2)
     note[leaflet] = "Leaflets left in the language used; community leader to share the video."
 
     area = geo.codes[lsoa_idx].astype(object)
@@ -421,66 +435,31 @@ def _topics(rng, members: dict[str, np.ndarray], n: int) -> np.ndarray:
         },
     )
     first = general.copy()
-    first[members["armed_forces"]] = _choice_labels(
-        rng, n, {"mental_health": 0.4, "trust_in_police": 0.3, "anti_social_behaviour": 0.3}
-    )[members["armed_forces"]]
-    first[members["lgbtq"]] = _choice_labels(rng, n, {"hate_crime": 0.6, "trust_in_police": 0.4})[
-        members["lgbtq"]
-    ]
-    ee = members["eastern_european"]
-    first[ee] = _choice_labels(
-        rng,
-        n,
-        {
-            "exploitation_trafficking": 0.3,
-            "hate_crime": 0.2,
-            "trust_in_police": 0.3,
-            "fraud_scams": 0.2,
-        },
-    )[ee]
+    for community in registry.communities():
+        mine = members[community.code]
+        first[mine] = _choice_labels(rng, n, community.demo.topics)[mine]
     second = np.where(rng.random(n) < 0.3, general, "")
     return np.where((second != "") & (second != first), first + ";" + second, first)
 
 
 def _events(cfg: DemoConfig) -> pd.DataFrame:
+    """The campaign's milestones (data/demo/campaign_events.csv). A `when` that names a
+    DemoConfig date (launch, video, ...) follows the configuration; a `*` community list
+    means every registered community; codes not registered are left out."""
     note = "Demonstration date, illustrative of the campaign's milestones."
-    rows = [
-        (
-            cfg.launch,
-            "launch",
-            "Hidden Communities campaign launched",
-            "eastern_european;armed_forces;lgbtq",
-        ),
-        (cfg.video, "video", "Polish-language video published", "eastern_european"),
-        (date(2021, 6, 1), "social_media", "Pride month social media posts", "lgbtq"),
-        (
-            cfg.first_public_meeting,
-            "public_meeting",
-            "Public meeting, Sutton-in-Ashfield",
-            "eastern_european;armed_forces;lgbtq",
-        ),
-        (
-            date(2021, 11, 11),
-            "public_meeting",
-            "Remembrance drop-in with veterans, Hucknall",
-            "armed_forces",
-        ),
-        (
-            date(2022, 1, 20),
-            "public_meeting",
-            "Public meeting, Kirkby-in-Ashfield",
-            "eastern_european;armed_forces;lgbtq",
-        ),
-    ]
-    return pd.DataFrame(
-        [
+    listed = pd.read_csv(DEMO_EVENTS, dtype=str, keep_default_na=False)
+    known = registry.codes()
+    rows = []
+    for when, kind, title, communities in listed.itertuples(index=False):
+        day = getattr(cfg, when) if hasattr(cfg, when) else date.fromisoformat(when)
+        codes = known if communities == "*" else [c for c in communities.split(";") if c in known]
+        rows.append(
             {
-                "event_date": d,
-                "kind": k,
-                "title": t,
+                "event_date": day,
+                "kind": kind,
+                "title": title,
                 "description": note,
-                "communities": c.split(";"),
+                "communities": list(codes),
             }
-            for d, k, t, c in rows
-        ]
-    )
+        )
+    return pd.DataFrame(rows)

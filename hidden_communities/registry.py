@@ -36,7 +36,9 @@ class DemoProfile:
     relative to the average resident, before and after the launch; `topics`: the topic
     mix members raise; `hate_share` and `hate_strands`: hate crimes against members;
     `hotspots`: number of LSOAs with an invented concentration of residents, used only
-    when the census has no small-area baseline for the community.
+    when the census has no small-area baseline for the community; `languages`: the mix
+    of languages contacts with members are held in; `shop_visits`: outreach at
+    specialist food shops.
     """
 
     contact_share: float = 0.01
@@ -49,6 +51,10 @@ class DemoProfile:
     hate_share: float = 0.0
     hate_strands: Mapping[str, float] = field(default_factory=dict)
     hotspots: int = 0
+    # Languages members speak (None: English, as for most residents), and whether
+    # outreach visits them at specialist food shops.
+    languages: Mapping[str, float] | None = None
+    shop_visits: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,14 @@ _CAMPAIGN = (
             hate_share=0.25,
             hate_strands={"race_nationality": 1.0},
             hotspots=5,
+            languages={
+                "polish": 0.45,
+                "romanian": 0.2,
+                "lithuanian": 0.08,
+                "english": 0.22,
+                "other": 0.05,
+            },
+            shop_visits=True,
         ),
     ),
     Community(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
+from queries import sql
+
 from . import vocab
-from .settings import QUERIES_DIR
 
 TABLES = (
     "imports",
@@ -39,10 +40,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name, statement in zip(vocab.enums(), enum_ddl(), strict=True):
         if name not in existing:
             con.execute(statement)
-    con.execute((QUERIES_DIR / "schema.sql").read_text(encoding="utf-8"))
+    con.execute(sql("schema"))
     create_macros(con)
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the shared filter macros, so a database always has the code's version."""
-    con.execute((QUERIES_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute(sql("macros"))

@@ -11,7 +11,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-QUERIES_DIR = PROJECT_ROOT / "queries"
 
 # The raw published files the reference build reads (not needed at run time).
 RAW_REFERENCE_DIR = Path(

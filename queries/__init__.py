@@ -12,7 +12,22 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from hidden_communities import registry
+
 QUERY_DIR = Path(__file__).resolve().parent
+
+# Parameters every query may use without its caller passing them: what the community
+# registry says, so no SQL file names a community.
+AMBIENT = {
+    "communities": lambda: list(registry.codes()),
+    "comparator": lambda: registry.ALL_RESIDENTS,
+}
+
+
+def _with_ambient(name: str, params: dict) -> dict:
+    text = sql(name)
+    extra = {k: f() for k, f in AMBIENT.items() if k not in params and f"${k}" in text}
+    return {**params, **extra}
 
 
 @cache
@@ -28,14 +43,14 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
     """Run a query file with bound parameters on its own cursor; return a DataFrame."""
     cursor = con.cursor()
     try:
-        return cursor.execute(sql(name), params or None).df()
+        return cursor.execute(sql(name), _with_ambient(name, params) or None).df()
     finally:
         cursor.close()
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
     """Run a statement file on the given connection (so it joins its transaction)."""
-    con.execute(sql(name), params or None)
+    con.execute(sql(name), _with_ambient(name, params) or None)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, statement: str, params: dict | None = None):

@@ -11,7 +11,7 @@
 -- pages give it no rate.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands, $level ('lsoa' | 'ward' | 'msoa'), $community (a community
---             code or 'all_residents'), $area_measure (the community's census measure at
+--             code or $comparator, the all-resident code), $area_measure (the community's census measure at
 --             this level, or NULL where none is published)
 WITH contacts_f AS (
     SELECT *
@@ -23,12 +23,12 @@ reports_f AS (
 ),
 records AS (
     SELECT 'contacts' AS kind, area_code, area_level, community_recorded AS recorded,
-           ($community = 'all_residents'
+           ($community = $comparator
             OR list_contains(CAST(communities AS VARCHAR[]), $community)) AS member
     FROM contacts_f
     UNION ALL
     SELECT 'reports', area_code, area_level, victim_community_recorded,
-           ($community = 'all_residents'
+           ($community = $comparator
             OR list_contains(CAST(victim_communities AS VARCHAR[]), $community))
     FROM reports_f
 ),

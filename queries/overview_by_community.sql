@@ -47,11 +47,11 @@ final AS (
         b.universe,
         b.residents,
         b.population_base,
-        CASE WHEN b.community = 'all_residents' THEN ct.contacts_recorded
+        CASE WHEN b.community = $comparator THEN ct.contacts_recorded
              ELSE coalesce(cc.contacts, 0) END AS contacts,
         ct.contacts_recorded,
         ct.all_contacts,
-        CASE WHEN b.community = 'all_residents' THEN rt.reports_recorded
+        CASE WHEN b.community = $comparator THEN rt.reports_recorded
              ELSE coalesce(rc.reports, 0) END AS reports,
         rt.reports_recorded,
         rt.all_reports
@@ -62,4 +62,4 @@ final AS (
     LEFT JOIN report_counts AS rc ON rc.community = b.community
 )
 SELECT * FROM final
-ORDER BY CASE community WHEN 'all_residents' THEN 1 ELSE 0 END, community
+ORDER BY CASE community WHEN $comparator THEN 1 ELSE 0 END, community

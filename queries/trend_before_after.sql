@@ -36,8 +36,8 @@ periods AS (
     FROM spans AS s CROSS JOIN launch AS l
 ),
 communities AS (
-    SELECT community FROM (VALUES ('eastern_european'), ('armed_forces'), ('lgbtq'),
-                                  ('all_residents')) AS v(community)
+    -- Every registered community (bound from the registry), then the comparator.
+    SELECT unnest(list_append(CAST($communities AS VARCHAR[]), $comparator)) AS community
 ),
 contact_rows AS (
     SELECT contact_date AS day, CAST(channel AS VARCHAR) AS channel,
@@ -52,15 +52,15 @@ report_rows AS (
 tagged AS (
     SELECT 'contacts' AS records, channel, c.community, day
     FROM contact_rows, communities AS c
-    WHERE c.community = 'all_residents' OR list_contains(members, c.community)
+    WHERE c.community = $comparator OR list_contains(members, c.community)
     UNION ALL
     SELECT 'contacts', 'all', c.community, day
     FROM contact_rows, communities AS c
-    WHERE c.community = 'all_residents' OR list_contains(members, c.community)
+    WHERE c.community = $comparator OR list_contains(members, c.community)
     UNION ALL
     SELECT 'reports', channel, c.community, day
     FROM report_rows, communities AS c
-    WHERE c.community = 'all_residents' OR list_contains(members, c.community)
+    WHERE c.community = $comparator OR list_contains(members, c.community)
 ),
 -- Every community gets an 'all' row (zeros included); channels appear where they have records.
 cells AS (
@@ -81,5 +81,5 @@ final AS (
     GROUP BY ALL
 )
 SELECT * FROM final
-ORDER BY records, CASE community WHEN 'all_residents' THEN 1 ELSE 0 END, community,
+ORDER BY records, CASE community WHEN $comparator THEN 1 ELSE 0 END, community,
          CASE channel WHEN 'all' THEN 0 ELSE 1 END, channel

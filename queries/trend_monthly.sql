@@ -47,7 +47,7 @@ report_rows AS (
 ),
 contact_counts AS (
     SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(c.month) FILTER (WHERE b.community = 'all_residents'
+           count(c.month) FILTER (WHERE b.community = $comparator
                                   OR list_contains(c.members, b.community)) AS contacts,
            count(c.month) FILTER (WHERE c.recorded) AS contacts_recorded,
            count(c.month) AS all_contacts
@@ -58,7 +58,7 @@ contact_counts AS (
 ),
 report_counts AS (
     SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(r.month) FILTER (WHERE b.community = 'all_residents'
+           count(r.month) FILTER (WHERE b.community = $comparator
                                   OR list_contains(r.members, b.community)) AS reports,
            count(r.month) FILTER (WHERE r.recorded) AS reports_recorded,
            count(r.month) AS all_reports
@@ -77,7 +77,7 @@ final AS (
         cc.contacts, cc.contacts_recorded, cc.all_contacts,
         rc.reports, rc.reports_recorded, rc.all_reports,
         CASE WHEN len(CAST($area_codes AS VARCHAR[])) = 0 THEN b.district_residents
-             WHEN b.community = 'all_residents' THEN (SELECT residents FROM filtered_residents)
+             WHEN b.community = $comparator THEN (SELECT residents FROM filtered_residents)
         END AS residents,
         b.universe
     FROM contact_counts AS cc
@@ -85,4 +85,4 @@ final AS (
     JOIN baselines AS b USING (community)
 )
 SELECT * FROM final
-ORDER BY month, CASE community WHEN 'all_residents' THEN 1 ELSE 0 END, community
+ORDER BY month, CASE community WHEN $comparator THEN 1 ELSE 0 END, community

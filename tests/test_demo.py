@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from hidden_communities import demo
+from hidden_communities import demo, registry
 from hidden_communities.validation import validate
 
 
@@ -71,7 +71,7 @@ def _community_share(frame, column, community, before):
     return recorded.str.contains(community).mean()
 
 
-@pytest.mark.parametrize("community", demo.COMMUNITY_CODES)
+@pytest.mark.parametrize("community", registry.codes())
 def test_contact_with_each_community_rises_after_the_launch(data, community):
     before = _community_share(data.contacts, "communities", community, before=True)
     after = _community_share(data.contacts, "communities", community, before=False)
