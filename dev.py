@@ -86,14 +86,13 @@ def run() -> None:
     ensure_venv("requirements.txt")
     _say("starting the dashboard on http://localhost:8501 (first run builds the database)")
     upload_limit = os.environ.get("HC_MAX_UPLOAD_MB", "50")
+    os.chdir(ROOT)  # `-m ui.serve` imports the project from here
     os.execv(
         PYTHON,
         [
             str(PYTHON),
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
+            "ui.serve",  # streamlit run dashboard.py; see ui/serve.py for the one difference
             "--browser.gatherUsageStats",
             "false",
             "--server.maxUploadSize",

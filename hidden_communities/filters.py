@@ -1,63 +1,138 @@
-"""The shared filters as one value object: its SQL parameters and its description in words.
+"""The shared filters: one spec drives the sidebar widgets, the URL, the SQL parameters
+and the description in words, and `Filters` is the value every page reads.
 
-The sidebar widgets (dashboard.py) are bound to the URL query string by streamlit, so a
-copied link reproduces the view; every page then reads the same `Filters`.
+URLs carry codes (`?audience=public&community=eastern_european`); `parse_list` also
+accepts the English labels older links carried, so a shared link still opens its view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-from . import vocab
+from . import registry, text, vocab
 
-# Short labels: bound widgets write the label into the URL (?audience=Public+meeting).
-AUDIENCE_LABELS = {
-    "inspector": "Inspector",
-    "leadership": "Leadership review",
-    "public": "Public meeting",
-}
 
-ALLOWED = {
-    "communities": vocab.COMMUNITIES,
-    "channels": vocab.CHANNELS,
-    "directions": vocab.DIRECTIONS,
-    "crime_types": vocab.CRIME_TYPES,
-    "hate_strands": vocab.HATE_STRANDS,
-}
+@dataclass(frozen=True)
+class ChoiceFilter:
+    """A many-of filter on coded values.
+
+    `key` is the widget key and the URL parameter; `field` the `Filters` attribute;
+    `vocabulary` the allowed codes (a live view, so registered communities follow);
+    `label_key` the widget's label in the catalogues; `sql_param` the SQL parameter
+    (None: the filter chooses what is shown, not which records are counted);
+    `records` which record tables it filters; `kind` the catalogue kind of its codes;
+    `describe_key` the words for it in the filter's description.
+    """
+
+    key: str
+    field: str
+    vocabulary: Mapping[str, str]
+    label_key: str
+    sql_param: str | None
+    records: tuple[str, ...]
+    kind: str
+    describe_key: str | None = None
+    section: str = "main"  # main | contacts | reports: where the sidebar draws it
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.vocabulary)
+
+
+CHOICE_FILTERS = (
+    ChoiceFilter(
+        "community",
+        "communities",
+        vocab.COMMUNITIES,
+        "filter.communities",
+        None,
+        (),
+        "community",
+    ),
+    ChoiceFilter(
+        "channel",
+        "channels",
+        vocab.CHANNELS,
+        "filter.channel",
+        "channels",
+        ("contacts",),
+        "channel",
+        "filter.channels_chosen",
+        "contacts",
+    ),
+    ChoiceFilter(
+        "direction",
+        "directions",
+        vocab.DIRECTIONS,
+        "filter.direction",
+        "directions",
+        ("contacts",),
+        "direction",
+        "filter.directions_chosen",
+        "contacts",
+    ),
+    ChoiceFilter(
+        "crime",
+        "crime_types",
+        vocab.CRIME_TYPES,
+        "filter.crime_type",
+        "crime_types",
+        ("reports",),
+        "crime_type",
+        "filter.crime_types_chosen",
+        "reports",
+    ),
+    ChoiceFilter(
+        "strand",
+        "hate_strands",
+        vocab.HATE_STRANDS,
+        "filter.hate_strand",
+        "hate_strands",
+        ("reports",),
+        "hate_strand",
+        "filter.hate_strands_chosen",
+        "reports",
+    ),
+)
+CHOICES_BY_KEY = {spec.key: spec for spec in CHOICE_FILTERS}
+
+AUDIENCES = vocab.AUDIENCES
+DEFAULT_AUDIENCE = "inspector"
+# Which records an area filter and the period apply to (every query).
+PERIOD_PARAMS = ("start_date", "end_date")
+AREA_PARAM = "area_codes"
+
+
+def _all_communities() -> tuple[str, ...]:
+    return registry.codes()
 
 
 @dataclass(frozen=True)
 class Filters:
     start: date
     end: date
-    communities: tuple[str, ...] = tuple(vocab.COMMUNITIES)
+    communities: tuple[str, ...] = field(default_factory=_all_communities)
     areas: tuple[str, ...] = ()  # ward or LSOA codes; empty = the whole district
     channels: tuple[str, ...] = ()  # empty = every channel
     directions: tuple[str, ...] = ()
     crime_types: tuple[str, ...] = ()
     hate_strands: tuple[str, ...] = ()
-    audience: str = "inspector"
+    audience: str = DEFAULT_AUDIENCE
 
     # ---- SQL parameters ------------------------------------------------------------
+    def _params(self, records: str) -> dict:
+        params = {"start_date": self.start, "end_date": self.end, AREA_PARAM: list(self.areas)}
+        for spec in CHOICE_FILTERS:
+            if spec.sql_param and records in spec.records:
+                params[spec.sql_param] = list(getattr(self, spec.field))
+        return params
+
     def contact_params(self) -> dict:
-        return {
-            "start_date": self.start,
-            "end_date": self.end,
-            "area_codes": list(self.areas),
-            "channels": list(self.channels),
-            "directions": list(self.directions),
-        }
+        return self._params("contacts")
 
     def report_params(self) -> dict:
-        return {
-            "start_date": self.start,
-            "end_date": self.end,
-            "area_codes": list(self.areas),
-            "crime_types": list(self.crime_types),
-            "hate_strands": list(self.hate_strands),
-        }
+        return self._params("reports")
 
     def params(self) -> dict:
         """Every SQL parameter a query over both tables needs."""
@@ -67,20 +142,79 @@ class Filters:
     def describe(self, area_names: Mapping[str, str] | None = None) -> str:
         """The filter in one sentence, for the line above each chart."""
         area_names = area_names or {}
-        parts = [f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"]
-        parts.append(
-            "whole district"
-            if not self.areas
-            else "areas: " + ", ".join(area_names.get(a, a) for a in self.areas)
-        )
-        for name, noun in (
-            ("channels", "channels"),
-            ("directions", "direction"),
-            ("crime_types", "crime types"),
-            ("hate_strands", "hate-crime strands"),
-        ):
-            chosen = getattr(self, name)
-            if chosen:
-                labels = ALLOWED[name]
-                parts.append(f"{noun}: " + ", ".join(labels[c] for c in chosen))
+        parts = [
+            text.t(
+                "filter.period_range", start=f"{self.start:%-d %b %Y}", end=f"{self.end:%-d %b %Y}"
+            )
+        ]
+        if self.areas:
+            names = ", ".join(area_names.get(a, a) for a in self.areas)
+            parts.append(text.t("filter.areas", names=names))
+        else:
+            parts.append(text.t("filter.whole_district"))
+        for spec in CHOICE_FILTERS:
+            chosen = getattr(self, spec.field)
+            if spec.describe_key and chosen:
+                names = ", ".join(text.label(spec.kind, c) for c in chosen)
+                parts.append(text.t(spec.describe_key, names=names))
         return "; ".join(parts)
+
+
+# ---- reading a link ------------------------------------------------------------------
+
+
+def parse_codes(values: Iterable[str], codes: Iterable[str], kind: str) -> tuple[list, list]:
+    """The known codes among URL values, accepting the English labels of older links
+    (case-insensitive); returns (codes, values not understood)."""
+    codes = tuple(codes)
+    by_label = text.old_labels(kind, codes)
+    found, unknown = [], []
+    for value in values:
+        value = str(value).strip()
+        code = value if value in codes else by_label.get(value.lower())
+        if code is None:
+            unknown.append(value)
+        elif code not in found:
+            found.append(code)
+    return found, unknown
+
+
+def parse_one(value: str | None, codes: Iterable[str], kind: str, default: str) -> str:
+    """One code from a URL value (or an old label); the default when not understood."""
+    if value is None:
+        return default
+    found, _ = parse_codes([value], codes, kind)
+    return found[0] if found else default
+
+
+def parse_period(values: Iterable[str], first: date, last: date) -> tuple[date, date, str | None]:
+    """A period from URL dates (ISO or dd/mm/yyyy): two dates, in either order. Returns
+    (start, end, note code): the data's span where the link has no usable period."""
+    parsed = []
+    for value in values:
+        day = _date(value)
+        if day is not None:
+            parsed.append(day)
+    if len(parsed) != 2:
+        return first, last, None
+    start, end = parsed
+    if start > end:
+        return end, start, "filter.period_reversed"
+    return start, end, None
+
+
+def _date(value: str) -> date | None:
+    value = str(value).strip()
+    for parse in (date.fromisoformat, _uk_date):
+        try:
+            day = parse(value)
+        except (ValueError, TypeError):
+            continue
+        if date(1900, 1, 1) <= day <= date(2100, 12, 31):
+            return day
+    return None
+
+
+def _uk_date(value: str) -> date:
+    day, month, year = value.split("/")
+    return date(int(year), int(month), int(day))

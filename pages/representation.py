@@ -66,13 +66,12 @@ st.caption(
 )
 
 st.subheader("The reporting gap")
-risk = st.slider(
+risk = ec.number_slider(
     "Relative-risk factor",
-    *rep.RISK_RANGE,
-    value=1.0,
-    step=0.05,
     key="rr",
-    bind="query-params",
+    bounds=rep.RISK_RANGE,
+    default=1.0,
+    step=0.05,
     help="How much more (above 1) or less (below 1) likely than the average resident "
     "you expect a member of the community to be the victim of a reported crime.",
 )

@@ -52,7 +52,7 @@ def open_page(path, monkeypatch, page: str, **query):
 
 
 def test_upload_check_then_load(db, monkeypatch):
-    at = open_page(db, monkeypatch, "data")
+    at = open_page(db, monkeypatch, "load_data")
     at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + ROW).encode(), "text/csv"))
     at.run()
     assert [s.value for s in at.success] == ["All 1 row(s) are valid (read as utf-8)."]
@@ -65,7 +65,7 @@ def test_upload_check_then_load(db, monkeypatch):
 
 
 def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypatch):
-    at = open_page(db, monkeypatch, "data")
+    at = open_page(db, monkeypatch, "load_data")
     bad = ROW.replace("14/05/2021", "31/02/2021")
     at.file_uploader(key="data_upload").set_value(
         ("log.csv", (HEADER + ROW + bad).encode(), "text/csv")
@@ -90,7 +90,7 @@ def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypat
 
 
 def test_undo_a_load_from_the_page(db, monkeypatch):
-    at = open_page(db, monkeypatch, "data")
+    at = open_page(db, monkeypatch, "load_data")
     imports = frame_with(at, "import_id", "file_name")
     assert imports["file_name"].tolist() == ["first.csv"]
     at.selectbox(key="undo_id").set_value(1)
@@ -101,7 +101,7 @@ def test_undo_a_load_from_the_page(db, monkeypatch):
 
 
 def test_templates_and_dictionary_are_offered(db, monkeypatch):
-    at = open_page(db, monkeypatch, "data")
+    at = open_page(db, monkeypatch, "load_data")
     dictionary = frame_with(at, "column", "header needed")
     assert dictionary["column"].tolist()[:3] == ["contact_date", "area", "team"]
     labels = [b.label for b in at.download_button]
@@ -109,7 +109,7 @@ def test_templates_and_dictionary_are_offered(db, monkeypatch):
 
 
 def test_the_data_page_is_closed_to_the_public_audience(db, monkeypatch):
-    at = open_page(db, monkeypatch, "data", audience="Public meeting")
+    at = open_page(db, monkeypatch, "load_data", audience="Public meeting")
     assert at.info[0].value.startswith("Loading and undoing data is for the Inspector audience")
     assert not at.file_uploader
 
@@ -166,7 +166,7 @@ def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
 
 
 def test_methods_page_states_the_methods(db, monkeypatch):
-    at = open_page(db, monkeypatch, "methods")
+    at = open_page(db, monkeypatch, "methods_and_sources")
     text = " ".join(m.value for m in at.markdown)
     for phrase in ("Wilson", "Byar", "census baseline is treated as fixed", "country of birth"):
         assert phrase in text

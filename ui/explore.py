@@ -10,10 +10,26 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import streamlit as st
 
-from hidden_communities import areas_view, vocab
-from ui import sidebar, store
+from hidden_communities import areas_view, filters, registry, text, vocab
+from hidden_communities.filters import Filters
+from ui import sidebar, store, url
 
 _LAST_CLICK = "hc_map_last_click"
+
+
+def _one_of(options: Mapping[str, str], default: str):
+    """A URL parser for one of `options`: its code, or (older links) its English label."""
+    codes = list(options)
+    kind = getattr(options, "kind", None)
+
+    def parse(values: list[str]) -> str:
+        if kind:
+            return filters.parse_one(values[-1], codes, kind, default)
+        by_label = {str(label).lower(): code for code, label in options.items()}
+        value = values[-1].strip()
+        return value if value in codes else by_label.get(value.lower(), default)
+
+    return parse
 
 
 def choice(
@@ -24,34 +40,32 @@ def choice(
     default: str | None = None,
     help: str | None = None,
 ) -> str:
-    """One of `options` (code -> short label), bound to the URL under `key`.
-
-    A bound widget writes its label into the URL (?geo=LSOA), so labels stay short.
-    """
+    """One of `options` (code -> label), its code kept in the URL under `key`."""
     codes = list(options)
+    default = default or codes[0]
+    url.restore(key, _one_of(options, default), default)
+    if st.session_state[key] not in codes:
+        st.session_state[key] = default
     return st.segmented_control(
-        label,
-        codes,
-        format_func=options.get,
-        default=default or codes[0],
-        required=True,
-        key=key,
-        bind="query-params",
-        help=help,
+        label, codes, format_func=options.get, required=True, key=key, help=help
     )
 
 
-def focus_options(filters) -> dict[str, str]:
+def focus_options(chosen: Filters) -> dict[str, str]:
     """The communities chosen in the sidebar, then all residents (the comparator)."""
-    chosen = [c for c in vocab.COMMUNITIES if c in filters.communities]
-    return {c: vocab.POPULATION_COMMUNITIES[c] for c in (*chosen, vocab.ALL_RESIDENTS)}
+    codes = [*registry.ordered(chosen.communities), registry.ALL_RESIDENTS]
+    return {code: text.community(code) for code in codes}
 
 
-def community_choice(filters) -> tuple[str, dict[str, str]]:
-    """The community a map or funnel shows (bound to the URL as `focus`), and the options."""
-    options = focus_options(filters)
+def community_choice(chosen: Filters) -> tuple[str, dict[str, str]]:
+    """The community a map or funnel shows (in the URL as `focus`), and the options."""
+    options = focus_options(chosen)
+    codes = list(options)
+    url.restore("focus", _one_of(vocab.POPULATION_COMMUNITIES, codes[0]), codes[0])
+    if st.session_state["focus"] not in codes:
+        st.session_state["focus"] = codes[0]
     community = st.selectbox(
-        "Community", list(options), format_func=options.get, key="focus", bind="query-params"
+        text.t("filter.community_choice"), codes, format_func=options.get, key="focus"
     )
     return community, options
 
@@ -82,3 +96,20 @@ def follow_click(points: list[dict], level: str) -> None:
     st.session_state[_LAST_CLICK] = request
     if tuple(request[1]) != tuple(sidebar.current_filters().areas):
         sidebar.request_area_filter(*request)
+
+
+def number_slider(
+    label: str, *, key: str, bounds: tuple[float, float], default: float, step: float, help: str
+) -> float:
+    """A slider whose value is kept in the URL; a value outside the bounds is clamped."""
+    low, high = bounds
+
+    def parse(values: list[str]) -> float:
+        try:
+            value = float(values[-1])
+        except ValueError:
+            return default
+        return min(max(value, low), high) if value == value else default
+
+    url.restore(key, parse, default)
+    return st.slider(label, low, high, step=step, key=key, help=help)

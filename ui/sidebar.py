@@ -7,16 +7,16 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import vocab
-from hidden_communities.filters import AUDIENCE_LABELS, Filters
+from hidden_communities import filters, registry, text
+from hidden_communities.filters import Filters
 
+from . import url
 from .store import data_status, query
 
 FILTERS_KEY = "hc_filters"
-
-
-def _labels(mapping):
-    return lambda code: vocab.label(mapping, code)
+URL_NOTES = "hc_url_notes"
+# A link listing more values than this for one filter is cut short (and says so).
+MAX_URL_VALUES = 500
 
 
 PENDING_AREAS = "hc_pending_areas"
@@ -60,133 +60,132 @@ def _follow_the_data(first: date, last: date) -> None:
         st.session_state["period"] = (first, last)
 
 
+def _span(status: pd.Series) -> tuple[date, date]:
+    """The data's first and last day (the last twelve months when there are no records)."""
+    if pd.isna(status["first_date"]):
+        return date.today() - timedelta(days=365), date.today()
+    return pd.Timestamp(status["first_date"]).date(), pd.Timestamp(status["last_date"]).date()
+
+
+def _restore_from_url(first: date, last: date, areas: pd.DataFrame) -> None:
+    """Each filter's state from the link (codes, or an older link's labels), once."""
+    notes = st.session_state.setdefault(URL_NOTES, [])
+
+    def period(values: list[str]) -> tuple[date, date]:
+        start, end, note = filters.parse_period(values, first, last)
+        if note:
+            notes.append(text.t(note))
+        return (start, end)
+
+    url.restore("period", period, (first, last), lambda p: [d.isoformat() for d in p])
+    for spec in filters.CHOICE_FILTERS:
+        url.restore(spec.key, _list_parser(spec.codes(), spec.kind, notes), [], list)
+    for level in ("ward", "lsoa"):
+        codes = areas.loc[areas["area_level"] == level, "area_code"].tolist()
+        url.restore(level, _list_parser(codes, "area", notes), [], list)
+    url.restore(
+        "audience",
+        lambda v: filters.parse_one(v[-1], filters.AUDIENCES, "audience", filters.DEFAULT_AUDIENCE),
+        filters.DEFAULT_AUDIENCE,
+    )
+
+
+def _list_parser(codes, kind: str, notes: list[str]):
+    def parse(values: list[str]) -> list[str]:
+        found, unknown = filters.parse_codes(values[:MAX_URL_VALUES], codes, kind)
+        if unknown or len(values) > MAX_URL_VALUES:
+            shown = ", ".join(v[:40] for v in unknown[:5]) or f"{len(values)} values"
+            notes.append(text.t("filter.dropped_values", values=shown, what=kind))
+        return found
+
+    return parse
+
+
 def sidebar_filters() -> Filters:
-    """The shared filters, drawn in the sidebar and bound to the URL query string."""
-    status = data_status()
-    if pd.isna(status["first_date"]):  # no records yet: the last twelve months
-        first, last = date.today() - timedelta(days=365), date.today()
-    else:
-        first, last = (
-            pd.Timestamp(status["first_date"]).date(),
-            pd.Timestamp(status["last_date"]).date(),
-        )
+    """The shared filters, drawn in the sidebar; their state lives in the URL as codes."""
+    first, last = _span(data_status())
     areas = query("area_options")
     wards = areas[areas["area_level"] == "ward"]
     area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
+    _restore_from_url(first, last, areas)
     _apply_pending_area_filter(areas)
-
     _follow_the_data(first, last)
+    chosen = {}
     with st.sidebar:
-        st.header("Filters")
+        for note in st.session_state.pop(URL_NOTES, []):
+            st.warning(note, icon=":material/link_off:")
+        st.header(text.t("filter.heading"))
         period = st.date_input(
-            "Period",
-            value=(first, last),
-            min_value=date(2000, 1, 1),
+            text.t("filter.period"),
+            min_value=date(1900, 1, 1),
+            max_value=date(2100, 12, 31),
             format="DD/MM/YYYY",
             key="period",
-            bind="query-params",
         )
         start, end = (
             period if isinstance(period, tuple | list) and len(period) == 2 else (first, last)
         )
-        communities = st.multiselect(
-            "Communities",
-            list(vocab.COMMUNITIES),
-            default=list(vocab.COMMUNITIES),
-            format_func=_labels(vocab.COMMUNITIES),
-            key="community",
-            bind="query-params",
-            help="All residents are always shown as the comparator.",
-        )
-        with st.expander("Area", expanded=False):
+        chosen["community"] = _choices("community", help=text.t("filter.communities_help"))
+        with st.expander(text.t("filter.area"), expanded=False):
             chosen_wards = st.multiselect(
-                "Wards",
+                text.t("filter.wards"),
                 list(wards["area_code"]),
                 format_func=area_label.get,
                 key="ward",
-                bind="query-params",
             )
-            lsoas = areas[
-                (areas["area_level"] == "lsoa")
-                & (areas["ward_code"].isin(chosen_wards) if chosen_wards else True)
-            ]
+            in_wards = areas["ward_code"].isin(chosen_wards) if chosen_wards else True
+            lsoas = areas[(areas["area_level"] == "lsoa") & in_wards]
             chosen_lsoas = st.multiselect(
-                "LSOAs (neighbourhoods) within the wards",
+                text.t("filter.lsoas"),
                 list(lsoas["area_code"]),
                 format_func=area_label.get,
                 key="lsoa",
-                bind="query-params",
             )
-        with st.expander("Contacts", expanded=False):
-            channels = st.multiselect(
-                "Channel",
-                list(vocab.CHANNELS),
-                format_func=_labels(vocab.CHANNELS),
-                key="channel",
-                bind="query-params",
-            )
-            directions = st.multiselect(
-                "Direction",
-                list(vocab.DIRECTIONS),
-                format_func=_labels(vocab.DIRECTIONS),
-                key="direction",
-                bind="query-params",
-            )
-        with st.expander("Crime reports", expanded=False):
-            crimes = st.multiselect(
-                "Crime type",
-                list(vocab.CRIME_TYPES),
-                format_func=_labels(vocab.CRIME_TYPES),
-                key="crime",
-                bind="query-params",
-            )
-            strands = st.multiselect(
-                "Hate-crime strand",
-                list(vocab.HATE_STRANDS),
-                format_func=_labels(vocab.HATE_STRANDS),
-                key="strand",
-                bind="query-params",
-            )
+        for section in ("contacts", "reports"):
+            with st.expander(text.t(f"filter.{section}"), expanded=False):
+                for spec in filters.CHOICE_FILTERS:
+                    if spec.section == section:
+                        chosen[spec.key] = _choices(spec.key)
         audience = st.selectbox(
-            "Audience",
-            list(AUDIENCE_LABELS),
-            format_func=AUDIENCE_LABELS.get,
+            text.t("filter.audience"),
+            list(filters.AUDIENCES),
+            format_func=filters.AUDIENCES.get,
             key="audience",
-            bind="query-params",
-            help="Inspector: everything, small numbers flagged. Leadership: "
-            "rates and ratios need 10 or more. Public meeting: counts under "
-            "5 shown as <5, no free text.",
+            help=text.t("audience_help.text"),
         )
-
-    filters = Filters(
-        start=start,
-        end=end,
-        communities=tuple(communities or vocab.COMMUNITIES),
-        areas=tuple(chosen_lsoas or chosen_wards),
-        channels=tuple(channels),
-        directions=tuple(directions),
-        crime_types=tuple(crimes),
-        hate_strands=tuple(strands),
-        audience=audience,
+    values = {spec.field: tuple(chosen[spec.key]) for spec in filters.CHOICE_FILTERS}
+    values["communities"] = values["communities"] or registry.codes()
+    current = Filters(
+        start=start, end=end, areas=tuple(chosen_lsoas or chosen_wards), audience=audience, **values
     )
-    st.session_state[FILTERS_KEY] = filters
+    st.session_state[FILTERS_KEY] = current
     st.session_state["hc_area_labels"] = area_label
-    return filters
+    return current
+
+
+def _choices(key: str, help: str | None = None) -> list[str]:
+    spec = filters.CHOICES_BY_KEY[key]
+    return st.multiselect(
+        text.t(spec.label_key),
+        list(spec.codes()),
+        format_func=lambda code: text.label(spec.kind, code),
+        key=key,
+        help=help,
+    )
 
 
 def current_filters() -> Filters:
     return st.session_state[FILTERS_KEY]
 
 
-def describe_filters(filters: Filters) -> None:
+def describe_filters(chosen: Filters) -> None:
     """The current filter in words, above a chart."""
-    st.caption("Showing: " + filters.describe(st.session_state.get("hc_area_labels", {})))
+    description = chosen.describe(st.session_state.get("hc_area_labels", {}))
+    st.caption(text.t("filter.showing", description=description))
 
 
 def inspector_only(what: str) -> None:
     """Stop the page unless the audience is the inspector (who may see records' detail)."""
     if current_filters().audience != "inspector":
-        st.info(
-            f"{what} is for the Inspector audience only: choose it under Audience in the sidebar."
-        )
+        st.info(text.t("filter.inspector_only", what=what))
         st.stop()
