@@ -31,24 +31,29 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from scipy.special import chdtriv
-from scipy.stats import chi2, norm
+from scipy.stats import beta, chi2, norm
 
 __all__ = [
     "ABOVE_998",
     "ABOVE_95",
+    "AUTO",
     "BELOW_95",
     "BELOW_998",
     "CANNOT_BE_CALCULATED",
     "DECREASING",
+    "EXACT",
     "EXACT_POISSON_BELOW",
+    "EXACT_RATE_RATIO_BELOW",
     "FUNNEL_LABELS",
     "HIGHER",
     "INCREASING",
+    "KATZ",
     "LOWER",
     "MIN_NUMERATOR",
     "NO_SIGNIFICANT_CHANGE",
     "NOT_SIGNIFICANTLY_DIFFERENT",
     "OVER_REPRESENTED",
+    "RATE_RATIO_METHODS",
     "SIMILAR",
     "TOO_FEW_TO_SAY",
     "TREND_CONFIDENCE",
@@ -72,6 +77,7 @@ __all__ = [
     "poisson_interval",
     "rate_interval",
     "rate_ratio",
+    "rate_ratio_method",
     "representation_ratio",
     "trend_test",
     "wilson_interval",
@@ -116,6 +122,14 @@ TREND_PERIODS = 5
 TREND_CONFIDENCE = 0.998
 
 _FUNNEL_KINDS = ("proportion", "rate")
+
+#: Rate-ratio interval methods (codes).
+KATZ = "katz"
+EXACT = "exact"
+AUTO = "auto"
+RATE_RATIO_METHODS = (KATZ, EXACT, AUTO)
+#: ``rate_ratio(method="auto")`` uses the exact interval when either count is below this.
+EXACT_RATE_RATIO_BELOW = 10
 
 
 # --------------------------------------------------------------------------------------
@@ -331,36 +345,78 @@ def representation_ratio(
     return (g / t) / pop_share, lower / pop_share, upper / pop_share
 
 
+def rate_ratio_method(count_a: float, count_b: float) -> str:
+    """The interval method ``rate_ratio(method="auto")`` uses for these two counts.
+
+    "exact" when either count is under ``EXACT_RATE_RATIO_BELOW`` (10), where the
+    log-normal interval is too narrow at the upper end; "katz" otherwise.
+    """
+    a = _count(count_a, "count_a")
+    b = _count(count_b, "count_b")
+    return EXACT if min(a, b) < EXACT_RATE_RATIO_BELOW else KATZ
+
+
+def _exact_rate_ratio_limits(
+    a: float, b: float, da: float, db: float, conf: float
+) -> tuple[float, float]:
+    # Conditional on a + b, a is binomial with p = RR da / (RR da + db); Clopper-Pearson
+    # limits for p, turned back into rate ratios by RR = p / (1 - p) * db / da.
+    alpha = 1 - conf
+    p_lower = 0.0 if a == 0 else float(beta.ppf(alpha / 2, a, b + 1))
+    p_upper = 1.0 if b == 0 else float(beta.ppf(1 - alpha / 2, a + 1, b))
+    lower = p_lower / (1 - p_lower) * db / da
+    upper = math.inf if p_upper >= 1 else p_upper / (1 - p_upper) * db / da
+    return lower, upper
+
+
 def rate_ratio(
     count_a: float,
     denom_a: float,
     count_b: float,
     denom_b: float,
     confidence: float = 0.95,
+    method: str = "katz",
 ) -> tuple[float, float, float]:
-    """Ratio of two crude rates, (count_a/denom_a) / (count_b/denom_b), with a Katz interval.
+    """Ratio of two crude rates, (count_a/denom_a) / (count_b/denom_b), with an interval.
 
-    E.g. contacts per month after the campaign launch (a) against before (b). The
-    interval is log-normal: exp(ln RR +/- z sqrt(1/count_a + 1/count_b)), the variance of
-    ln RR for two independent Poisson counts over known person-time (Katz et al. 1978).
+    E.g. contacts per month after the campaign launch (a) against before (b).
 
-    It cannot be calculated when either count is zero: the ratio is then 0 (count_a == 0),
-    infinite (count_b == 0) or NaN (both), and the interval is (NaN, NaN).
+    ``method="katz"`` (the default): log-normal, exp(ln RR +/- z sqrt(1/count_a +
+    1/count_b)), the variance of ln RR for two independent Poisson counts over known
+    person-time (Katz et al. 1978). It cannot be calculated when either count is zero:
+    the ratio is then 0 (count_a == 0), infinite (count_b == 0) or NaN (both), and the
+    interval is (NaN, NaN).
+
+    ``method="exact"``: the conditional binomial interval. Given the total count_a +
+    count_b, count_a is binomial with p = RR denom_a / (RR denom_a + denom_b); the
+    Clopper-Pearson limits of p, p_L = Beta(alpha/2; a, b + 1) and p_U = Beta(1 - alpha/2;
+    a + 1, b), become RR = p / (1 - p) * denom_b / denom_a. It works with a zero count:
+    count_a == 0 gives (0, 0, upper), count_b == 0 gives (inf, lower, inf); both zero
+    give NaN throughout.
+
+    ``method="auto"``: "exact" when either count is under 10, else "katz" (see
+    ``rate_ratio_method``). For 20 events against 1 over equal time, the Katz upper
+    limit is 149 and the exact one 829.
     """
+    if method not in RATE_RATIO_METHODS:
+        raise ValueError(f"method must be one of {RATE_RATIO_METHODS}, got {method!r}")
     conf = normalise_confidence(confidence)
     a = _count(count_a, "count_a")
     b = _count(count_b, "count_b")
     da = _positive(denom_a, "denom_a")
     db = _positive(denom_b, "denom_b")
+    if method == AUTO:
+        method = rate_ratio_method(a, b)
+    if a == 0 and b == 0:
+        return math.nan, math.nan, math.nan
     if a == 0 or b == 0:
-        if a == 0 and b == 0:
-            ratio = math.nan
-        elif a == 0:
-            ratio = 0.0
-        else:
-            ratio = math.inf
-        return ratio, math.nan, math.nan
+        ratio = 0.0 if a == 0 else math.inf
+        if method == KATZ:
+            return ratio, math.nan, math.nan
+        return (ratio, *_exact_rate_ratio_limits(a, b, da, db, conf))
     ratio = (a / da) / (b / db)
+    if method == EXACT:
+        return (ratio, *_exact_rate_ratio_limits(a, b, da, db, conf))
     half_width = z_value(conf) * math.sqrt(1 / a + 1 / b)
     log_ratio = math.log(ratio)
     return ratio, math.exp(log_ratio - half_width), math.exp(log_ratio + half_width)
