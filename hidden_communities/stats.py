@@ -31,11 +31,12 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from scipy.special import chdtriv
-from scipy.stats import beta, chi2, norm
+from scipy.stats import beta, binom, chi2, norm
 
 __all__ = [
     "ABOVE_998",
     "ABOVE_95",
+    "ADDITIVE",
     "AUTO",
     "BELOW_95",
     "BELOW_998",
@@ -44,22 +45,28 @@ __all__ = [
     "EXACT",
     "EXACT_POISSON_BELOW",
     "EXACT_RATE_RATIO_BELOW",
+    "FUNNEL_ADJUSTMENTS",
     "FUNNEL_LABELS",
     "HIGHER",
     "INCREASING",
     "KATZ",
     "LOWER",
     "MIN_NUMERATOR",
+    "MULTIPLICATIVE",
+    "NO_ADJUSTMENT",
     "NO_SIGNIFICANT_CHANGE",
     "NOT_SIGNIFICANTLY_DIFFERENT",
     "OVER_REPRESENTED",
+    "OVERDISPERSION_CONFIDENCE",
     "RATE_RATIO_METHODS",
     "SIMILAR",
     "TOO_FEW_TO_SAY",
     "TREND_CONFIDENCE",
     "TREND_PERIODS",
     "UNDER_REPRESENTED",
+    "WINSOR",
     "WITHIN_LIMITS",
+    "Overdispersion",
     "TrendResult",
     "add_benchmark_comparison",
     "add_proportion_intervals",
@@ -74,6 +81,7 @@ __all__ = [
     "funnel_limits",
     "funnel_position",
     "normalise_confidence",
+    "overdispersion",
     "poisson_interval",
     "rate_interval",
     "rate_ratio",
@@ -130,6 +138,17 @@ AUTO = "auto"
 RATE_RATIO_METHODS = (KATZ, EXACT, AUTO)
 #: ``rate_ratio(method="auto")`` uses the exact interval when either count is below this.
 EXACT_RATE_RATIO_BELOW = 10
+
+#: Funnel-plot limits for overdispersed areas (codes): none, multiplicative (scaled by
+#: sqrt(phi)) or additive (random effects, tau2).
+NO_ADJUSTMENT = "none"
+MULTIPLICATIVE = "multiplicative"
+ADDITIVE = "additive"
+FUNNEL_ADJUSTMENTS = (NO_ADJUSTMENT, MULTIPLICATIVE, ADDITIVE)
+#: ``overdispersion`` winsorises z-scores at this quantile and its complement.
+WINSOR = 0.1
+#: Overdispersion is significant when k phi exceeds this quantile of chi-square(k - 1).
+OVERDISPERSION_CONFIDENCE = 0.95
 
 
 # --------------------------------------------------------------------------------------
@@ -427,12 +446,80 @@ def rate_ratio(
 # --------------------------------------------------------------------------------------
 
 
+def _check_adjustment(
+    adjustment: str, phi: float | None, tau2: float | None, exact: bool
+) -> tuple[float, float]:
+    """Validate the overdispersion arguments; return (phi, tau2) as plain floats."""
+    if adjustment not in FUNNEL_ADJUSTMENTS:
+        raise ValueError(f"adjustment must be one of {FUNNEL_ADJUSTMENTS}, got {adjustment!r}")
+    if exact and adjustment != NO_ADJUSTMENT:
+        raise ValueError("exact limits are for unadjusted funnels (adjustment='none') only")
+    f, t = 1.0, 0.0
+    if adjustment == MULTIPLICATIVE:
+        if phi is None:
+            raise ValueError("a multiplicative adjustment needs phi")
+        f = _positive(phi, "phi")
+    if adjustment == ADDITIVE:
+        if tau2 is None:
+            raise ValueError("an additive adjustment needs tau2")
+        t = _count(tau2, "tau2")
+    return f, t
+
+
+def _binomial_limit(n: np.ndarray, p: float, prob: float) -> np.ndarray:
+    # Spiegelhalter (2005, Stat Med 24:1185, appendix A.1.1): r is the smallest count
+    # with P(R <= r) >= prob for R ~ Binomial(n, p); the limit is interpolated between
+    # r - 1 and r by how far P(R <= r) overshoots prob, a = (F(r) - prob) / (F(r) -
+    # F(r - 1)), giving (r - a) / n.
+    r = binom.ppf(prob, n, p)
+    f_r = binom.cdf(r, n, p)
+    f_before = binom.cdf(r - 1, n, p)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = (f_r - prob) / (f_r - f_before)
+    return np.clip((r - a) / n, 0.0, 1.0)
+
+
 def _funnel_arrays(
-    n: np.ndarray, overall: float, kind: str, conf: float, per: float
+    n: np.ndarray,
+    overall: float,
+    kind: str,
+    conf: float,
+    per: float,
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float = 1.0,
+    tau2: float = 0.0,
+    exact: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper control limits (in units of ``per``) at denominators ``n``."""
+    """Lower and upper control limits (in units of ``per``) at denominators ``n``.
+
+    ``tau2`` is in units of ``per`` squared (as ``overdispersion`` reports it).
+    """
+    if adjustment != NO_ADJUSTMENT:
+        # Spiegelhalter (2005, Qual Saf Health Care 14:347): normal limits around the
+        # overall value, widened by sqrt(phi) (multiplicative) or by adding the
+        # between-area variance tau2 to each area's sampling variance (additive).
+        theta = overall / per
+        z = z_value(conf)
+        variance = theta * (1 - theta) / n if kind == "proportion" else theta / n
+        if adjustment == MULTIPLICATIVE:
+            half = z * np.sqrt(phi * variance)
+        else:
+            half = z * np.sqrt(variance + tau2 / (per * per))
+        lower = np.maximum(theta - half, 0.0)
+        upper = theta + half
+        if kind == "proportion":
+            upper = np.minimum(upper, 1.0)
+        return lower * per, upper * per
     if kind == "proportion":
         p = overall / per
+        if exact:
+            if p <= 0 or p >= 1:
+                same = np.full(n.shape, float(p))
+                return same * per, same.copy() * per
+            alpha = 1 - conf
+            lower = _binomial_limit(n, p, alpha / 2)
+            upper = _binomial_limit(n, p, 1 - alpha / 2)
+            return lower * per, upper * per
         z = z_value(conf)
         half = z * np.sqrt(p * (1 - p) / n)
         return np.clip(p - half, 0.0, 1.0) * per, np.clip(p + half, 0.0, 1.0) * per
@@ -466,21 +553,30 @@ def _check_overall(overall: float, kind: str, per: float) -> float:
     return o
 
 
+def _check_exact_denominators(n: np.ndarray, kind: str, exact: bool) -> None:
+    if exact and kind == "proportion" and np.any(n != np.round(n)):
+        raise ValueError("exact binomial limits need whole-number denominators")
+
+
 def funnel_limits(
     denominators: Sequence[float] | np.ndarray | pd.Series,
     overall: float,
     kind: str = "proportion",
     levels: Sequence[float] = (0.95, 0.998),
     per: float = 1,
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float | None = None,
+    tau2: float | None = None,
+    exact: bool = False,
 ) -> pd.DataFrame:
     """Control limits for a funnel plot of areas, one row per (level, denominator).
 
     Columns: ``denominator, level, lower, upper``; ``level`` is a fraction (0.95, 0.998)
     and the limits are in the same units as ``overall`` (per ``per``).
 
-    The limit at a denominator n is the observed value whose own confidence interval
-    just touches the overall value, so an area lies outside the 99.8% limits exactly when
-    its 99.8% interval excludes the overall value:
+    With ``adjustment="none"`` (the default) the limit at a denominator n is the observed
+    value whose own confidence interval just touches the overall value, so an area lies
+    outside the 99.8% limits exactly when its 99.8% interval excludes the overall value:
 
     * ``kind="proportion"`` (Wilson): overall +/- z sqrt(overall (1 - overall) / n),
       clipped to 0..1 (times ``per``), no continuity correction. ``overall`` is in units
@@ -489,17 +585,38 @@ def funnel_limits(
       the limits per ``per``; the exact Poisson interval through the chi-square
       distribution with continuous degrees of freedom. The lower limit is 0 where no
       count reaches it.
+
+    ``exact=True`` (proportions, unadjusted only) draws exact binomial limits instead,
+    interpolated between whole counts as in Spiegelhalter (2005, Stat Med 24:1185,
+    appendix): the better choice where denominators are small (the normal limits then
+    ignore the skew of the binomial). The denominators must be whole numbers. Rate
+    limits are exact Poisson already, so ``exact`` changes nothing for rates.
+
+    Overdispersion (Spiegelhalter 2005, Qual Saf Health Care 14:347): when areas vary
+    more than chance allows (see ``overdispersion``), the limits can be widened, around
+    the overall value with the normal standard error se = sqrt(overall (1 - overall) / n)
+    for proportions or sqrt(overall / n) for rates (in units of ``per``):
+
+    * ``adjustment="multiplicative"``: overall +/- z sqrt(phi) se;
+    * ``adjustment="additive"`` (random effects): overall +/- z sqrt(se^2 + tau2), with
+      ``tau2`` in units of ``per`` squared, as ``overdispersion`` reports it for the
+      same ``per``.
+
+    Adjusted limits are clipped at 0 (and at 1 times ``per`` for proportions). ``phi``
+    and ``tau2`` are ignored when ``adjustment="none"``.
     """
     _check_kind(kind)
     k = _positive(per, "per")
     o = _check_overall(overall, kind, k)
+    f, t = _check_adjustment(adjustment, phi, tau2, exact)
     n = np.asarray(denominators, dtype=float).ravel()
     if n.size and (not np.all(np.isfinite(n)) or np.any(n <= 0)):
         raise ValueError("denominators must all be finite and greater than zero")
+    _check_exact_denominators(n, kind, exact)
     frames = []
     for level in levels:
         conf = normalise_confidence(level)
-        lower, upper = _funnel_arrays(n, o, kind, conf, k)
+        lower, upper = _funnel_arrays(n, o, kind, conf, k, adjustment, f, t, exact)
         frames.append(
             pd.DataFrame(
                 {
@@ -516,10 +633,19 @@ def funnel_limits(
 
 
 def _funnel_labels(
-    value: np.ndarray, n: np.ndarray, overall: float, kind: str, per: float
+    value: np.ndarray,
+    n: np.ndarray,
+    overall: float,
+    kind: str,
+    per: float,
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float = 1.0,
+    tau2: float = 0.0,
+    exact: bool = False,
 ) -> np.ndarray:
-    lo95, up95 = _funnel_arrays(n, overall, kind, 0.95, per)
-    lo998, up998 = _funnel_arrays(n, overall, kind, 0.998, per)
+    extra = (adjustment, phi, tau2, exact)
+    lo95, up95 = _funnel_arrays(n, overall, kind, 0.95, per, *extra)
+    lo998, up998 = _funnel_arrays(n, overall, kind, 0.998, per, *extra)
     return np.select(
         [value > up998, value > up95, value < lo998, value < lo95],
         [ABOVE_998, ABOVE_95, BELOW_998, BELOW_95],
@@ -528,19 +654,55 @@ def _funnel_labels(
 
 
 def funnel_position(
-    value: float, denominator: float, overall: float, kind: str = "proportion", per: float = 1
+    value: float,
+    denominator: float,
+    overall: float,
+    kind: str = "proportion",
+    per: float = 1,
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float | None = None,
+    tau2: float | None = None,
+    exact: bool = False,
 ) -> str:
     """Where one area sits on the funnel plot: one of ``FUNNEL_LABELS``.
 
     ``value`` is the area's proportion or rate in the same units as ``overall`` (per
     ``per``). Comparisons are strict: a value exactly on a limit is within it.
+    ``adjustment``, ``phi``, ``tau2`` and ``exact`` choose the limits as in
+    ``funnel_limits`` (one area cannot estimate its own overdispersion: pass ``phi`` or
+    ``tau2`` from ``overdispersion`` over all the areas).
     """
     _check_kind(kind)
     k = _positive(per, "per")
     o = _check_overall(overall, kind, k)
+    f, t = _check_adjustment(adjustment, phi, tau2, exact)
     v = _number(value, "value")
     n = _positive(denominator, "denominator")
-    return str(_funnel_labels(np.array([v]), np.array([n]), o, kind, k)[0])
+    _check_exact_denominators(np.array([n]), kind, exact)
+    labels = _funnel_labels(np.array([v]), np.array([n]), o, kind, k, adjustment, f, t, exact)
+    return str(labels[0])
+
+
+def _estimate_spread(
+    value: np.ndarray,
+    n: np.ndarray,
+    overall: float,
+    kind: str,
+    per: float,
+    phi: float | None,
+    tau2: float | None,
+) -> tuple[float | None, float | None]:
+    """Fill in a missing phi / tau2 from the areas themselves (see ``classify_funnel``)."""
+    theta = overall / per
+    usable = value.size >= 2 and theta > 0 and not (kind == "proportion" and theta >= 1)
+    if usable:
+        counts = value * n / per
+        if kind == "proportion":  # undo rounding in value = count / n * per
+            counts = np.clip(counts, 0.0, n)
+        spread = overdispersion(counts, n, overall, kind=kind, per=per)
+    else:
+        spread = Overdispersion(1.0, 0.0, int(value.size))
+    return (spread.phi if phi is None else phi), (spread.tau2 if tau2 is None else tau2)
 
 
 def classify_funnel(
@@ -551,11 +713,22 @@ def classify_funnel(
     kind: str = "proportion",
     per: float = 1,
     label_col: str = "funnel_position",
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float | None = None,
+    tau2: float | None = None,
+    exact: bool = False,
 ) -> pd.DataFrame:
     """Return a copy of ``df`` with ``label_col`` holding each area's funnel position.
 
     Rows with a missing value or a missing / non-positive denominator get a missing
     label (None).
+
+    ``adjustment``, ``phi``, ``tau2`` and ``exact`` choose the limits as in
+    ``funnel_limits``. With an adjustment and no ``phi`` (multiplicative) or ``tau2``
+    (additive), they are estimated from the rows themselves with ``overdispersion``
+    (each row's count being value x denominator / per). With fewer than two usable rows,
+    or an overall value of 0 (or 100% for a proportion), there is nothing to estimate
+    from, and the limits are the unadjusted normal ones (phi = 1, tau2 = 0).
     """
     _check_kind(kind)
     k = _positive(per, "per")
@@ -564,11 +737,125 @@ def classify_funnel(
     value = pd.to_numeric(out[value_col], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(out[denom_col], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(value) & np.isfinite(n) & (n > 0)
+    needs_phi = adjustment == MULTIPLICATIVE and phi is None
+    needs_tau2 = adjustment == ADDITIVE and tau2 is None
+    if needs_phi or needs_tau2:
+        phi, tau2 = _estimate_spread(value[ok], n[ok], o, kind, k, phi, tau2)
+    f, t = _check_adjustment(adjustment, phi, tau2, exact)
+    _check_exact_denominators(n[ok], kind, exact)
     labels = np.full(len(out), None, dtype=object)
     if ok.any():
-        labels[ok] = _funnel_labels(value[ok], n[ok], o, kind, k)
+        labels[ok] = _funnel_labels(value[ok], n[ok], o, kind, k, adjustment, f, t, exact)
     out[label_col] = pd.Series(labels, index=out.index, dtype=object)
     return out
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Result of ``overdispersion``.
+
+    phi: the overdispersion factor, the mean of the squared winsorised z-scores (1 when
+        areas vary exactly as chance predicts). NaN with no usable area.
+    tau2: the between-area variance of the additive (random-effects) model, in units of
+        ``per`` squared; 0 when k phi <= k - 1; NaN with fewer than two areas.
+    k: the number of areas used.
+
+    ``overdispersed`` says whether k phi exceeds the 95th percentile of chi-square on
+    k - 1 degrees of freedom: only then do the funnel limits need widening.
+    """
+
+    phi: float
+    tau2: float
+    k: int
+
+    @property
+    def statistic(self) -> float:
+        """k phi: under no overdispersion roughly chi-square on k - 1 degrees of freedom."""
+        return self.k * self.phi
+
+    @property
+    def critical_value(self) -> float:
+        """The 95th percentile of chi-square on k - 1 degrees of freedom (NaN if k < 2)."""
+        if self.k < 2:
+            return math.nan
+        return float(chi2.ppf(OVERDISPERSION_CONFIDENCE, self.k - 1))
+
+    @property
+    def overdispersed(self) -> bool:
+        """True when the areas vary significantly more than chance (95% level)."""
+        return self.k >= 2 and self.statistic > self.critical_value
+
+
+def overdispersion(
+    observed: Sequence[float] | np.ndarray | pd.Series,
+    denominators: Sequence[float] | np.ndarray | pd.Series,
+    overall: float,
+    kind: str = "proportion",
+    winsor: float = WINSOR,
+    per: float = 1,
+) -> Overdispersion:
+    """How much more the areas vary than chance alone would make them (Spiegelhalter
+    2005, Qual Saf Health Care 14:347).
+
+    ``observed`` are the areas' counts (events), ``denominators`` their sizes (records
+    for a proportion, residents or person-time for a rate); ``overall`` is the value the
+    funnel is centred on, in units of ``per`` as in ``funnel_limits``.
+
+    1. Each area's z-score against the overall value theta = overall / per:
+       z = (x/n - theta) / se, with se = sqrt(theta (1 - theta) / n) for proportions
+       and sqrt(theta / n) for rates.
+    2. The z-scores are winsorised: those below the ``winsor`` quantile (default 10%)
+       are raised to it and those above the 1 - ``winsor`` quantile lowered to it
+       (quantiles by linear interpolation, numpy's default and R's type 7), so a few
+       extreme areas do not inflate the estimate. ``winsor=0`` keeps them as they are.
+    3. phi = mean of the squared winsorised z-scores.
+    4. tau2 = max(0, (k phi - (k - 1)) / (sum(w) - sum(w^2) / sum(w))), w = 1 / se^2:
+       the between-area variance in the additive model, reported in units of ``per``
+       squared (multiply through by per^2) so that it goes straight into
+       ``funnel_limits(..., per=per, adjustment="additive", tau2=tau2)``.
+
+    Rows with a missing count or a missing or non-positive denominator are left out.
+    Negative counts, a count above its denominator (proportions), a ``winsor`` outside
+    0 <= winsor < 0.5, or an overall value at which se is 0 (0, or 100% for a
+    proportion) are a ValueError.
+    """
+    _check_kind(kind)
+    k_per = _positive(per, "per")
+    o = _check_overall(overall, kind, k_per)
+    w_level = _number(winsor, "winsor")
+    if not 0 <= w_level < 0.5:
+        raise ValueError(f"winsor must be at least 0 and below 0.5, got {winsor!r}")
+    theta = o / k_per
+    if theta <= 0 or (kind == "proportion" and theta >= 1):
+        raise ValueError(
+            f"overall must be above 0{' and below 100%' if kind == 'proportion' else ''}"
+            f" for z-scores, got {overall!r}"
+        )
+    x = np.asarray(observed, dtype=float).ravel()
+    n = np.asarray(denominators, dtype=float).ravel()
+    if x.shape != n.shape:
+        raise ValueError("observed and denominators must have the same length")
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    x, n = x[ok], n[ok]
+    if np.any(x < 0):
+        raise ValueError("observed counts must not be negative")
+    if kind == "proportion" and np.any(x > n):
+        raise ValueError("an observed count must not exceed its denominator")
+    k = int(x.size)
+    if k == 0:
+        return Overdispersion(math.nan, math.nan, 0)
+    variance = theta * (1 - theta) / n if kind == "proportion" else theta / n
+    z = (x / n - theta) / np.sqrt(variance)
+    if w_level > 0:
+        low, high = np.quantile(z, [w_level, 1 - w_level])
+        z = np.clip(z, low, high)
+    phi = float(np.mean(z * z))
+    if k < 2:
+        return Overdispersion(phi, math.nan, k)
+    w = 1 / variance
+    spread = float(np.sum(w) - np.sum(w * w) / np.sum(w))
+    tau2 = max(0.0, (k * phi - (k - 1)) / spread) if spread > 0 else 0.0
+    return Overdispersion(phi, tau2 * k_per * k_per, k)
 
 
 # --------------------------------------------------------------------------------------

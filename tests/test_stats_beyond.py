@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,6 +28,7 @@ from scipy.stats import beta
 from hidden_communities import stats
 
 Z95 = 1.959963984540054
+Z998 = 3.090232306167813
 PROPERTY = settings(max_examples=150, deadline=None)
 
 
@@ -112,3 +115,245 @@ def test_exact_rate_ratio_with_a_zero_count():
 def test_exact_rate_ratio_contains_the_estimate(a, b, da, db):
     ratio, lower, upper = stats.rate_ratio(a, da, b, db, method="exact")
     assert lower <= ratio * (1 + 1e-12) and ratio <= upper * (1 + 1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# Overdispersion (Spiegelhalter 2005) and adjusted funnel limits
+# --------------------------------------------------------------------------------------
+
+# [HAND] Five areas of 100 records each against an overall share of 0.2:
+# se = sqrt(0.2 * 0.8 / 100) = 0.04 for every area.
+# counts 10, 16, 20, 28, 36 -> shares 0.10, 0.16, 0.20, 0.28, 0.36
+# z = (share - 0.2) / 0.04 = -2.5, -1, 0, 2, 4.
+# Winsorising at the 10% and 90% quantiles (linear interpolation, position (k-1)q):
+# 10%: position 0.4 -> -2.5 + 0.4 * (-1 - -2.5) = -1.9
+# 90%: position 3.6 -> 2 + 0.6 * (4 - 2) = 3.2
+# winsorised z = -1.9, -1, 0, 2, 3.2; squares 3.61 + 1 + 0 + 4 + 10.24 = 18.85
+# phi = 18.85 / 5 = 3.77.
+# w = 1 / 0.04^2 = 625 each: sum w = 3125, sum w^2 / sum w = 5 * 625^2 / 3125 = 625,
+# so the denominator is 3125 - 625 = 2500 and tau2 = (5 * 3.77 - 4) / 2500 = 0.00594.
+# k phi = 18.85 > chi2(0.95; 4 df) = 9.4877: overdispersed.
+PROPORTION_AREAS = ([10, 16, 20, 28, 36], [100] * 5, 0.2)
+
+# [HAND] Rates: overall 10 per 1,000 (theta = 0.01 per person) in five areas of
+# 100, 400, 900, 1600 and 2500 residents: expected counts E = 1, 4, 9, 16, 25 and
+# z = (x/n - theta) / sqrt(theta / n) = (x - E) / sqrt(E).
+# counts 3, 0, 15, 16, 10 -> z = 2/1, -4/2, 6/3, 0/4, -15/5 = 2, -2, 2, 0, -3.
+# Sorted -3, -2, 0, 2, 2: 10% quantile -3 + 0.4 * 1 = -2.6; 90% 2 + 0.6 * 0 = 2.
+# winsorised 2, -2, 2, 0, -2.6; squares 4 + 4 + 4 + 0 + 6.76 = 18.76; phi = 3.752.
+# w = n / theta = 10,000, 40,000, 90,000, 160,000, 250,000; sum w = 550,000;
+# sum w^2 = (1 + 16 + 81 + 256 + 625) * 10^8 = 9.79 * 10^10; / sum w = 178,000;
+# denominator 550,000 - 178,000 = 372,000; tau2 = (18.76 - 4) / 372,000 per person^2,
+# = 14.76 / 372,000 * 1,000^2 = 39.677419... (per 1,000)^2.
+# Without winsorising: squares 4 + 4 + 4 + 0 + 9 = 21, phi = 4.2,
+# tau2 = 17 / 372,000 * 10^6 = 45.698925...
+RATE_AREAS = ([3, 0, 15, 16, 10], [100, 400, 900, 1600, 2500], 10.0)
+
+
+def test_overdispersion_proportion_hand_worked():
+    counts, n, overall = PROPORTION_AREAS
+    result = stats.overdispersion(counts, n, overall)
+    assert result.k == 5
+    assert result.phi == pytest.approx(3.77, rel=1e-12)
+    assert result.tau2 == pytest.approx(0.00594, rel=1e-12)
+    assert result.statistic == pytest.approx(18.85, rel=1e-12)
+    assert result.critical_value == pytest.approx(9.487729, abs=1e-6)
+    assert result.overdispersed
+    # Expressed as percentages (per = 100) tau2 scales by 100^2.
+    in_percent = stats.overdispersion(counts, n, 20, per=100)
+    assert in_percent.phi == pytest.approx(3.77, rel=1e-12)
+    assert in_percent.tau2 == pytest.approx(59.4, rel=1e-12)
+
+
+def test_overdispersion_rate_hand_worked():
+    counts, n, overall = RATE_AREAS
+    result = stats.overdispersion(counts, n, overall, kind="rate", per=1000)
+    assert (result.k, result.phi) == (5, pytest.approx(3.752, rel=1e-12))
+    assert result.tau2 == pytest.approx(14.76 / 372_000 * 1e6, rel=1e-12)
+    assert result.tau2 == pytest.approx(39.677419, abs=1e-6)
+    raw = stats.overdispersion(counts, n, overall, kind="rate", per=1000, winsor=0)
+    assert raw.phi == pytest.approx(4.2, rel=1e-12)
+    assert raw.tau2 == pytest.approx(45.698925, abs=1e-6)
+    # The same areas per person (per = 1) give tau2 in per-person units.
+    unit = stats.overdispersion(counts, n, 0.01, kind="rate")
+    assert unit.tau2 == pytest.approx(14.76 / 372_000, rel=1e-12)
+
+
+def test_no_overdispersion_when_areas_vary_as_chance():
+    # [HAND] z = 1, -1, 0.5, -0.5, 0 (counts 24, 16, 22, 18, 20 of 100 against 0.2);
+    # winsorised at -0.8 and 0.8: squares 0.64 + 0.64 + 0.25 + 0.25 + 0 = 1.78,
+    # phi = 0.356; k phi = 1.78 < k - 1 = 4, so tau2 = 0; not overdispersed.
+    result = stats.overdispersion([24, 16, 22, 18, 20], [100] * 5, 0.2)
+    assert result.phi == pytest.approx(0.356, rel=1e-12)
+    assert result.tau2 == 0.0
+    assert not result.overdispersed
+
+
+def test_overdispersion_edge_cases_and_validation():
+    # Missing rows are left out; one area has no tau2 and cannot be tested.
+    assert stats.overdispersion([10, np.nan], [100, 50], 0.2).k == 1
+    one = stats.overdispersion([10], [100], 0.2)
+    assert one.phi == pytest.approx(6.25) and math.isnan(one.tau2) and not one.overdispersed
+    none = stats.overdispersion([], [], 0.2)
+    assert none.k == 0 and math.isnan(none.phi) and not none.overdispersed
+    with pytest.raises(ValueError, match="above 0"):
+        stats.overdispersion([1, 2], [10, 10], 0)
+    with pytest.raises(ValueError, match="below 100%"):
+        stats.overdispersion([1, 2], [10, 10], 1)
+    with pytest.raises(ValueError, match="winsor"):
+        stats.overdispersion([1, 2], [10, 10], 0.2, winsor=0.5)
+    with pytest.raises(ValueError, match="exceed"):
+        stats.overdispersion([11, 2], [10, 10], 0.2)
+    with pytest.raises(ValueError, match="negative"):
+        stats.overdispersion([-1, 2], [10, 10], 0.2)
+    with pytest.raises(ValueError, match="same length"):
+        stats.overdispersion([1, 2], [10], 0.2)
+
+
+def test_adjusted_limits_proportion():
+    # [HAND] overall 0.2, n = 100, se = 0.04.
+    # multiplicative, phi = 3.77: 0.2 -/+ 1.959964 * sqrt(3.77) * 0.04 = 0.2 -/+ 0.1522225
+    # additive, tau2 = 0.00594: 0.2 -/+ 1.959964 * sqrt(0.0016 + 0.00594) = 0.2 -/+ 0.1701899
+    mult = stats.funnel_limits([100], 0.2, levels=(0.95,), adjustment="multiplicative", phi=3.77)
+    assert (mult.lower[0], mult.upper[0]) == pytest.approx((0.0477775, 0.3522225), abs=1e-7)
+    assert mult.upper[0] == pytest.approx(0.2 + Z95 * math.sqrt(3.77) * 0.04, rel=1e-12)
+    add = stats.funnel_limits([100], 0.2, levels=(0.95,), adjustment="additive", tau2=0.00594)
+    assert (add.lower[0], add.upper[0]) == pytest.approx((0.0298101, 0.3701899), abs=1e-7)
+    # Clipped to 0..1: a small area with a large tau2, 0.2 -/+ 3.090232 * sqrt(0.04 + 0.1)
+    # = 0.2 -/+ 1.156, beyond both ends.
+    wide = stats.funnel_limits([4], 0.2, levels=(0.998,), adjustment="additive", tau2=0.1)
+    assert (wide.lower[0], wide.upper[0]) == (0.0, 1.0)
+    # phi and tau2 are ignored without an adjustment: today's limits.
+    plain = stats.funnel_limits([100], 0.2)
+    pd.testing.assert_frame_equal(plain, stats.funnel_limits([100], 0.2, phi=3.77, tau2=1.0))
+
+
+def test_adjusted_limits_rate():
+    # [HAND] overall 10 per 1,000, n = 400 residents: se = 1,000 * sqrt(0.01 / 400) = 5
+    # per 1,000. multiplicative, phi = 3.752: 10 -/+ 1.959964 * sqrt(3.752) * 5
+    # = 10 -/+ 18.982330 -> lower clipped to 0. additive, tau2 = 39.677419:
+    # 10 -/+ 1.959964 * sqrt(25 + 39.677419) = 10 -/+ 15.762476 -> lower 0.
+    # At n = 10,000 (se = 1): additive 10 -/+ 1.959964 * sqrt(1 + 39.677419)
+    # = 10 -/+ 12.500425: with this much variation no area is ever below the limit.
+    kw = {"kind": "rate", "per": 1000, "levels": (0.95,)}
+    mult = stats.funnel_limits([400], 10, adjustment="multiplicative", phi=3.752, **kw)
+    assert (mult.lower[0], mult.upper[0]) == (0.0, pytest.approx(28.982330, abs=1e-6))
+    tau2 = 14.76 / 372_000 * 1e6
+    add = stats.funnel_limits([400, 10_000], 10, adjustment="additive", tau2=tau2, **kw)
+    assert add.lower.tolist() == [0.0, 0.0]
+    assert add.upper.tolist() == pytest.approx([25.762476, 22.500425], abs=1e-6)
+
+
+def test_adjustment_validation():
+    with pytest.raises(ValueError, match="adjustment"):
+        stats.funnel_limits([100], 0.2, adjustment="random")
+    with pytest.raises(ValueError, match="phi"):
+        stats.funnel_limits([100], 0.2, adjustment="multiplicative")
+    with pytest.raises(ValueError, match="tau2"):
+        stats.funnel_limits([100], 0.2, adjustment="additive")
+    with pytest.raises(ValueError, match="phi"):
+        stats.funnel_limits([100], 0.2, adjustment="multiplicative", phi=0)
+    with pytest.raises(ValueError, match="tau2"):
+        stats.funnel_limits([100], 0.2, adjustment="additive", tau2=-0.1)
+    with pytest.raises(ValueError, match="exact"):
+        stats.funnel_limits([100], 0.2, adjustment="additive", tau2=0.1, exact=True)
+    with pytest.raises(ValueError, match="whole-number"):
+        stats.funnel_limits([10.5], 0.2, exact=True)
+
+
+def _binomial_cdf(r, n, p):
+    # [HAND] sum of binomial terms, math.comb only.
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(0, r + 1))
+
+
+def _spiegelhalter_exact(n, p, prob):
+    # Smallest r with F(r) >= prob, then interpolate: (r - (F(r) - prob) / (F(r) - F(r-1))) / n.
+    r = next(r for r in range(n + 1) if _binomial_cdf(r, n, p) >= prob)
+    f_r, f_before = _binomial_cdf(r, n, p), (_binomial_cdf(r - 1, n, p) if r else 0.0)
+    return max((r - (f_r - prob) / (f_r - f_before)) / n, 0.0)
+
+
+@pytest.mark.parametrize(("n", "p"), [(20, 0.3), (7, 0.1), (50, 0.55), (3, 0.8)])
+def test_exact_binomial_funnel_limits(n, p):
+    limits = stats.funnel_limits([n], p, exact=True)
+    expected_lower = [_spiegelhalter_exact(n, p, 0.025), _spiegelhalter_exact(n, p, 0.001)]
+    expected_upper = [_spiegelhalter_exact(n, p, 0.975), _spiegelhalter_exact(n, p, 0.999)]
+    assert limits.lower.tolist() == pytest.approx(expected_lower, abs=1e-12)
+    assert limits.upper.tolist() == pytest.approx(expected_upper, abs=1e-12)
+
+
+def test_exact_binomial_hand_worked_example():
+    # [HAND] n = 20, p = 0.3, upper 95%: F(9) = 0.952038, F(10) = 0.982855, so r = 10,
+    # a = (0.982855 - 0.975) / (0.982855 - 0.952038) = 0.254898, limit (10 - a) / 20
+    # = 0.487255.
+    limits = stats.funnel_limits([20], 0.3, levels=(0.95,), exact=True)
+    assert limits.upper[0] == pytest.approx(0.487255, abs=1e-6)
+    # In percent (per = 100) the same limit is 48.7255; rates ignore exact (already exact).
+    in_percent = stats.funnel_limits([20], 30, levels=(0.95,), per=100, exact=True)
+    assert in_percent.upper[0] == pytest.approx(48.7255, abs=1e-4)
+    rate = {"kind": "rate", "per": 1000}
+    pd.testing.assert_frame_equal(
+        stats.funnel_limits([500.5], 5, **rate), stats.funnel_limits([500.5], 5, exact=True, **rate)
+    )
+
+
+def test_funnel_position_and_classify_with_adjustment():
+    counts, n, overall = PROPORTION_AREAS
+    # [HAND] 0.36 (z = 4) is above the plain 99.8% limit 0.2 + 3.090232 * 0.04 = 0.3236.
+    # With phi = 3.77 the 95% limit is 0.3522 and the 99.8% one 0.2 + 3.090232 *
+    # sqrt(3.77) * 0.04 = 0.4400: above 95% only. With tau2 = 0.00594 the 95% limit is
+    # 0.3702: within.
+    assert stats.funnel_position(0.36, 100, 0.2) == stats.ABOVE_998
+    assert stats.funnel_position(0.36, 100, 0.2, adjustment="multiplicative", phi=3.77) == (
+        stats.ABOVE_95
+    )
+    assert (
+        stats.funnel_position(0.36, 100, 0.2, adjustment="additive", tau2=0.00594)
+        == stats.WITHIN_LIMITS
+    )
+    df = pd.DataFrame({"value": np.array(counts) / 100, "n": n})
+    df.loc[5] = [np.nan, 100]
+    explicit = stats.classify_funnel(df, "value", "n", 0.2, adjustment="additive", tau2=0.00594)
+    estimated = stats.classify_funnel(df, "value", "n", 0.2, adjustment="additive")
+    pd.testing.assert_frame_equal(explicit, estimated)
+    assert estimated.funnel_position.tolist() == [stats.WITHIN_LIMITS] * 5 + [None]
+    by_phi = stats.classify_funnel(df, "value", "n", 0.2, adjustment="multiplicative")
+    assert by_phi.funnel_position.tolist() == [
+        stats.WITHIN_LIMITS,
+        stats.WITHIN_LIMITS,
+        stats.WITHIN_LIMITS,
+        stats.WITHIN_LIMITS,
+        stats.ABOVE_95,
+        None,
+    ]
+    # Fewer than two rows: nothing to estimate from, plain normal limits (phi = 1).
+    single = stats.classify_funnel(df.iloc[[4]], "value", "n", 0.2, adjustment="multiplicative")
+    assert single.funnel_position.tolist() == [stats.ABOVE_998]
+    # An unadjusted classification is unchanged by the new arguments' defaults.
+    plain = stats.classify_funnel(df, "value", "n", 0.2)
+    assert plain.funnel_position.tolist()[4] == stats.ABOVE_998
+
+
+@PROPERTY
+@given(
+    st.lists(st.floats(min_value=1, max_value=1e5), min_size=1, max_size=8),
+    st.floats(min_value=0.001, max_value=0.999),
+    st.floats(min_value=0, max_value=1),
+    st.sampled_from(["proportion", "rate"]),
+    st.sampled_from([0.95, 0.998]),
+)
+def test_additive_limits_never_narrower_than_unadjusted_normal(n, overall, tau2, kind, conf):
+    per = 1000 if kind == "rate" else 1
+    overall = overall * per
+    tau2 = tau2 * per * per * overall / per / 50  # a range of sizes relative to overall
+    kw = {"kind": kind, "levels": (conf,), "per": per}
+    # The unadjusted normal-approximation limits: adjustment "none" for proportions;
+    # for rates (whose unadjusted limits are exact Poisson) the multiplicative ones at phi 1.
+    if kind == "proportion":
+        plain = stats.funnel_limits(n, overall, **kw)
+    else:
+        plain = stats.funnel_limits(n, overall, adjustment="multiplicative", phi=1, **kw)
+    add = stats.funnel_limits(n, overall, adjustment="additive", tau2=tau2, **kw)
+    slack = 1e-12 * per
+    assert np.all(add.lower.to_numpy() <= plain.lower.to_numpy() + slack)
+    assert np.all(add.upper.to_numpy() >= plain.upper.to_numpy() - slack)
