@@ -31,7 +31,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from scipy.special import chdtriv
-from scipy.stats import beta, binom, chi2, norm
+from scipy.stats import beta, binom, chi2, false_discovery_control, norm, poisson
 
 __all__ = [
     "ABOVE_998",
@@ -66,9 +66,11 @@ __all__ = [
     "UNDER_REPRESENTED",
     "WINSOR",
     "WITHIN_LIMITS",
+    "FalseDiscovery",
     "Overdispersion",
     "TrendResult",
     "add_benchmark_comparison",
+    "add_false_discovery",
     "add_proportion_intervals",
     "add_rate_intervals",
     "add_representation_ratios",
@@ -78,11 +80,14 @@ __all__ = [
     "classify_representation",
     "compare_to_benchmark",
     "exact_poisson_interval",
+    "false_discovery",
     "funnel_limits",
     "funnel_position",
     "normalise_confidence",
     "overdispersion",
     "poisson_interval",
+    "poisson_p_value",
+    "proportion_p_value",
     "rate_interval",
     "rate_ratio",
     "rate_ratio_method",
@@ -901,6 +906,169 @@ def classify_representation(numerator: float, lower: float, upper: float) -> str
     if lower > 1:
         return OVER_REPRESENTED
     return NOT_SIGNIFICANTLY_DIFFERENT
+
+
+# --------------------------------------------------------------------------------------
+# Many areas at once: p-values and false discovery control
+# --------------------------------------------------------------------------------------
+
+
+def _poisson_p_arrays(x: np.ndarray, expected: np.ndarray, mid_p: bool) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        at = poisson.pmf(x, expected)
+        if mid_p:
+            low = poisson.cdf(x - 1, expected) + at / 2
+            high = poisson.sf(x, expected) + at / 2
+        else:
+            low = poisson.cdf(x, expected)
+            high = poisson.sf(x - 1, expected)
+        p = np.minimum(1.0, 2 * np.minimum(low, high))
+    # Nothing expected: only zero events are consistent with it.
+    p = np.where(expected == 0, np.where(x == 0, 1.0, 0.0), p)
+    return np.where(np.isnan(x) | np.isnan(expected), np.nan, p)
+
+
+def _proportion_p_arrays(x: np.ndarray, n: np.ndarray, p0: float) -> np.ndarray:
+    if p0 <= 0 or p0 >= 1:
+        return np.where(np.isnan(x) | np.isnan(n), np.nan, np.where(x / n == p0, 1.0, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (x / n - p0) / np.sqrt(p0 * (1 - p0) / n)
+    return 2 * norm.sf(np.abs(z))
+
+
+def poisson_p_value(observed: float, expected: float, mid_p: bool = False) -> float:
+    """Two-sided p-value for an observed count of events against the expected count.
+
+    Exact Poisson test, two-sided by doubling the smaller tail: p = min(1, 2 min(P(X <=
+    O), P(X >= O))) for X ~ Poisson(E). This is the test that matches the exact Poisson
+    intervals and the rate funnel limits: p < 1 - confidence exactly when the exact
+    interval of the count excludes E (when the area is outside the funnel). ``mid_p=True``
+    counts half the probability of the observed count in each tail (less conservative).
+
+    ``observed`` must be a whole number; ``expected`` may be 0 (then the p-value is 1 for
+    0 events and 0 otherwise).
+    """
+    o = _count(observed, "observed")
+    if o != round(o):
+        raise ValueError(f"observed must be a whole number of events, got {observed!r}")
+    e = _count(expected, "expected")
+    return float(_poisson_p_arrays(np.array([o]), np.array([e]), mid_p)[0])
+
+
+def proportion_p_value(count: float, total: float, benchmark: float, per: float = 1) -> float:
+    """Two-sided p-value for count/total against a benchmark proportion (in units of
+    ``per``).
+
+    Score test: z = (count/total - p0) / sqrt(p0 (1 - p0) / total), p = 2 (1 - Phi(|z|)),
+    with p0 = benchmark / per. It matches the Wilson interval and the proportion funnel
+    limits: p < 1 - confidence exactly when the Wilson interval excludes the benchmark
+    (when the area is outside the funnel). A benchmark of 0 or 100% gives 1 when the
+    share equals it and 0 otherwise.
+    """
+    x = _count(count)
+    n = _positive(total, "total")
+    _not_above(x, n, "count", "total")
+    k = _positive(per, "per")
+    b = _check_overall(benchmark, "proportion", k)
+    return float(_proportion_p_arrays(np.array([x]), np.array([n]), b / k)[0])
+
+
+@dataclass(frozen=True, eq=False)
+class FalseDiscovery:
+    """Result of ``false_discovery``.
+
+    adjusted: Benjamini-Hochberg adjusted p-values (q-values), NaN where the p-value was
+        missing.
+    flagged: True where adjusted <= q (never for a missing p-value).
+    tests: how many p-values were tested (the missing ones are not counted): the N of
+        "after allowing for N areas".
+    q: the false discovery rate controlled.
+    """
+
+    adjusted: np.ndarray
+    flagged: np.ndarray
+    tests: int
+    q: float
+
+    @property
+    def flagged_count(self) -> int:
+        return int(self.flagged.sum())
+
+
+def false_discovery(
+    p_values: Sequence[float] | np.ndarray | pd.Series, q: float = 0.05
+) -> FalseDiscovery:
+    """Benjamini-Hochberg (1995) control of the false discovery rate over many tests.
+
+    When many areas are each tested at 5%, about one in twenty areas with no real
+    difference is flagged by chance. Flagging the areas whose adjusted p-value is at most
+    ``q`` instead keeps the expected share of false flags among the flagged areas at or
+    below ``q``. The adjusted p-values are ``scipy.stats.false_discovery_control(p,
+    method="bh")``: p_(i) m / i for the i-th smallest of m p-values, made monotone from
+    the largest down and capped at 1.
+
+    Missing (NaN) p-values are left out: not flagged, not counted in m. Any other value
+    outside 0..1 is a ValueError, as is q outside (0, 1).
+    """
+    level = _number(q, "q")
+    if not 0 < level < 1:
+        raise ValueError(f"q must be between 0 and 1, got {q!r}")
+    p = np.asarray(p_values, dtype=float).ravel()
+    present = ~np.isnan(p)
+    if np.any((p[present] < 0) | (p[present] > 1)):
+        raise ValueError("p-values must be between 0 and 1 (or missing)")
+    adjusted = np.full(p.shape, np.nan)
+    if present.any():
+        adjusted[present] = false_discovery_control(p[present], method="bh")
+    flagged = np.zeros(p.shape, dtype=bool)
+    flagged[present] = adjusted[present] <= level
+    return FalseDiscovery(adjusted, flagged, int(present.sum()), level)
+
+
+def add_false_discovery(
+    df: pd.DataFrame,
+    count_col: str,
+    denom_col: str,
+    overall: float,
+    kind: str = "proportion",
+    per: float = 1,
+    q: float = 0.05,
+    prefix: str = "fdr",
+    mid_p: bool = False,
+) -> pd.DataFrame:
+    """Return a copy of ``df`` with each area tested against the overall value and the
+    tests controlled for false discoveries.
+
+    Adds ``{prefix}_p_value`` (``proportion_p_value`` of count/denominator against
+    ``overall`` for proportions; ``poisson_p_value`` of the count against overall / per x
+    denominator for rates), ``{prefix}_p_adjusted`` and ``{prefix}_flagged`` (see
+    ``false_discovery``). Rows with a missing count or a missing or non-positive
+    denominator get a missing p-value and are not flagged; the number of areas allowed
+    for is ``df[f"{prefix}_p_value"].notna().sum()``. Negative counts (or a count above
+    its denominator, for proportions) are a ValueError.
+    """
+    _check_kind(kind)
+    k = _positive(per, "per")
+    o = _check_overall(overall, kind, k)
+    x = _numeric_column(df, count_col)
+    n = _numeric_column(df, denom_col)
+    _check_counts(x, count_col)
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    if kind == "proportion" and np.any(x[ok] > n[ok]):
+        raise ValueError(f"column {count_col!r} exceeds {denom_col!r} in some rows")
+    xs = np.where(ok, x, 0.0)
+    ns = np.where(ok, n, 1.0)
+    if kind == "proportion":
+        p = _proportion_p_arrays(xs, ns, o / k)
+    else:
+        p = _poisson_p_arrays(xs, o / k * ns, mid_p)
+    p = np.where(ok, p, np.nan)
+    result = false_discovery(p, q)
+    out = df.copy()
+    out[f"{prefix}_p_value"] = p
+    out[f"{prefix}_p_adjusted"] = result.adjusted
+    out[f"{prefix}_flagged"] = result.flagged
+    return out
 
 
 # --------------------------------------------------------------------------------------

@@ -357,3 +357,129 @@ def test_additive_limits_never_narrower_than_unadjusted_normal(n, overall, tau2,
     slack = 1e-12 * per
     assert np.all(add.lower.to_numpy() <= plain.lower.to_numpy() + slack)
     assert np.all(add.upper.to_numpy() >= plain.upper.to_numpy() - slack)
+
+
+# --------------------------------------------------------------------------------------
+# p-values and false discovery control
+# --------------------------------------------------------------------------------------
+
+
+def test_poisson_p_value_hand_worked():
+    # [HAND] 0 events when 3 are expected: P(X <= 0) = e^-3 = 0.0497871, doubled 0.0995741.
+    assert stats.poisson_p_value(0, 3) == pytest.approx(2 * math.exp(-3), rel=1e-12)
+    # Mid-p: half of P(X = 0) in the lower tail, doubled: e^-3 = 0.0497871.
+    assert stats.poisson_p_value(0, 3, mid_p=True) == pytest.approx(math.exp(-3), rel=1e-12)
+    # [HAND] 5 events when 1 is expected: P(X >= 5) = 1 - e^-1 (1 + 1 + 1/2 + 1/6 + 1/24)
+    # = 0.00365985, doubled 0.00731969.
+    upper_tail = 1 - math.exp(-1) * (1 + 1 + 1 / 2 + 1 / 6 + 1 / 24)
+    assert stats.poisson_p_value(5, 1) == pytest.approx(2 * upper_tail, rel=1e-9)
+    assert stats.poisson_p_value(5, 1) == pytest.approx(0.00731969, abs=1e-8)
+    # Capped at 1 when both tails are large; 0 expected.
+    assert stats.poisson_p_value(3, 3) == 1.0
+    assert (stats.poisson_p_value(0, 0), stats.poisson_p_value(2, 0)) == (1.0, 0.0)
+    with pytest.raises(ValueError, match="whole number"):
+        stats.poisson_p_value(2.5, 1)
+
+
+def test_proportion_p_value_hand_worked():
+    # [HAND] 30 of 100 against 0.2: z = 0.1 / 0.04 = 2.5, p = 2 (1 - Phi(2.5)) = 0.0124193.
+    assert stats.proportion_p_value(30, 100, 0.2) == pytest.approx(0.01241933065, rel=1e-9)
+    assert stats.proportion_p_value(30, 100, 20, per=100) == pytest.approx(0.0124193307)
+    assert stats.proportion_p_value(20, 100, 0.2) == 1.0
+    assert (stats.proportion_p_value(0, 10, 0), stats.proportion_p_value(1, 10, 0)) == (1.0, 0.0)
+    with pytest.raises(ValueError, match="exceed"):
+        stats.proportion_p_value(11, 10, 0.2)
+
+
+P_VALUES = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251]
+
+
+@pytest.mark.parametrize("q", [0.05, 0.1, 0.25])
+def test_false_discovery_matches_statsmodels(q):
+    from statsmodels.stats.multitest import multipletests
+
+    reject, corrected, _, _ = multipletests(P_VALUES, alpha=q, method="fdr_bh")  # [SM]
+    result = stats.false_discovery(P_VALUES, q=q)
+    assert result.flagged.tolist() == reject.tolist()
+    assert result.adjusted == pytest.approx(corrected, rel=1e-12)
+    assert (result.tests, result.q, result.flagged_count) == (12, q, int(reject.sum()))
+
+
+def test_false_discovery_hand_worked_and_missing_values():
+    # [HAND] m = 4 (the NaN is not counted): sorted 0.01, 0.02, 0.03, 0.5 ->
+    # p m / i = 0.04, 0.04, 0.04, 0.5; all three small ones flagged at q = 0.05.
+    result = stats.false_discovery([0.03, np.nan, 0.01, 0.5, 0.02], q=0.05)
+    assert result.tests == 4
+    np.testing.assert_allclose(result.adjusted, [0.04, np.nan, 0.04, 0.5, 0.04], rtol=1e-12)
+    assert result.flagged.tolist() == [True, False, True, False, True]
+    # [HAND] The NaN is really left out: at q = 0.04 the m = 4 set above flags three
+    # (adjusted 0.04 each), while the same p-values with a fifth real one (0.9) have
+    # m = 5 and adjusted 0.05, 0.05, 0.05, 0.625, 0.9: none flagged.
+    assert stats.false_discovery([0.03, np.nan, 0.01, 0.5, 0.02], q=0.04).flagged_count == 3
+    assert stats.false_discovery([0.03, 0.9, 0.01, 0.5, 0.02], q=0.04).flagged_count == 0
+    empty = stats.false_discovery([])
+    assert empty.tests == 0 and empty.flagged.tolist() == []
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        stats.false_discovery([0.2, 1.2])
+    with pytest.raises(ValueError, match="q"):
+        stats.false_discovery([0.2], q=0)
+
+
+def test_add_false_discovery_frame():
+    df = pd.DataFrame(
+        {
+            "area": list("abcdef"),
+            "events": [30, 20, 2, 45, 18, np.nan],
+            "records": [100, 100, 40, 150, 100, 100],
+        }
+    )
+    before = df.copy()
+    out = stats.add_false_discovery(df, "events", "records", 0.2)
+    pd.testing.assert_frame_equal(df, before)
+    pairs = zip(df.events[:5], df.records[:5], strict=True)
+    expected_p = [stats.proportion_p_value(x, n, 0.2) for x, n in pairs]
+    np.testing.assert_allclose(out.fdr_p_value[:5], expected_p, rtol=1e-12)
+    assert math.isnan(out.fdr_p_value[5]) and not out.fdr_flagged[5]
+    control = stats.false_discovery(expected_p)
+    np.testing.assert_allclose(out.fdr_p_adjusted[:5], control.adjusted, rtol=1e-12)
+    assert out.fdr_flagged.tolist() == [*control.flagged.tolist(), False]
+    # Rates: the count against overall / per x residents, exact Poisson test.
+    rates = stats.add_false_discovery(
+        df, "events", "records", 200, kind="rate", per=1000, prefix="x"
+    )
+    assert rates.x_p_value[0] == pytest.approx(stats.poisson_p_value(30, 20), rel=1e-12)
+
+
+@PROPERTY
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=40), st.floats(0.01, 0.3))
+def test_false_discovery_never_flags_more_than_unadjusted(p, q):
+    result = stats.false_discovery(p, q=q)
+    unadjusted = np.asarray(p) <= q  # (a p-value exactly equal to q can pass both)
+    assert result.flagged_count <= int(unadjusted.sum())
+    assert not np.any(result.flagged & ~unadjusted)
+
+
+@PROPERTY
+@given(
+    st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.floats(min_value=0.01, max_value=0.99),
+    st.sampled_from([0.95, 0.998]),
+)
+def test_proportion_p_value_agrees_with_the_funnel(xn, overall, conf):
+    x, n = xn
+    limits = stats.funnel_limits([n], overall, levels=(conf,))
+    outside = x / n > limits.upper[0] or x / n < limits.lower[0]
+    p = stats.proportion_p_value(x, n, overall)
+    if abs(p - (1 - conf)) > 1e-9:  # away from exact ties
+        assert outside == (p < 1 - conf)
+
+
+@PROPERTY
+@given(st.integers(0, 300), st.floats(1, 1e5), st.floats(0.05, 500), st.sampled_from([0.95, 0.998]))
+def test_poisson_p_value_agrees_with_the_rate_funnel(x, n, overall, conf):
+    limits = stats.funnel_limits([n], overall, kind="rate", levels=(conf,), per=1000)
+    rate = x / n * 1000
+    outside = rate > limits.upper[0] or rate < limits.lower[0]
+    p = stats.poisson_p_value(x, overall / 1000 * n)
+    if abs(p - (1 - conf)) > 1e-9 * (1 - conf):
+        assert outside == (p < 1 - conf)
