@@ -40,7 +40,9 @@ __all__ = [
     "AUTO",
     "BELOW_95",
     "BELOW_998",
+    "BEYOND_LIMIT",
     "CANNOT_BE_CALCULATED",
+    "COMMON_CAUSE",
     "DECREASING",
     "EXACT",
     "EXACT_POISSON_BELOW",
@@ -52,6 +54,7 @@ __all__ = [
     "KATZ",
     "LOWER",
     "MIN_NUMERATOR",
+    "MOVING_RANGE_LIMIT",
     "MULTIPLICATIVE",
     "NO_ADJUSTMENT",
     "NO_SIGNIFICANT_CHANGE",
@@ -59,13 +62,21 @@ __all__ = [
     "OVER_REPRESENTED",
     "OVERDISPERSION_CONFIDENCE",
     "RATE_RATIO_METHODS",
+    "SHIFT",
+    "SHIFT_POINTS",
     "SIMILAR",
+    "SPC_KINDS",
+    "SPC_SIGNALS",
     "TOO_FEW_TO_SAY",
+    "TREND",
     "TREND_CONFIDENCE",
     "TREND_PERIODS",
+    "TREND_POINTS",
+    "TWO_OF_THREE",
     "UNDER_REPRESENTED",
     "WINSOR",
     "WITHIN_LIMITS",
+    "XMR_LIMIT",
     "FalseDiscovery",
     "Overdispersion",
     "TrendResult",
@@ -92,6 +103,7 @@ __all__ = [
     "rate_ratio",
     "rate_ratio_method",
     "representation_ratio",
+    "spc",
     "trend_test",
     "wilson_interval",
     "z_value",
@@ -154,6 +166,21 @@ FUNNEL_ADJUSTMENTS = (NO_ADJUSTMENT, MULTIPLICATIVE, ADDITIVE)
 WINSOR = 0.1
 #: Overdispersion is significant when k phi exceeds this quantile of chi-square(k - 1).
 OVERDISPERSION_CONFIDENCE = 0.95
+
+#: Statistical process control: chart kinds and the signal codes ``spc`` returns.
+SPC_KINDS = ("xmr", "p")
+BEYOND_LIMIT = "beyond_limit"
+SHIFT = "shift"
+TREND = "trend"
+TWO_OF_THREE = "two_of_three"
+COMMON_CAUSE = "common_cause"
+SPC_SIGNALS = (BEYOND_LIMIT, SHIFT, TREND, TWO_OF_THREE)
+#: XmR limits: mean +/- 2.66 x mean moving range; moving ranges screened at 3.267 x.
+XMR_LIMIT = 2.66
+MOVING_RANGE_LIMIT = 3.267
+#: Run lengths for a shift (points on one side) and a trend (points rising or falling).
+SHIFT_POINTS = 7
+TREND_POINTS = 6
 
 
 # --------------------------------------------------------------------------------------
@@ -1179,6 +1206,159 @@ def trend_test(
     else:
         direction = NO_SIGNIFICANT_CHANGE
     return TrendResult(direction, statistic, p_value, TREND_PERIODS)
+
+
+# --------------------------------------------------------------------------------------
+# Statistical process control (Making Data Count)
+# --------------------------------------------------------------------------------------
+
+
+def _run_flags(labels: np.ndarray, min_length: int) -> np.ndarray:
+    """True for every member of a run of at least ``min_length`` equal, non-zero labels."""
+    flags = np.zeros(labels.shape, dtype=bool)
+    start = 0
+    for i in range(1, labels.size + 1):
+        if i == labels.size or labels[i] != labels[start]:
+            if labels[start] != 0 and i - start >= min_length:
+                flags[start:i] = True
+            start = i
+    return flags
+
+
+def _two_of_three(close: np.ndarray) -> np.ndarray:
+    """Flag the close points of every window of three with at least two of them."""
+    flags = np.zeros(close.shape, dtype=bool)
+    for i in range(close.size - 2):
+        window = close[i : i + 3]
+        if window.sum() >= 2:
+            flags[i : i + 3] |= window
+    return flags
+
+
+def spc(
+    values: Sequence[float] | np.ndarray | pd.Series,
+    denominators: Sequence[float] | np.ndarray | pd.Series | None = None,
+    kind: str = "xmr",
+    *,
+    baseline_points: int | None = None,
+    shift_points: int = SHIFT_POINTS,
+    trend_points: int = TREND_POINTS,
+    screen_outliers: bool = False,
+) -> pd.DataFrame:
+    """A statistical process control chart with the signals NHS England's "Making Data
+    Count" reads from it. ``values`` are in time order, oldest first.
+
+    ``kind="xmr"`` (an XmR chart of the values, e.g. monthly counts): centre = the mean;
+    limits = mean +/- 2.66 x the mean moving range (the mean absolute difference between
+    consecutive points; 2.66 = 3 / 1.128, so the limits are at 3 sigma). With
+    ``screen_outliers=True`` moving ranges of 3.267 x the mean moving range or more are
+    left out of the mean and it is recomputed, as the NHS-R "Plot the Dots" package does
+    by default; the default here keeps every moving range.
+
+    ``kind="p"`` (a p-chart of proportions): ``values`` are counts and ``denominators``
+    the totals they are out of; value = count / total; centre p = sum(counts) /
+    sum(totals); each point's limits p +/- 3 sqrt(p (1 - p) / n_i) with its own
+    denominator, kept within 0..1.
+
+    ``baseline_points``: compute the centre and limits from the first that many points
+    only (a baseline period), and judge every point against them.
+
+    Signals (one boolean column each, all points of a run or pattern flagged):
+
+    * ``beyond_limit``: a point above the upper or below the lower limit (strictly).
+    * ``shift``: ``shift_points`` (7) or more consecutive points on the same side of the
+      centre line. A point exactly on the centre line breaks the run (as Plot the Dots).
+    * ``trend``: ``trend_points`` (6) or more consecutive points each higher than the
+      one before, or each lower. Two equal consecutive points break the run (as Plot
+      the Dots, which compares the signs of successive differences). Plot the Dots
+      counts 7 points for a trend; pass ``trend_points=7`` to match it.
+    * ``two_of_three``: two (or three) out of three consecutive points close to the same
+      limit, i.e. in the outer third between the centre line and that limit (beyond 2
+      sigma, but not beyond the limit itself: those are ``beyond_limit``). The close
+      points are flagged, not the third. Unlike Plot the Dots, the third point may lie on
+      either side of the centre line.
+
+    Returns a frame (with the index of ``values`` if it is a Series) with columns
+    ``value, centre, lower, upper, beyond_limit, shift, trend, two_of_three, signal``;
+    ``signal`` is the first of "beyond_limit", "shift", "trend", "two_of_three" that
+    applies to the point, or "common_cause". Fewer than two points (or baseline points)
+    give missing limits and no signals. Missing values are a ValueError: leave the
+    period out, or fill it, before charting.
+    """
+    if kind not in SPC_KINDS:
+        raise ValueError(f"kind must be one of {SPC_KINDS}, got {kind!r}")
+    for name, points in (("shift_points", shift_points), ("trend_points", trend_points)):
+        if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+            raise ValueError(f"{name} must be a whole number of at least 2, got {points!r}")
+    index = values.index if isinstance(values, pd.Series) else None
+    x = np.asarray(values, dtype=float).ravel()
+    if not np.all(np.isfinite(x)):
+        raise ValueError("values must all be finite (no missing periods)")
+    size = x.size
+    base = size if baseline_points is None else int(baseline_points)
+    if baseline_points is not None and not 1 <= base <= size:
+        raise ValueError(f"baseline_points must be between 1 and {size}, got {baseline_points!r}")
+    if kind == "xmr":
+        if denominators is not None:
+            raise ValueError("an XmR chart takes no denominators")
+        value = x
+        centre = np.full(size, float(np.mean(x[:base])) if size else math.nan)
+        ranges = np.abs(np.diff(x[:base]))
+        mean_range = float(np.mean(ranges)) if ranges.size else math.nan
+        if screen_outliers and ranges.size:
+            kept = ranges[ranges < MOVING_RANGE_LIMIT * mean_range]
+            mean_range = float(np.mean(kept)) if kept.size else mean_range
+        sigma = np.full(size, XMR_LIMIT * mean_range / 3)
+        lower, upper = centre - 3 * sigma, centre + 3 * sigma
+    else:
+        if denominators is None:
+            raise ValueError("a p-chart needs the denominators")
+        n = np.asarray(denominators, dtype=float).ravel()
+        if n.shape != x.shape:
+            raise ValueError("values and denominators must have the same length")
+        if not np.all(np.isfinite(n)) or np.any(n <= 0):
+            raise ValueError("denominators must all be finite and greater than zero")
+        if np.any(x < 0) or np.any(x > n):
+            raise ValueError("counts must be between 0 and their denominators")
+        value = x / n
+        p_bar = float(x[:base].sum() / n[:base].sum()) if size else math.nan
+        centre = np.full(size, p_bar)
+        sigma = np.sqrt(p_bar * (1 - p_bar) / n)
+        if base < 2:
+            sigma = np.full(size, math.nan)
+        lower = np.clip(centre - 3 * sigma, 0.0, 1.0)
+        upper = np.clip(centre + 3 * sigma, 0.0, 1.0)
+    if base < 2:
+        lower, upper = np.full(size, math.nan), np.full(size, math.nan)
+    with np.errstate(invalid="ignore"):
+        beyond = (value > upper) | (value < lower)
+        close_high = (value > centre + 2 * sigma) & ~(value > upper)
+        close_low = (value < centre - 2 * sigma) & ~(value < lower)
+    side = np.sign(value - centre) if base >= 2 else np.zeros(size)
+    shift = _run_flags(side, shift_points)
+    steps = np.sign(np.diff(value))
+    trend_steps = _run_flags(steps, trend_points - 1)
+    trend = np.zeros(size, dtype=bool)
+    trend[:-1] |= trend_steps
+    trend[1:] |= trend_steps
+    two = _two_of_three(close_high) | _two_of_three(close_low)
+    signal = np.select([beyond, shift, trend, two], list(SPC_SIGNALS), default=COMMON_CAUSE).astype(
+        object
+    )
+    return pd.DataFrame(
+        {
+            "value": value,
+            "centre": centre,
+            "lower": lower,
+            "upper": upper,
+            BEYOND_LIMIT: beyond,
+            SHIFT: shift,
+            TREND: trend,
+            TWO_OF_THREE: two,
+            "signal": signal,
+        },
+        index=index,
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -483,3 +483,168 @@ def test_poisson_p_value_agrees_with_the_rate_funnel(x, n, overall, conf):
     p = stats.poisson_p_value(x, overall / 1000 * n)
     if abs(p - (1 - conf)) > 1e-9 * (1 - conf):
         assert outside == (p < 1 - conf)
+
+
+# --------------------------------------------------------------------------------------
+# Statistical process control
+# --------------------------------------------------------------------------------------
+
+
+def test_xmr_limits_hand_worked():
+    # [HAND] 5, 7, 6, 8, 4, 6: mean 36 / 6 = 6; moving ranges 2, 1, 2, 4, 2, mean 11 / 5
+    # = 2.2; limits 6 -/+ 2.66 * 2.2 = 6 -/+ 5.852 -> 0.148 and 11.852.
+    chart = stats.spc([5, 7, 6, 8, 4, 6])
+    assert chart.centre.tolist() == [6.0] * 6
+    assert chart.lower.tolist() == pytest.approx([0.148] * 6, abs=1e-12)
+    assert chart.upper.tolist() == pytest.approx([11.852] * 6, abs=1e-12)
+    assert chart.signal.tolist() == [stats.COMMON_CAUSE] * 6
+    assert list(chart.columns) == [
+        "value",
+        "centre",
+        "lower",
+        "upper",
+        "beyond_limit",
+        "shift",
+        "trend",
+        "two_of_three",
+        "signal",
+    ]
+
+
+def test_xmr_screened_moving_ranges_match_plot_the_dots():
+    # [PTD] and [HAND]: 18 points, nine 1s, eight 2s and a 10: mean 35 / 18 = 1.9444.
+    # Moving ranges: fifteen 1s, an 8 and a 9: mean 32 / 17 = 1.882; 3.267 * 1.882 = 6.15
+    # screens out the 8 and the 9, leaving a mean of 1. Limits 1.9444 -/+ 2.66:
+    # UPL 4.6044, LPL -0.7156 (Plot the Dots prints 4.6 and -0.72).
+    data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    chart = stats.spc(data, screen_outliers=True)
+    assert chart.centre[0] == pytest.approx(35 / 18, rel=1e-12)
+    assert chart.upper[0] == pytest.approx(35 / 18 + 2.66, rel=1e-12)
+    assert chart.lower[0] == pytest.approx(35 / 18 - 2.66, rel=1e-12)
+    assert (round(chart.upper[0], 2), round(chart.lower[0], 2)) == (4.6, -0.72)
+    assert chart.beyond_limit.tolist() == [i == 4 for i in range(18)]
+    # Unscreened: 1.9444 -/+ 2.66 * 32 / 17.
+    plain = stats.spc(data)
+    assert plain.upper[0] == pytest.approx(35 / 18 + 2.66 * 32 / 17, rel=1e-12)
+
+
+# A baseline for the rule tests: 11, 9, 11, 9, ... (10 points, ending below the centre).
+# [HAND] mean 10; every moving range 2, so limits 10 -/+ 5.32 = 4.68 and 15.32; sigma
+# = 2.66 * 2 / 3 = 1.77333, so "close to a limit" means above 13.54667 (below 15.32) or
+# below 6.45333 (above 4.68). The baseline itself has no signal (it alternates).
+BASELINE = [11.0, 9.0] * 5
+
+
+def _chart(tail):
+    return stats.spc(BASELINE + list(tail), baseline_points=len(BASELINE))
+
+
+def _tail_flags(chart, column):
+    return chart[column].tolist()[len(BASELINE) :]
+
+
+def test_spc_baseline_alone_is_common_cause():
+    chart = _chart([])
+    assert (chart.centre[0], chart.lower[0], chart.upper[0]) == pytest.approx((10, 4.68, 15.32))
+    assert set(chart.signal) == {stats.COMMON_CAUSE}
+
+
+def test_beyond_limit_rule():
+    chart = _chart([15.4, 15.3, 4.6, 4.7])
+    assert _tail_flags(chart, "beyond_limit") == [True, False, True, False]
+    assert _tail_flags(chart, "signal")[0] == stats.BEYOND_LIMIT
+
+
+def test_shift_rule_and_close_miss():
+    # Seven points just above the centre: a shift, all seven flagged.
+    chart = _chart([10.5] * 7)
+    assert _tail_flags(chart, "shift") == [True] * 7
+    assert _tail_flags(chart, "signal") == [stats.SHIFT] * 7
+    assert not any(chart["shift"][: len(BASELINE)])
+    # Six, then a point below: no shift.
+    assert not any(_chart([10.5] * 6 + [9.5])["shift"])
+    # A point exactly on the centre line breaks the run: 4 + 3 either side of it.
+    assert not any(_chart([10.5] * 4 + [10.0] + [10.5] * 3)["shift"])
+    # Eight below (the baseline's last point, 9, is below too: a run of 8 + 1).
+    below = _chart([9.5] * 7)
+    assert below["shift"].tolist()[len(BASELINE) - 1 :] == [True] * 8
+
+
+def test_trend_rule_and_close_misses():
+    # 10.8 then six rising points 9.1 .. 10.1 (the fall from 10.8 starts the run): trend.
+    rising = [10.8, 9.1, 9.3, 9.5, 9.7, 9.9, 10.1]
+    assert _tail_flags(_chart(rising), "trend") == [False] + [True] * 6
+    # Five rising, then a fall: no trend.
+    assert not any(_chart([10.8, 9.1, 9.3, 9.5, 9.7, 9.9, 9.0])["trend"])
+    # An equal pair breaks the run (3 + 4 points): no trend.
+    assert not any(_chart([10.8, 9.1, 9.3, 9.5, 9.5, 9.7, 9.9, 10.1])["trend"])
+    # Falling works the same way.
+    falling = [9.2, 10.9, 10.7, 10.5, 10.3, 10.1, 9.9]
+    assert _tail_flags(_chart(falling), "trend") == [False] + [True] * 6
+    # Plot the Dots' seven-point trend: six rising points are then not enough.
+    chart7 = stats.spc(BASELINE + rising, baseline_points=10, trend_points=7)
+    assert not any(chart7["trend"])
+
+
+def test_two_of_three_rule_and_close_misses():
+    # Two of three above 13.54667 (and below 15.32): the two close points are flagged.
+    chart = _chart([14.0, 10.2, 14.0, 10.2])
+    assert _tail_flags(chart, "two_of_three") == [True, False, True, False]
+    assert _tail_flags(chart, "signal")[0] == stats.TWO_OF_THREE
+    # Three apart (14, 10.2, 10.2, 14): no window of three holds two.
+    assert not any(_chart([14.0, 10.2, 10.2, 14.0])["two_of_three"])
+    # Close to opposite limits: not the same side.
+    assert not any(_chart([14.0, 6.0, 10.2])["two_of_three"])
+    # Just inside 2 sigma does not count: 13.5 < 13.54667.
+    assert not any(_chart([13.5, 10.2, 14.0])["two_of_three"])
+    # A point beyond the limit is not "close"; it is flagged beyond_limit instead.
+    beyond = _chart([16.0, 14.0, 10.2])
+    assert _tail_flags(beyond, "two_of_three") == [False, False, False]
+    assert _tail_flags(beyond, "beyond_limit") == [True, False, False]
+    # Below the centre too.
+    assert _tail_flags(_chart([6.0, 6.2, 10.2]), "two_of_three") == [True, True, False]
+
+
+def test_p_chart_hand_worked():
+    # [HAND] counts 10, 12, 8, 30, 1 of 100, 100, 100, 200, 5: p = 61 / 505 = 0.120792;
+    # at n = 100 sigma = sqrt(p (1 - p) / 100) = 0.032589, limits p -/+ 0.097766, the
+    # upper one 0.218558; at n = 200 sigma = 0.023044; at n = 5 the lower limit
+    # p - 3 * 0.145740 = -0.316 is kept at 0.
+    chart = stats.spc([10, 12, 8, 30, 1], [100, 100, 100, 200, 5], kind="p")
+    p = 61 / 505
+    assert chart.centre.tolist() == pytest.approx([p] * 5, rel=1e-12)
+    assert chart.value.tolist() == pytest.approx([0.1, 0.12, 0.08, 0.15, 0.2], rel=1e-12)
+    sigma = [math.sqrt(p * (1 - p) / n) for n in (100, 100, 100, 200, 5)]
+    assert chart.upper.tolist() == pytest.approx([p + 3 * s for s in sigma], rel=1e-12)
+    assert chart.lower.tolist()[:4] == pytest.approx([p - 3 * s for s in sigma[:4]], rel=1e-12)
+    assert chart.lower[4] == 0.0
+    assert chart.upper[0] == pytest.approx(0.218558, abs=1e-6)
+    assert set(chart.signal) == {stats.COMMON_CAUSE}
+    # [HAND] Add 30 of 100: p = 91 / 605 = 0.150413, upper limit at n = 100
+    # 0.150413 + 3 sqrt(0.150413 * 0.849587 / 100) = 0.257656 < 0.30: beyond.
+    high = stats.spc([10, 12, 8, 30, 1, 30], [100, 100, 100, 200, 5, 100], kind="p")
+    assert high.upper.tolist()[-1] == pytest.approx(0.257656, abs=1e-6)
+    assert high.beyond_limit.tolist() == [False] * 5 + [True]
+
+
+def test_spc_keeps_the_series_index_and_validates():
+    months = pd.period_range("2021-01", periods=4, freq="M")
+    chart = stats.spc(pd.Series([3.0, 4.0, 3.0, 5.0], index=months))
+    assert chart.index.equals(months)
+    short = stats.spc([4.0])
+    assert math.isnan(short.upper[0]) and short.signal.tolist() == [stats.COMMON_CAUSE]
+    assert stats.spc([]).empty
+    with pytest.raises(ValueError, match="kind"):
+        stats.spc([1, 2], kind="c")
+    with pytest.raises(ValueError, match="finite"):
+        stats.spc([1, np.nan, 2])
+    with pytest.raises(ValueError, match="denominators"):
+        stats.spc([1, 2], kind="p")
+    with pytest.raises(ValueError, match="no denominators"):
+        stats.spc([1, 2], [3, 4])
+    with pytest.raises(ValueError, match="between 0"):
+        stats.spc([5, 2], [3, 4], kind="p")
+    with pytest.raises(ValueError, match="baseline_points"):
+        stats.spc([1, 2, 3], baseline_points=4)
+    with pytest.raises(ValueError, match="shift_points"):
+        stats.spc([1, 2, 3], shift_points=1)
