@@ -24,6 +24,7 @@ return a new one with extra columns (they never modify their input). The docs pa
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -43,21 +44,30 @@ __all__ = [
     "BEYOND_LIMIT",
     "CANNOT_BE_CALCULATED",
     "COMMON_CAUSE",
+    "COMMUNITY",
+    "CONTROL",
     "DECREASING",
+    "ESTIMATED",
     "EXACT",
     "EXACT_POISSON_BELOW",
     "EXACT_RATE_RATIO_BELOW",
+    "FIT_FAILED",
     "FUNNEL_ADJUSTMENTS",
     "FUNNEL_LABELS",
     "HIGHER",
     "INCREASING",
+    "ITS_MIN_MONTHS",
+    "ITS_SEASONAL_MONTHS",
     "KATZ",
     "LOWER",
     "MIN_NUMERATOR",
     "MOVING_RANGE_LIMIT",
     "MULTIPLICATIVE",
     "NO_ADJUSTMENT",
+    "NO_EVENTS_AFTER",
+    "NO_EVENTS_BEFORE",
     "NO_SIGNIFICANT_CHANGE",
+    "NOT_ESTIMABLE",
     "NOT_SIGNIFICANTLY_DIFFERENT",
     "OVER_REPRESENTED",
     "OVERDISPERSION_CONFIDENCE",
@@ -67,6 +77,9 @@ __all__ = [
     "SIMILAR",
     "SPC_KINDS",
     "SPC_SIGNALS",
+    "TOO_FEW_MONTHS",
+    "TOO_FEW_MONTHS_AFTER",
+    "TOO_FEW_MONTHS_BEFORE",
     "TOO_FEW_TO_SAY",
     "TREND",
     "TREND_CONFIDENCE",
@@ -77,7 +90,9 @@ __all__ = [
     "WINSOR",
     "WITHIN_LIMITS",
     "XMR_LIMIT",
+    "Effect",
     "FalseDiscovery",
+    "InterruptedTimeSeries",
     "Overdispersion",
     "TrendResult",
     "add_benchmark_comparison",
@@ -94,6 +109,7 @@ __all__ = [
     "false_discovery",
     "funnel_limits",
     "funnel_position",
+    "interrupted_time_series",
     "normalise_confidence",
     "overdispersion",
     "poisson_interval",
@@ -181,6 +197,22 @@ MOVING_RANGE_LIMIT = 3.267
 #: Run lengths for a shift (points on one side) and a trend (points rising or falling).
 SHIFT_POINTS = 7
 TREND_POINTS = 6
+
+#: Interrupted time series: status and reason codes, series codes and thresholds.
+ESTIMATED = "estimated"
+NOT_ESTIMABLE = "not_estimable"
+TOO_FEW_MONTHS_BEFORE = "too_few_months_before"
+TOO_FEW_MONTHS_AFTER = "too_few_months_after"
+TOO_FEW_MONTHS = "too_few_months"
+NO_EVENTS_BEFORE = "no_events_before"
+NO_EVENTS_AFTER = "no_events_after"
+FIT_FAILED = "fit_failed"
+COMMUNITY = "community"
+CONTROL = "control"
+#: At least this many months before, and from, the intervention month.
+ITS_MIN_MONTHS = 6
+#: Month-of-year terms are fitted by default when the series spans this many months.
+ITS_SEASONAL_MONTHS = 24
 
 
 # --------------------------------------------------------------------------------------
@@ -1206,6 +1238,282 @@ def trend_test(
     else:
         direction = NO_SIGNIFICANT_CHANGE
     return TrendResult(direction, statistic, p_value, TREND_PERIODS)
+
+
+# --------------------------------------------------------------------------------------
+# Interrupted time series
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A multiplicative effect: ``ratio`` with its Wald interval and two-sided p-value."""
+
+    ratio: float
+    lower: float
+    upper: float
+    p_value: float
+
+
+_NO_EFFECT = Effect(math.nan, math.nan, math.nan, math.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class InterruptedTimeSeries:
+    """Result of ``interrupted_time_series``.
+
+    status: "estimated" or "not_estimable".
+    reason: why it is not estimable (None when estimated): "too_few_months_before",
+        "too_few_months_after", "too_few_months" (fewer months than the model has terms),
+        "no_events_before", "no_events_after" (in the series or in the control),
+        "fit_failed".
+    level_change: the ratio of the expected count in the intervention month to the one
+        the pre-intervention trend projects (exp(b2)); with a control, the community's
+        ratio divided by the control's.
+    slope_change: the change in the monthly trend, as a ratio per month (exp(b3));
+        with a control, relative to the control's.
+    intervention_month: the calendar month containing the intervention date.
+    months_before, months_after: months in the series before / from that month.
+    seasonal: whether month-of-year terms were fitted.
+    relative_to_control: whether a control series was used.
+    dispersion: the quasi-Poisson scale (Pearson chi-square / residual df); NaN when not
+        estimated.
+    series: one row per month and series for a chart: ``month`` (a monthly Period),
+        ``series`` ("community", and "control" with a control), ``observed``,
+        ``fitted`` and ``counterfactual`` (the fit with the intervention's terms set to
+        0; with a control, the community following the control's change; missing for
+        the control's own rows). ``fitted`` and ``counterfactual`` are missing when not
+        estimated.
+    """
+
+    status: str
+    reason: str | None
+    level_change: Effect
+    slope_change: Effect
+    intervention_month: pd.Period
+    months_before: int
+    months_after: int
+    seasonal: bool
+    relative_to_control: bool
+    dispersion: float
+    series: pd.DataFrame
+
+    @property
+    def estimable(self) -> bool:
+        return self.status == ESTIMATED
+
+
+def _month(value: object) -> pd.Period:
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    try:
+        return pd.Period(pd.Timestamp(value), freq="M")
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"cannot read {value!r} as a month") from error
+
+
+def _series_values(values: object, size: int, name: str, positive: bool = False) -> np.ndarray:
+    v = np.asarray(values, dtype=float).ravel()
+    if v.size != size:
+        raise ValueError(f"{name} must have one value per month ({size}), got {v.size}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} must all be finite")
+    if positive and np.any(v <= 0):
+        raise ValueError(f"{name} must all be greater than zero")
+    if np.any(v < 0):
+        raise ValueError(f"{name} must not be negative")
+    return v
+
+
+def interrupted_time_series(
+    counts: Sequence[float] | np.ndarray | pd.Series,
+    months: Sequence[object] | pd.Index | pd.Series,
+    intervention: object,
+    offset: Sequence[float] | np.ndarray | pd.Series | None = None,
+    control: Sequence[float] | np.ndarray | pd.Series | None = None,
+    *,
+    control_offset: Sequence[float] | np.ndarray | pd.Series | None = None,
+    seasonal: bool | None = None,
+    confidence: float = 0.95,
+) -> InterruptedTimeSeries:
+    """Segmented Poisson regression of monthly counts around an intervention (Bernal,
+    Cummins & Gasparrini 2017, Int J Epidemiol 46:348).
+
+    log E[y_t] = b0 + b1 t + b2 after_t + b3 (t - t0) after_t + month-of-year terms
+    (+ log offset_t), where t counts calendar months from the first month (0, 1, ...),
+    after_t is 1 from the month that contains the ``intervention`` date on, and t0 is
+    that month's t. exp(b2) is the level change (a ratio, at the intervention month) and
+    exp(b3) the slope change (a ratio per month). The model is fitted as quasi-Poisson
+    (statsmodels GLM, Poisson family, scale from Pearson's chi-square) so that
+    overdispersion widens the intervals; the intervals are Wald intervals at
+    ``confidence`` and the p-values two-sided Wald tests against the normal
+    distribution.
+
+    ``months`` are dates, Timestamps, monthly Periods or strings such as "2021-04"
+    (any day of the month names the month), one per count, in any order but without
+    repeats; gaps are allowed (t follows the calendar). ``offset`` (e.g. residents or
+    days in the month) enters as log(offset). ``seasonal``: fit the 11 month-of-year
+    indicators (None, the default, fits them when the series spans at least 24 months,
+    so that each calendar month is seen at least twice).
+
+    With ``control`` (counts for the same months, e.g. all residents), the two series
+    are stacked with a group indicator g (1 for the counts, 0 for the control) and the
+    interactions g, g t, g after_t, g (t - t0) after_t (difference-in-differences; the
+    seasonal terms are shared). The level and slope changes are then the coefficients of
+    g after_t and g (t - t0) after_t: the change in the community relative to the change
+    in the control. ``control_offset`` is the control's offset (required when
+    ``offset`` is given with a control).
+
+    Instead of raising, a series that cannot support the model is returned with status
+    "not_estimable" and a reason code: fewer than 6 months before or from the
+    intervention month, fewer months than terms, no events before or after (in either
+    series), or a fit that fails. Malformed input (lengths, negative counts, unreadable
+    months, repeated months) is a ValueError.
+    """
+    import statsmodels.api as sm  # here, so pages that never fit a model load faster
+
+    conf = normalise_confidence(confidence)
+    periods = [_month(m) for m in months]
+    size = len(periods)
+    y = _series_values(counts, size, "counts")
+    start = _month(intervention)
+    ordinals = np.array([p.ordinal for p in periods], dtype=np.int64)
+    if np.unique(ordinals).size != size:
+        raise ValueError("months must not repeat")
+    if control_offset is not None and control is None:
+        raise ValueError("control_offset needs a control series")
+    if control is not None and offset is not None and control_offset is None:
+        raise ValueError("with an offset and a control, give the control's offset too")
+    off = None if offset is None else _series_values(offset, size, "offset", positive=True)
+    ctl = None if control is None else _series_values(control, size, "control")
+    ctl_off = (
+        None
+        if control_offset is None
+        else _series_values(control_offset, size, "control_offset", positive=True)
+    )
+    order = np.argsort(ordinals)
+    ordinals, y = ordinals[order], y[order]
+    periods = [periods[i] for i in order]
+    off = None if off is None else off[order]
+    ctl = None if ctl is None else ctl[order]
+    ctl_off = None if ctl_off is None else ctl_off[order]
+
+    first = int(ordinals[0]) if size else start.ordinal
+    t = (ordinals - first).astype(float)
+    t0 = float(start.ordinal - first)
+    after = (ordinals >= start.ordinal).astype(float)
+    t_after = (t - t0) * after
+    months_before = int(size - after.sum())
+    months_after = int(after.sum())
+    with_control = ctl is not None
+    use_season = bool(t.max() + 1 >= ITS_SEASONAL_MONTHS) if seasonal is None and size else False
+    if seasonal is not None:
+        use_season = bool(seasonal)
+
+    month_col = pd.PeriodIndex(periods, freq="M") if size else pd.PeriodIndex([], freq="M")
+    frames = [
+        pd.DataFrame({"month": month_col, "series": COMMUNITY, "observed": y}),
+    ]
+    if with_control:
+        frames.append(pd.DataFrame({"month": month_col, "series": CONTROL, "observed": ctl}))
+    chart = pd.concat(frames, ignore_index=True)
+    chart["fitted"] = np.nan
+    chart["counterfactual"] = np.nan
+
+    def result(
+        reason: str | None,
+        level: Effect = _NO_EFFECT,
+        slope: Effect = _NO_EFFECT,
+        dispersion: float = math.nan,
+    ) -> InterruptedTimeSeries:
+        return InterruptedTimeSeries(
+            status=NOT_ESTIMABLE if reason else ESTIMATED,
+            reason=reason,
+            level_change=level,
+            slope_change=slope,
+            intervention_month=start,
+            months_before=months_before,
+            months_after=months_after,
+            seasonal=use_season,
+            relative_to_control=with_control,
+            dispersion=dispersion,
+            series=chart,
+        )
+
+    if months_before < ITS_MIN_MONTHS:
+        return result(TOO_FEW_MONTHS_BEFORE)
+    if months_after < ITS_MIN_MONTHS:
+        return result(TOO_FEW_MONTHS_AFTER)
+    before = after == 0
+    for series in (y, ctl):
+        if series is None:
+            continue
+        if series[before].sum() == 0:
+            return result(NO_EVENTS_BEFORE)
+        if series[~before].sum() == 0:
+            return result(NO_EVENTS_AFTER)
+
+    # Design: intercept, t, after, (t - t0) after, then (with a control) g and its
+    # interactions, then the month-of-year indicators (the first month present is the
+    # reference).
+    columns = [np.ones(size), t, after, t_after]
+    if use_season:
+        month_of_year = np.array([p.month for p in periods])
+        for m in np.unique(month_of_year)[1:]:
+            columns.append((month_of_year == m).astype(float))
+    x_one = np.column_stack(columns)
+    if with_control:
+        zeros = np.zeros((size, 4))
+        community = np.column_stack([x_one[:, :4], x_one[:, :4], x_one[:, 4:]])
+        reference = np.column_stack([x_one[:, :4], zeros, x_one[:, 4:]])
+        x = np.vstack([community, reference])
+        yy = np.concatenate([y, ctl])
+        log_off = None if off is None else np.log(np.concatenate([off, ctl_off]))
+        level_col, slope_col = 6, 7
+    else:
+        x, yy = x_one, y
+        log_off = None if off is None else np.log(off)
+        level_col, slope_col = 2, 3
+    if x.shape[0] - x.shape[1] < 1:
+        return result(TOO_FEW_MONTHS)
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        return result(FIT_FAILED)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = sm.GLM(yy, x, family=sm.families.Poisson(), offset=log_off)
+            fit = model.fit(scale="X2")
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+        return result(FIT_FAILED)
+    params = np.asarray(fit.params, dtype=float)
+    bounds = np.asarray(fit.conf_int(alpha=1 - conf), dtype=float)
+    p_values = np.asarray(fit.pvalues, dtype=float)
+    wanted = [level_col, slope_col]
+    if not (
+        getattr(fit, "converged", True)
+        and np.all(np.isfinite(params[wanted]))
+        and np.all(np.isfinite(bounds[wanted]))
+        and math.isfinite(float(fit.scale))
+    ):
+        return result(FIT_FAILED)
+
+    def effect(col: int) -> Effect:
+        return Effect(
+            float(np.exp(params[col])),
+            float(np.exp(bounds[col, 0])),
+            float(np.exp(bounds[col, 1])),
+            float(p_values[col]),
+        )
+
+    counterfactual_x = x.copy()
+    counterfactual_x[:size, wanted] = 0.0
+    linear = counterfactual_x @ params + (0.0 if log_off is None else log_off)
+    counterfactual = np.exp(linear)
+    if with_control:
+        counterfactual[size:] = np.nan
+    chart["fitted"] = np.asarray(fit.fittedvalues, dtype=float)
+    chart["counterfactual"] = counterfactual
+    return result(None, effect(level_col), effect(slope_col), float(fit.scale))
 
 
 # --------------------------------------------------------------------------------------
