@@ -15,10 +15,22 @@ analyst who knows those tools gets the same numbers here:
 * recent trend: chi-square test for linear trend (Cochran-Armitage) over the last five
   periods, at 99.8%.
 
-Everything here is plain Python, numpy, pandas and scipy: no streamlit. Scalar
-functions take and return plain numbers; the ``add_*`` helpers take a DataFrame and
-return a new one with extra columns (they never modify their input). The docs page
-``docs/methods.md`` explains each method in plain English.
+Beyond the Fingertips set:
+
+* overdispersed funnel plots (Spiegelhalter 2005): phi and tau2, multiplicative and
+  additive limits; exact binomial limits for small denominators;
+* many areas at once: exact Poisson and score-test p-values, Benjamini-Hochberg false
+  discovery control;
+* rate ratio with few events: the exact conditional (binomial) interval;
+* interrupted time series: quasi-Poisson segmented regression (Bernal, Cummins &
+  Gasparrini 2017), optionally against a control series;
+* statistical process control: XmR and p-charts with the Making Data Count signals.
+
+Everything here is plain Python, numpy, pandas, scipy and (for the time series)
+statsmodels: no streamlit. Scalar functions take and return plain numbers; the ``add_*``
+helpers take a DataFrame and return a new one with extra columns (they never modify
+their input). Classifications and signals added for issue 12 are snake_case codes, not
+display text. The docs page ``docs/methods.md`` explains each method in plain English.
 """
 
 from __future__ import annotations
