@@ -55,6 +55,7 @@ __all__ = [
     "BELOW_998",
     "BEYOND_LIMIT",
     "CANNOT_BE_CALCULATED",
+    "COLLINEAR",
     "COMMON_CAUSE",
     "COMMUNITY",
     "CONTROL",
@@ -218,6 +219,7 @@ TOO_FEW_MONTHS_AFTER = "too_few_months_after"
 TOO_FEW_MONTHS = "too_few_months"
 NO_EVENTS_BEFORE = "no_events_before"
 NO_EVENTS_AFTER = "no_events_after"
+COLLINEAR = "collinear"
 FIT_FAILED = "fit_failed"
 COMMUNITY = "community"
 CONTROL = "control"
@@ -1277,8 +1279,9 @@ class InterruptedTimeSeries:
     status: "estimated" or "not_estimable".
     reason: why it is not estimable (None when estimated): "too_few_months_before",
         "too_few_months_after", "too_few_months" (fewer months than the model has terms),
-        "no_events_before", "no_events_after" (in the series or in the control),
-        "fit_failed".
+        "collinear" (the model's terms cannot be told apart, e.g. month-of-year terms
+        asked for with exactly a year either side of the intervention), "no_events_before",
+        "no_events_after" (in the series or in the control), "fit_failed".
     level_change: the ratio of the expected count in the intervention month to the one
         the pre-intervention trend projects (exp(b2)); with a control, the community's
         ratio divided by the control's.
@@ -1365,8 +1368,11 @@ def interrupted_time_series(
     (any day of the month names the month), one per count, in any order but without
     repeats; gaps are allowed (t follows the calendar). ``offset`` (e.g. residents or
     days in the month) enters as log(offset). ``seasonal``: fit the 11 month-of-year
-    indicators (None, the default, fits them when the series spans at least 24 months,
-    so that each calendar month is seen at least twice).
+    indicators. None (the default) fits them when the series spans at least 24 months,
+    so that each calendar month is seen at least twice, and they can be told apart from
+    the trend. With exactly one year before and one year from the intervention month
+    they cannot (t is then the month's place in the year plus 12 after_t), and the model
+    is fitted without them (``seasonal`` is False in the result).
 
     With ``control`` (counts for the same months, e.g. all residents), the two series
     are stacked with a group indicator g (1 for the counts, 0 for the control) and the
@@ -1378,8 +1384,8 @@ def interrupted_time_series(
 
     Instead of raising, a series that cannot support the model is returned with status
     "not_estimable" and a reason code: fewer than 6 months before or from the
-    intervention month, fewer months than terms, no events before or after (in either
-    series), or a fit that fails. Malformed input (lengths, negative counts, unreadable
+    intervention month, fewer months than terms, terms that cannot be told apart, no
+    events before or after (in either series), or a fit that fails. Malformed input (lengths, negative counts, unreadable
     months, repeated months) is a ValueError.
     """
     import statsmodels.api as sm  # here, so pages that never fit a model load faster
@@ -1468,28 +1474,43 @@ def interrupted_time_series(
     # Design: intercept, t, after, (t - t0) after, then (with a control) g and its
     # interactions, then the month-of-year indicators (the first month present is the
     # reference).
-    columns = [np.ones(size), t, after, t_after]
-    if use_season:
-        month_of_year = np.array([p.month for p in periods])
-        for m in np.unique(month_of_year)[1:]:
-            columns.append((month_of_year == m).astype(float))
-    x_one = np.column_stack(columns)
-    if with_control:
-        zeros = np.zeros((size, 4))
+    def design(season: bool) -> np.ndarray:
+        columns = [np.ones(size), t, after, t_after]
+        if season:
+            month_of_year = np.array([p.month for p in periods])
+            for m in np.unique(month_of_year)[1:]:
+                columns.append((month_of_year == m).astype(float))
+        x_one = np.column_stack(columns)
+        if not with_control:
+            return x_one
         community = np.column_stack([x_one[:, :4], x_one[:, :4], x_one[:, 4:]])
-        reference = np.column_stack([x_one[:, :4], zeros, x_one[:, 4:]])
-        x = np.vstack([community, reference])
+        reference = np.column_stack([x_one[:, :4], np.zeros((size, 4)), x_one[:, 4:]])
+        return np.vstack([community, reference])
+
+    def unusable(x: np.ndarray) -> str | None:
+        if x.shape[0] - x.shape[1] < 1:
+            return TOO_FEW_MONTHS
+        if np.linalg.matrix_rank(x) < x.shape[1]:
+            return COLLINEAR
+        return None
+
+    x = design(use_season)
+    if seasonal is None and use_season and unusable(x):
+        # E.g. exactly a year either side of the intervention month: the month-of-year
+        # terms and the trend cannot be told apart. Fit without the seasonal terms.
+        use_season = False
+        x = design(False)
+    problem = unusable(x)
+    if problem:
+        return result(problem)
+    if with_control:
         yy = np.concatenate([y, ctl])
         log_off = None if off is None else np.log(np.concatenate([off, ctl_off]))
         level_col, slope_col = 6, 7
     else:
-        x, yy = x_one, y
+        yy = y
         log_off = None if off is None else np.log(off)
         level_col, slope_col = 2, 3
-    if x.shape[0] - x.shape[1] < 1:
-        return result(TOO_FEW_MONTHS)
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        return result(FIT_FAILED)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

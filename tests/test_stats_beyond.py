@@ -804,6 +804,25 @@ def test_its_zero_counts_and_not_estimable_cases():
     assert forced.reason == stats.TOO_FEW_MONTHS
 
 
+def test_its_seasonal_terms_need_to_be_separable_from_the_trend():
+    # [HAND] Exactly a year either side of April 2021 (April 2020 to March 2022): each
+    # month's t is its place in the year (0 for April ... 11 for March) plus 12 after_t,
+    # a sum of the month-of-year and after columns, so the design with seasons is
+    # singular. By default the seasons are then left out; forcing them is "collinear".
+    months = pd.period_range("2020-04", periods=24, freq="M")
+    y = _seasonal_counts(2, level_change=1.4, months=months)
+    default = stats.interrupted_time_series(y, months, LAUNCH)
+    assert default.estimable and not default.seasonal
+    forced = stats.interrupted_time_series(y, months, LAUNCH, seasonal=True)
+    assert (forced.status, forced.reason) == (stats.NOT_ESTIMABLE, stats.COLLINEAR)
+    # The default is then the plain segmented model: same as seasonal=False.
+    plain = stats.interrupted_time_series(y, months, LAUNCH, seasonal=False)
+    assert default.level_change == plain.level_change
+    # One more month before (March 2020 to February 2022) separates them again.
+    shifted = pd.period_range("2020-03", periods=24, freq="M")
+    assert stats.interrupted_time_series(y, shifted, LAUNCH).seasonal
+
+
 def test_its_validation():
     y = _seasonal_counts(1)
     with pytest.raises(ValueError, match="one value per month"):
