@@ -1098,6 +1098,19 @@ def false_discovery(
     return FalseDiscovery(adjusted, flagged, int(present.sum()), level)
 
 
+def _adjusted_p_arrays(
+    x: np.ndarray, n: np.ndarray, theta: float, kind: str, adjustment: str, phi: float, tau2: float
+) -> np.ndarray:
+    # Normal test against the overdispersion-adjusted spread of the funnel limits; tau2
+    # per person (per = 1).
+    variance = theta * (1 - theta) / n if kind == "proportion" else theta / n
+    spread = np.sqrt(phi * variance if adjustment == MULTIPLICATIVE else variance + tau2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (x / n - theta) / spread
+    p = 2 * norm.sf(np.abs(z))
+    return np.where(spread > 0, p, np.where(x / n == theta, 1.0, 0.0))
+
+
 def add_false_discovery(
     df: pd.DataFrame,
     count_col: str,
@@ -1108,17 +1121,30 @@ def add_false_discovery(
     q: float = 0.05,
     prefix: str = "fdr",
     mid_p: bool = False,
+    adjustment: str = NO_ADJUSTMENT,
+    phi: float | None = None,
+    tau2: float | None = None,
 ) -> pd.DataFrame:
     """Return a copy of ``df`` with each area tested against the overall value and the
     tests controlled for false discoveries.
 
-    Adds ``{prefix}_p_value`` (``proportion_p_value`` of count/denominator against
-    ``overall`` for proportions; ``poisson_p_value`` of the count against overall / per x
-    denominator for rates), ``{prefix}_p_adjusted`` and ``{prefix}_flagged`` (see
-    ``false_discovery``). Rows with a missing count or a missing or non-positive
-    denominator get a missing p-value and are not flagged; the number of areas allowed
-    for is ``df[f"{prefix}_p_value"].notna().sum()``. Negative counts (or a count above
-    its denominator, for proportions) are a ValueError.
+    Adds ``{prefix}_p_value``, ``{prefix}_p_adjusted`` and ``{prefix}_flagged`` (see
+    ``false_discovery``). The p-values are those of the funnel plot's limits, so that at
+    the same level an area's p-value is small exactly when it is outside the funnel:
+
+    * ``adjustment="none"``: ``proportion_p_value`` of count/denominator against
+      ``overall`` for proportions; ``poisson_p_value`` (exact; ``mid_p`` as there) of the
+      count against overall / per x denominator for rates.
+    * ``"multiplicative"`` / ``"additive"``: the normal test z = (count/denominator -
+      theta) / sd, with sd = sqrt(phi) se or sqrt(se^2 + tau2) as in ``funnel_limits``
+      (``tau2`` in units of ``per`` squared). Without ``phi`` / ``tau2`` they are
+      estimated from the rows, as ``classify_funnel`` does. Use these when the areas are
+      overdispersed: unadjusted tests then flag areas that are merely ordinary.
+
+    Rows with a missing count or a missing or non-positive denominator get a missing
+    p-value and are not flagged; the number of areas allowed for is
+    ``df[f"{prefix}_p_value"].notna().sum()``. Negative counts (or a count above its
+    denominator, for proportions) are a ValueError.
     """
     _check_kind(kind)
     k = _positive(per, "per")
@@ -1129,9 +1155,14 @@ def add_false_discovery(
     ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
     if kind == "proportion" and np.any(x[ok] > n[ok]):
         raise ValueError(f"column {count_col!r} exceeds {denom_col!r} in some rows")
+    if (adjustment == MULTIPLICATIVE and phi is None) or (adjustment == ADDITIVE and tau2 is None):
+        phi, tau2 = _estimate_spread(x[ok] / n[ok] * k, n[ok], o, kind, k, phi, tau2)
+    f, t = _check_adjustment(adjustment, phi, tau2, False)
     xs = np.where(ok, x, 0.0)
     ns = np.where(ok, n, 1.0)
-    if kind == "proportion":
+    if adjustment != NO_ADJUSTMENT:
+        p = _adjusted_p_arrays(xs, ns, o / k, kind, adjustment, f, t / (k * k))
+    elif kind == "proportion":
         p = _proportion_p_arrays(xs, ns, o / k)
     else:
         p = _poisson_p_arrays(xs, o / k * ns, mid_p)

@@ -450,6 +450,50 @@ def test_add_false_discovery_frame():
     assert rates.x_p_value[0] == pytest.approx(stats.poisson_p_value(30, 20), rel=1e-12)
 
 
+def test_add_false_discovery_with_overdispersion():
+    counts, n, overall = PROPORTION_AREAS
+    df = pd.DataFrame({"events": counts, "records": n})
+    # [HAND] The area with 36 of 100 (z = 4 unadjusted): multiplicative, phi = 3.77,
+    # z = 4 / sqrt(3.77) = 2.060105, p = 0.0393885; additive, tau2 = 0.00594,
+    # z = 0.16 / sqrt(0.0016 + 0.00594) = 1.842614, p = 0.0653854.
+    mult = stats.add_false_discovery(
+        df, "events", "records", overall, adjustment="multiplicative", phi=3.77
+    )
+    assert mult.fdr_p_value[4] == pytest.approx(0.0393885221, rel=1e-8)
+    add = stats.add_false_discovery(
+        df, "events", "records", overall, adjustment="additive", tau2=0.00594
+    )
+    assert add.fdr_p_value[4] == pytest.approx(0.0653854236, rel=1e-8)
+    # Estimated from the rows when not given (these areas give exactly 3.77 and 0.00594).
+    estimated = stats.add_false_discovery(df, "events", "records", overall, adjustment="additive")
+    pd.testing.assert_frame_equal(estimated, add)
+    # Unadjusted, the same area has z = 4, p = 6.3e-5, and is flagged.
+    plain = stats.add_false_discovery(df, "events", "records", overall)
+    assert plain.fdr_flagged[4] and not add.fdr_flagged[4]
+
+
+@PROPERTY
+@given(
+    st.integers(1, 2000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.floats(min_value=0.02, max_value=0.98),
+    st.sampled_from(["multiplicative", "additive"]),
+    st.floats(min_value=0.5, max_value=20),
+    st.sampled_from(["proportion", "rate"]),
+)
+def test_adjusted_p_values_agree_with_the_adjusted_funnel(xn, theta, adjustment, spread, kind):
+    x, n = xn
+    per = 1000 if kind == "rate" else 1
+    overall = theta * per
+    extra = {"phi": spread} if adjustment == "multiplicative" else {"tau2": spread * 1e-4 * per**2}
+    kw = {"kind": kind, "per": per, "adjustment": adjustment, **extra}
+    limits = stats.funnel_limits([n], overall, levels=(0.95,), **kw)
+    value = x / n * per
+    frame = pd.DataFrame({"x": [x], "n": [n]})
+    p = stats.add_false_discovery(frame, "x", "n", overall, **kw).fdr_p_value[0]
+    if abs(p - 0.05) > 1e-9:
+        assert (value > limits.upper[0] or value < limits.lower[0]) == (p < 0.05)
+
+
 @PROPERTY
 @given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=40), st.floats(0.01, 0.3))
 def test_false_discovery_never_flags_more_than_unadjusted(p, q):
