@@ -545,7 +545,7 @@ def _check_adjustment(
 
 
 def _binomial_limit(n: np.ndarray, p: float, prob: float) -> np.ndarray:
-    # Spiegelhalter (2005, Stat Med 24:1185, appendix A.1.1): r is the smallest count
+    # Spiegelhalter (2005, Stat Med 24:1185, appendix): r is the smallest count
     # with P(R <= r) >= prob for R ~ Binomial(n, p); the limit is interpolated between
     # r - 1 and r by how far P(R <= r) overshoots prob, a = (F(r) - prob) / (F(r) -
     # F(r - 1)), giving (r - a) / n.
