@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from hidden_communities import database  # noqa: E402
+from hidden_communities import database, registry  # noqa: E402
 from hidden_communities.areas_view import area_measure  # noqa: E402
 from hidden_communities.filters import Filters  # noqa: E402
 from queries import run_query  # noqa: E402
@@ -38,25 +38,29 @@ NARROW = Filters(
 )
 
 
+# A community whose MSOA map uses a census baseline (the heaviest map query).
+PROXIED = next(c.code for c in registry.communities() if c.baseline_at("msoa"))
+
+
 def page_queries(filters: Filters) -> dict[str, dict]:
     """The queries a page run makes, with the parameters it passes."""
     period = {"start_date": filters.start, "end_date": filters.end}
     both = filters.params()
     return {
         "overview_by_community": both,
-        "map_by_area (lgbtq, msoa)": {
+        f"map_by_area ({PROXIED}, msoa)": {
             "_name": "map_by_area",
             **both,
             "level": "msoa",
-            "community": "lgbtq",
-            "area_measure": area_measure("lgbtq", "msoa"),
+            "community": PROXIED,
+            "area_measure": area_measure(PROXIED, "msoa"),
         },
         "map_by_area (all, lsoa)": {
             "_name": "map_by_area",
             **both,
             "level": "lsoa",
-            "community": "all_residents",
-            "area_measure": area_measure("all_residents", "lsoa"),
+            "community": registry.ALL_RESIDENTS,
+            "area_measure": area_measure(registry.ALL_RESIDENTS, "lsoa"),
         },
         "trend_monthly": both,
         "trend_before_after": both,

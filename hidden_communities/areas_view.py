@@ -120,8 +120,10 @@ def map_view(community: str, records: str, level: str, measure: str) -> MapView:
     if measure == "rate" and baseline is None:
         drawn = "count"
         notes.append(
-            f"No rate per 1,000 for {nouns}: the census publishes "
-            f"{text.community(community, 'described')} for the whole district only, so the map shows the "
+            f"No rate per 1,000 for {nouns}: this build's census reference data has "
+            f"{text.community(community, 'described')} for the whole district only (ONS "
+            "publishes small-area tables too; the Methods page says how to add them), so the "
+            "map shows the "
             "number of records instead. Counts follow where people live and how many live "
             "there; compare areas with the ratio instead."
         )
@@ -129,7 +131,8 @@ def map_view(community: str, records: str, level: str, measure: str) -> MapView:
         notes.append(
             f"Proxy: each area's share of {RECORD_NOUNS[records]} involving "
             f"{text.community(community, 'described')} is compared with their share of the whole district's "
-            f"population, because the census publishes them for the district only. It assumes "
+            f"population, because this build's census reference data has them for the district "
+            f"only. It assumes "
             f"every area has the district's mix of residents, which is not true everywhere."
         )
     proxy = text.proxy(community, level)

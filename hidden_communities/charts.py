@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import registry
+
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -61,7 +63,7 @@ def _error(values: pd.Series, lower: pd.Series, upper: pd.Series) -> dict:
 
 def share_comparison(table: pd.DataFrame) -> go.Figure:
     """Share of the population, of contacts and of reports, per community, with 95% CIs."""
-    rows = table[table["community"] != "all_residents"]
+    rows = table[table["community"] != registry.ALL_RESIDENTS]
     labels = rows["community_label"]
     fig = go.Figure()
     fig.add_bar(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import vocab
+from . import registry, vocab
 
 # Special entries of the community columns.
 NONE_OF_THESE = "none"
@@ -59,7 +59,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         "communities",
         "Community or communities engaged, separated by ';'. "
         "'none' when the contact was with none of them; 'not_recorded' (or blank) when unknown.",
-        "eastern_european;armed_forces",
+        ";".join(registry.codes()[:2]),
         allowed=vocab.COMMUNITIES,
         nullable=True,
         aliases=("community",),
@@ -180,7 +180,7 @@ REPORT_COLUMNS: tuple[Column, ...] = (
         "The victim's community where recorded, separated "
         "by ';'. 'none' when recorded as none of them; 'not_recorded' (or blank) when the record "
         "does not say.",
-        "lgbtq",
+        registry.codes()[-1],
         allowed=vocab.COMMUNITIES,
         nullable=True,
         aliases=("victim_community",),

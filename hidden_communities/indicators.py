@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from . import stats, text, vocab
+from . import registry, stats, text, vocab
 from .disclosure import DisclosureSpec
 from .tables import Col, is_missing, readable
 
@@ -141,3 +141,35 @@ def ratio_words(ratio: float) -> str:
         if abs(ratio - value) <= 0.04:
             return f"about {words} their share"
     return f"{ratio:.0%} of their share"
+
+
+def chosen_with_comparator(table: pd.DataFrame, communities) -> pd.DataFrame:
+    """The chosen communities' rows, then the all-resident comparator's."""
+    return table[table["community"].isin((*communities, registry.ALL_RESIDENTS))]
+
+
+def community_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of communities (the comparator left out)."""
+    return table[table["community"] != registry.ALL_RESIDENTS]
+
+
+def overview_alt(shown: pd.DataFrame) -> str:
+    return "Bar chart: " + " ".join(
+        overview_sentence(r) for _, r in community_rows(shown).iterrows()
+    )
+
+
+def area_filter_note(communities) -> str:
+    """Why an area filter still compares with district shares, built from the registry:
+    which communities this build's reference data has only for the whole district."""
+    chosen = registry.ordered(communities)
+    district_only = [c for c in chosen if not registry.get(c).area_baselines]
+    proxied = [c for c in chosen if registry.get(c).area_baselines]
+    names = text.join_names([text.people_mid(c) for c in district_only])
+    parts = []
+    if district_only:
+        parts.append(text.t("overview.district_only", names=names))
+    for code in proxied:
+        levels = ", ".join(text.label("level", lv) for lv in registry.get(code).area_baselines)
+        parts.append(text.t("overview.small_area", names=text.people_mid(code), levels=levels))
+    return text.t("overview.area_note", reasons=" ".join(parts))

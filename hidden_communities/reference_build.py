@@ -29,6 +29,7 @@ from shapely import unary_union
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from . import registry
 from .settings import REFERENCE_DIR
 
 # Polygons are simplified with this tolerance in degrees (about 10 m at 53°N) and their
@@ -131,7 +132,6 @@ class Measure:
     """One population measure: what it counts, of whom, where it is published."""
 
     measure: str
-    community: str
     label: str
     universe: str
     geography: str
@@ -139,11 +139,15 @@ class Measure:
     method: str
     is_primary: bool = False
 
+    @property
+    def community(self) -> str:
+        """The community the measure counts (from the registry), or all residents."""
+        return registry.community_of_measure(self.measure) or registry.ALL_RESIDENTS
+
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "usual_residents",
-        "all_residents",
         "All usual residents",
         "All usual residents",
         "LSOA, MSOA, ward, district",
@@ -153,7 +157,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "residents_16_plus",
-        "all_residents",
         "Usual residents aged 16 and over",
         "All usual residents",
         "LSOA, MSOA, ward, district",
@@ -162,7 +165,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "veterans",
-        "armed_forces",
         "Previously served in the UK armed forces (regular, reserve or both)",
         "Usual residents aged 16 and over",
         "district only",
@@ -172,7 +174,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "veterans_regular",
-        "armed_forces",
         "Previously served in regular forces only",
         "Usual residents aged 16 and over",
         "district only",
@@ -181,7 +182,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "veterans_reserve",
-        "armed_forces",
         "Previously served in reserve forces only",
         "Usual residents aged 16 and over",
         "district only",
@@ -190,7 +190,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "veterans_both",
-        "armed_forces",
         "Previously served in both regular and reserve forces",
         "Usual residents aged 16 and over",
         "district only",
@@ -199,7 +198,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "lgbtq_plus",
-        "lgbtq",
         "LGB+ sexual orientation or gender identity different from sex at birth",
         "Usual residents aged 16 and over",
         "district only",
@@ -209,7 +207,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "lgbtq_plus_not_answered",
-        "lgbtq",
         "Not identified as LGBTQ+ and left the sexual orientation or gender identity question unanswered",
         "Usual residents aged 16 and over",
         "district only",
@@ -218,7 +215,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "lgb_plus",
-        "lgbtq",
         "LGB+ sexual orientation (gay or lesbian, bisexual, other)",
         "Usual residents aged 16 and over",
         "MSOA, district",
@@ -228,7 +224,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "lgb_not_answered",
-        "lgbtq",
         "Sexual orientation question not answered",
         "Usual residents aged 16 and over",
         "MSOA, district",
@@ -237,7 +232,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "gay_lesbian",
-        "lgbtq",
         "Gay or lesbian",
         "Usual residents aged 16 and over",
         "MSOA, district",
@@ -246,7 +240,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "bisexual",
-        "lgbtq",
         "Bisexual",
         "Usual residents aged 16 and over",
         "MSOA, district",
@@ -255,7 +248,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "other_orientation",
-        "lgbtq",
         "All other sexual orientations",
         "Usual residents aged 16 and over",
         "MSOA, district",
@@ -264,7 +256,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "trans",
-        "lgbtq",
         "Gender identity different from sex registered at birth",
         "Usual residents aged 16 and over",
         "MSOA (implied), district",
@@ -276,7 +267,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "trans_not_answered",
-        "lgbtq",
         "Gender identity question not answered",
         "Usual residents aged 16 and over",
         "district only",
@@ -285,7 +275,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "born_eu8_eu2",
-        "eastern_european",
         "Born in a 2004 or 2007 EU accession country (EU8 + EU2: Poland, Lithuania, Latvia, "
         "Estonia, Czechia, Slovakia, Hungary, Slovenia, Romania, Bulgaria)",
         "All usual residents",
@@ -299,7 +288,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "born_eu8",
-        "eastern_european",
         "Born in an EU8 country (2004 accession)",
         "All usual residents",
         "district only",
@@ -308,7 +296,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "born_eu2",
-        "eastern_european",
         "Born in Romania or Bulgaria (EU2, 2007 accession)",
         "All usual residents",
         "district only",
@@ -317,7 +304,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "ethnic_group_eastern_european",
-        "eastern_european",
         "White ethnic group written in as an Eastern European identity",
         "All usual residents",
         "district only",
@@ -326,7 +312,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "main_language_eastern_european",
-        "eastern_european",
         "Main language an Eastern European language",
         "Usual residents aged 3 and over",
         "district only",
@@ -335,7 +320,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "passport_poland_romania_lithuania",
-        "eastern_european",
         "Holds a Polish, Romanian or Lithuanian passport",
         "All usual residents",
         "district only",
@@ -543,11 +527,11 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     # ---- population
     population: list[dict] = []
 
-    def add(area, community, measure, count, denominator, source):
+    def add(area, measure, count, denominator, source):
         population.append(
             dict(
                 area_code=area,
-                community=community,
+                community=registry.community_of_measure(measure) or registry.ALL_RESIDENTS,
                 measure=measure,
                 count=int(count),
                 denominator=int(denominator),
@@ -565,8 +549,8 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             lsoa_16[r["lsoa21_code"]] += n
     age_source = "ONS Census 2021 custom dataset: usual residents by age (6 groups), LSOA21"
     for code in sorted(lsoa_names):
-        add(code, "all_residents", "usual_residents", lsoa_all[code], lsoa_all[code], age_source)
-        add(code, "all_residents", "residents_16_plus", lsoa_16[code], lsoa_all[code], age_source)
+        add(code, "usual_residents", lsoa_all[code], lsoa_all[code], age_source)
+        add(code, "residents_16_plus", lsoa_16[code], lsoa_all[code], age_source)
     for parent, names, how in (
         (lsoa_msoa, msoa_names, "sum of its LSOA21 counts"),
         (lsoa_ward, ward_names, "sum of its LSOA21 counts (best-fit LSOA to ward lookup, 2024)"),
@@ -575,8 +559,8 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             members = [c for c in lsoa_names if parent[c] == code]
             total = sum(lsoa_all[c] for c in members)
             adults = sum(lsoa_16[c] for c in members)
-            add(code, "all_residents", "usual_residents", total, total, f"{age_source}; {how}")
-            add(code, "all_residents", "residents_16_plus", adults, total, f"{age_source}; {how}")
+            add(code, "usual_residents", total, total, f"{age_source}; {how}")
+            add(code, "residents_16_plus", adults, total, f"{age_source}; {how}")
 
     # MSOA sexual orientation (counts) and gender identity (implied from proportions).
     ts077_msoa: dict[str, dict[str, int]] = {}
@@ -590,13 +574,12 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     for code in sorted(msoa_names):
         d = ts077_msoa[code]
         lgb = d["Gay or Lesbian"] + d["Bisexual"] + d["All other sexual orientations"]
-        add(code, "lgbtq", "lgb_plus", lgb, d["total"], src77)
-        add(code, "lgbtq", "lgb_not_answered", d["Not answered"], d["total"], src77)
-        add(code, "lgbtq", "gay_lesbian", d["Gay or Lesbian"], d["total"], src77)
-        add(code, "lgbtq", "bisexual", d["Bisexual"], d["total"], src77)
+        add(code, "lgb_plus", lgb, d["total"], src77)
+        add(code, "lgb_not_answered", d["Not answered"], d["total"], src77)
+        add(code, "gay_lesbian", d["Gay or Lesbian"], d["total"], src77)
+        add(code, "bisexual", d["Bisexual"], d["total"], src77)
         add(
             code,
-            "lgbtq",
             "other_orientation",
             d["All other sexual orientations"],
             d["total"],
@@ -611,7 +594,6 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             total = ts077_msoa[r["msoa21cd"]]["total"]
             add(
                 r["msoa21cd"],
-                "lgbtq",
                 "trans",
                 round(float(r["all_diff_id"]) * total),
                 total,
@@ -632,10 +614,9 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         ts001["Residence type: Total"] if "Residence type: Total" in ts001 else _total(ts001)
     )
     adults = _total(ts071)
-    add(dc, "all_residents", "usual_residents", residents, residents, "ONS Census 2021 TS001")
+    add(dc, "usual_residents", residents, residents, "ONS Census 2021 TS001")
     add(
         dc,
-        "all_residents",
         "residents_16_plus",
         adults,
         residents,
@@ -649,26 +630,23 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             ts071, "Previously served in both regular and reserve UK armed forces"
         ),
     }
-    add(dc, "armed_forces", "veterans", sum(vet.values()), adults, "ONS Census 2021 TS071")
+    add(dc, "veterans", sum(vet.values()), adults, "ONS Census 2021 TS071")
     for measure, n in vet.items():
-        add(dc, "armed_forces", measure, n, adults, "ONS Census 2021 TS071")
+        add(dc, measure, n, adults, "ONS Census 2021 TS071")
 
     t77 = _total(ts077)
     src77d = "ONS Census 2021 TS077"
     add(
         dc,
-        "lgbtq",
         "lgb_plus",
         _pick(ts077, "Gay or Lesbian", "Bisexual", "All other sexual orientations"),
         t77,
         src77d,
     )
-    add(dc, "lgbtq", "lgb_not_answered", _pick(ts077, "Not answered"), t77, src77d)
-    add(dc, "lgbtq", "gay_lesbian", _pick(ts077, "Gay or Lesbian"), t77, src77d)
-    add(dc, "lgbtq", "bisexual", _pick(ts077, "Bisexual"), t77, src77d)
-    add(
-        dc, "lgbtq", "other_orientation", _pick(ts077, "All other sexual orientations"), t77, src77d
-    )
+    add(dc, "lgb_not_answered", _pick(ts077, "Not answered"), t77, src77d)
+    add(dc, "gay_lesbian", _pick(ts077, "Gay or Lesbian"), t77, src77d)
+    add(dc, "bisexual", _pick(ts077, "Bisexual"), t77, src77d)
+    add(dc, "other_orientation", _pick(ts077, "All other sexual orientations"), t77, src77d)
     t78 = _total(ts078)
     trans = _pick(
         ts078,
@@ -677,10 +655,9 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         "Trans man",
         "All other gender identities",
     )
-    add(dc, "lgbtq", "trans", trans, t78, "ONS Census 2021 TS078")
+    add(dc, "trans", trans, t78, "ONS Census 2021 TS078")
     add(
         dc,
-        "lgbtq",
         "trans_not_answered",
         _pick(ts078, "Not answered"),
         t78,
@@ -689,18 +666,17 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
 
     cross = _sogi_cross(raw / RAW["sogi_cross"], district_code)
     src_cross = "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual orientation (4 categories)"
-    add(dc, "lgbtq", "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
-    add(dc, "lgbtq", "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross)
+    add(dc, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
+    add(dc, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross)
 
     cob_total = _total(ts004)
     eu8 = _pick(ts004, "Europe: EU countries: European Union EU8")
     eu2 = _pick(ts004, "Europe: EU countries: European Union EU2")
-    add(dc, "eastern_european", "born_eu8_eu2", eu8 + eu2, cob_total, "ONS Census 2021 TS004")
-    add(dc, "eastern_european", "born_eu8", eu8, cob_total, "ONS Census 2021 TS004")
-    add(dc, "eastern_european", "born_eu2", eu2, cob_total, "ONS Census 2021 TS004")
+    add(dc, "born_eu8_eu2", eu8 + eu2, cob_total, "ONS Census 2021 TS004")
+    add(dc, "born_eu8", eu8, cob_total, "ONS Census 2021 TS004")
+    add(dc, "born_eu2", eu2, cob_total, "ONS Census 2021 TS004")
     add(
         dc,
-        "eastern_european",
         "ethnic_group_eastern_european",
         _pick(ts022, *(f"White: {g}" for g in EE_ETHNIC_GROUPS)),
         _total(ts022),
@@ -708,7 +684,6 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     )
     add(
         dc,
-        "eastern_european",
         "main_language_eastern_european",
         _pick(
             ts024,
@@ -721,7 +696,6 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     )
     add(
         dc,
-        "eastern_european",
         "passport_poland_romania_lithuania",
         _pick(ts005, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS)),
         _total(ts005),
@@ -732,7 +706,7 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(out_dir / "areas.csv", areas)
     _write_csv(out_dir / "population.csv", population)
-    _write_csv(out_dir / "measures.csv", [m.__dict__ for m in MEASURES])
+    _write_csv(out_dir / "measures.csv", [_measure_row(m) for m in MEASURES])
 
     towns = []
     by_name = {n: c for c, n in ward_names.items()}
@@ -819,6 +793,11 @@ def _sogi_cross(path: Path, district: str) -> dict[str, int]:
     if total == 0:
         raise ReferenceBuildError(f"{path.name}: no rows for {district}")
     return {"total": total, "lgbtq_plus": lgbtq, "not_answered": not_answered}
+
+
+def _measure_row(m: Measure) -> dict:
+    row = dict(m.__dict__)
+    return {"measure": row.pop("measure"), "community": m.community, **row}
 
 
 def _write_csv(path: Path, rows: list[dict], fields: list[str] | None = None) -> None:

@@ -71,7 +71,8 @@ class Community:
     order: int
     universe: str  # ALL_AGES or ADULTS: the population its census count is a share of
     primary_measure: str  # measure code in data/reference/measures.csv
-    alternative_measures: tuple[str, ...] = ()
+    alternative_measures: tuple[str, ...] = ()  # other ways to count them (a user may choose)
+    breakdowns: tuple[str, ...] = ()  # published parts of a measure, kept for reference
     # Map level -> the census measure that gives a baseline there. Levels not listed have
     # none in this build's reference data.
     area_baselines: Mapping[str, str] = field(default_factory=dict)
@@ -88,6 +89,17 @@ class Community:
     @property
     def adults_only(self) -> bool:
         return self.universe == ADULTS
+
+    def measures(self) -> tuple[str, ...]:
+        """Every census measure that counts this community."""
+        found = (
+            self.primary_measure,
+            *self.alternative_measures,
+            *self.breakdowns,
+            *filter(None, [self.nonresponse_measure]),
+            *self.area_baselines.values(),
+        )
+        return tuple(dict.fromkeys(found))
 
     def baseline_at(self, level: str) -> str | None:
         """The census measure with this community's count at a map level, or None."""
@@ -111,6 +123,7 @@ _CAMPAIGN = (
             "main_language_eastern_european",
             "passport_poland_romania_lithuania",
         ),
+        breakdowns=("born_eu8", "born_eu2"),
         colour=_BLUE,
         demo=DemoProfile(
             contact_share=0.009,
@@ -141,7 +154,7 @@ _CAMPAIGN = (
         order=20,
         universe=ADULTS,
         primary_measure="veterans",
-        alternative_measures=("veterans_regular", "veterans_reserve", "veterans_both"),
+        breakdowns=("veterans_regular", "veterans_reserve", "veterans_both"),
         colour=_GREEN,
         demo=DemoProfile(
             contact_share=0.022,
@@ -157,6 +170,13 @@ _CAMPAIGN = (
         universe=ADULTS,
         primary_measure="lgbtq_plus",
         alternative_measures=("lgb_plus", "trans"),
+        breakdowns=(
+            "lgb_not_answered",
+            "gay_lesbian",
+            "bisexual",
+            "other_orientation",
+            "trans_not_answered",
+        ),
         area_baselines={"msoa": "lgb_plus"},
         proxy_levels=frozenset({"msoa"}),
         nonresponse_measure="lgbtq_plus_not_answered",
@@ -235,9 +255,7 @@ def primary_measures() -> Mapping[str, str]:
 def community_of_measure(measure: str) -> str | None:
     """The community a census measure counts, or None for an all-resident measure."""
     for c in communities():
-        if measure == c.primary_measure or measure in c.alternative_measures:
-            return c.code
-        if measure == c.nonresponse_measure or measure in c.area_baselines.values():
+        if measure in c.measures():
             return c.code
     return None
 

@@ -736,7 +736,8 @@ def area_gap_note(community: str, level: str) -> str:
     if proxy:
         return "Each area's expected reports use its own census share. Proxy: " + proxy
     return (
-        f"The census publishes {text.community(community, 'described')} for the whole district only, so "
+        f"This build's census reference data has {text.community(community, 'described')} "
+        "for the whole district only, so "
         f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
         "every area has the district's mix of residents, which is not true everywhere; "
         "read these rows as prompts, not findings."

@@ -148,3 +148,10 @@ def proxy(code: str, level: str) -> str | None:
     if code == registry.ALL_RESIDENTS or not registry.get(code).is_proxy_at(level):
         return None
     return t(f"community.{code}.proxy.{level}")
+
+
+def join_names(names: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" in the current language."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('words.and')} {names[-1]}"

@@ -102,9 +102,9 @@ def scale_note(raw: pd.DataFrame, scale: str, area_filtered: bool) -> str | None
     if scale != "rate" or not area_filtered:
         return None
     return (
-        "Per 1,000 rates are shown for all residents only: with an area filter there is no "
-        "census count of the three communities for the chosen areas (the census publishes "
-        "them for the whole district), so their panels show no rate. Switch to Count to "
+        "Per 1,000 rates are shown for all residents only: with an area filter the chosen "
+        "areas have no census count of the communities in this build's reference data (it "
+        "has them for the whole district), so their panels show no rate. Switch to Count to "
         "see their numbers."
     )
 

@@ -11,27 +11,16 @@ filters = sidebar.current_filters()
 sidebar.describe_filters(filters)
 
 table = indicators.overview(store.query("overview_by_community", **filters.params()))
-table = table[table["community"].isin((*filters.communities, "all_residents"))]
+table = indicators.chosen_with_comparator(table, filters.communities)
 shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 
 if filters.areas:
-    st.info(
-        "Population shares are for the whole district: the census publishes veterans, "
-        "Eastern European and LGBTQ+ residents for the district only (LGB+ by MSOA), so "
-        "this compares the chosen areas' records with the district's population mix."
-    )
+    st.info(indicators.area_filter_note(filters.communities))
 
 widgets.chart(
-    charts.share_comparison(shown),
-    key="overview_chart",
-    alt="Bar chart: "
-    + " ".join(
-        indicators.overview_sentence(r)
-        for _, r in shown.iterrows()
-        if r["community"] != "all_residents"
-    ),
+    charts.share_comparison(shown), key="overview_chart", alt=indicators.overview_alt(shown)
 )
-for _, row in shown[shown["community"] != "all_residents"].iterrows():
+for _, row in indicators.community_rows(shown).iterrows():
     st.markdown(
         f"- {indicators.overview_sentence(row, 'contact')}  \n"
         f"  {indicators.overview_sentence(row, 'report')}"

@@ -4,7 +4,7 @@ a funnel plot of areas, and the reporting gap."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from hidden_communities import indicators
+from hidden_communities import indicators, registry
 from hidden_communities import representation as rep
 from ui import explore as ec
 from ui import sidebar, store, widgets
@@ -88,7 +88,7 @@ sidebar.describe_filters(filters)
 widgets.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
 st.markdown("\n".join(f"- {rep.gap_sentence(row)}" for _, row in gap.iterrows()))
 widgets.table(rep.gap_display(gap), file_name="reporting_gap.csv", key="gap")
-if community != "all_residents":
+if registry.is_community(community):
     st.markdown(f"**By area ({av.LEVEL_NOUNS[level]}): {options[community]}**, as chosen above.")
     by_area = widgets.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
     widgets.notes([rep.area_gap_note(community, level)])
