@@ -60,7 +60,7 @@ def pages() -> list[st.Page]:
             f"pages/{spec.file}",
             title=text.t(spec.title_key),
             icon=spec.icon,
-            url_path=spec.url_path or None,
+            url_path=spec.url_path,  # "" for the default page: never its file stem
             default=not spec.url_path,
         )
         for spec in PAGES
