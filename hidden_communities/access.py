@@ -316,8 +316,9 @@ def data_version(db: Path) -> str:
     db = Path(db)
     key = _key(db)
     fd = _open_lock_file_to_read(db)
-    if fd is None:  # no writer of this code has touched it: the files say it all
-        return f"|{_file_state(db)}|{_file_state(wal_path(db))}"
+    if fd is None:  # no writer of this code has touched it yet: the files say it all
+        _LAST_VERSION[key] = f"|{_file_state(db)}|{_file_state(wal_path(db))}"
+        return _LAST_VERSION[key]
     try:
         if _try_flock(fd, fcntl.LOCK_SH):
             try:
