@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -63,11 +65,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a loopback port, on a small fixed-seed demonstration database."""
-    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
-    database.build_database(db, seed=11, scale=0.2)
+@contextmanager
+def serving(db: Path):
+    """`streamlit run dashboard.py` on a free loopback port, on the database `db`."""
     port = _free_port()
     env = {**os.environ, "HC_DB_PATH": str(db)}
     process = subprocess.Popen(
@@ -103,9 +103,20 @@ def server(tmp_path_factory):
     else:
         process.kill()
         raise RuntimeError("streamlit did not start: " + process.stdout.read().decode()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a loopback port, on a small fixed-seed demonstration database."""
+    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    database.build_database(db, seed=11, scale=0.2)
+    with serving(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +222,47 @@ def test_the_sidebar_controls_are_reachable_by_keyboard(browser, warmed):
             assert control in text, text
     finally:
         page.close()
+
+
+def test_an_import_from_the_command_line_shows_on_the_next_rerun(browser, tmp_path):
+    """The documented import, run while the dashboard serves the same database, loads; the
+    page shows the new records on its next run, with no restart."""
+    db = tmp_path / "live.duckdb"
+    database.build_database(db, demo_data=False)  # census tables only, no records
+    day = (date.today() - timedelta(days=30)).strftime("%d/%m/%Y")
+    file = tmp_path / "nightly.csv"
+    file.write_text(
+        "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
+        "language,topics,follow_up_needed,note\n"
+        + "".join(
+            f"{day},E01027925,Sutton,{community},phone,reactive,phone,{n},english,,no,\n"
+            for n, community in enumerate(["lgbtq", "none"] * 5, start=1)
+        )
+    )
+    with serving(db) as url:
+        page, requests = open_page(browser, url)  # the server has read the database
+        try:
+            page.get_by_text("LGBTQ+ residents: too few contacts").first.wait_for(timeout=30_000)
+            done = subprocess.run(
+                [sys.executable, "-m", "hidden_communities", "import", "contacts", str(file)]
+                + ["--by", "pytest"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "HC_DB_PATH": str(db)},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert (done.returncode, done.stdout, done.stderr) == (
+                0,
+                "10 new record(s) loaded.\n",
+                "",
+            )
+            page.reload()
+            page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+            page.get_by_text("LGBTQ+ residents made 50.0% of contacts").first.wait_for(
+                timeout=30_000
+            )
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            page.close()
+    assert _off_machine(requests, url) == []
