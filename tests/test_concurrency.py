@@ -254,3 +254,58 @@ def test_the_data_version_stays_while_a_load_is_uncommitted_and_moves_after(db):
         con.execute("COMMIT")
     assert seen_during == [before]
     assert access.data_version(db) != before
+
+
+def test_log_a_contact_says_plainly_when_a_load_keeps_the_database_too_long(db, monkeypatch):
+    from hidden_communities import settings
+    from tests.test_pages_data import open_page
+
+    at = open_page(db, monkeypatch, "log_contact")
+    at.text_input(key="log_by").set_value("PC 1234")
+    monkeypatch.setattr(settings, "LOCK_WAIT_S", 0.3, raising=False)
+    with holding(db, "another load's lock"):
+        at.form_submit_button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [w.value for w in at.warning] == [
+        "Not saved: another data load has kept the database busy for more than 0.3 s. "
+        "Nothing was changed; try again in a minute."
+    ]
+    assert at.text_input(key="log_by").value == "PC 1234"  # the form is kept for a retry
+    assert rows(db, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_the_data_page_says_plainly_when_a_load_keeps_the_database_too_long(db, monkeypatch):
+    from hidden_communities import settings
+    from tests.test_pages_data import open_page
+
+    at = open_page(db, monkeypatch, "data")
+    upload = contacts_text("Upload", 3).encode()
+    at.file_uploader(key="data_upload").set_value(("log.csv", upload, "text/csv"))
+    at.text_input(key="data_loaded_by").set_value("PC 1234").run()
+    monkeypatch.setattr(settings, "LOCK_WAIT_S", 0.3, raising=False)
+    with holding(db, "another load's lock"):
+        at.button(key="data_load").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [w.value for w in at.warning] == [
+        "Not saved: another data load has kept the database busy for more than 0.3 s. "
+        "Nothing was changed; try again in a minute."
+    ]
+    assert rows(db, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_during_a_load_cached_pages_still_show_and_uncached_ones_say_plainly(db, monkeypatch):
+    from hidden_communities import settings
+    from tests.test_pages import app
+
+    shown = app(db, monkeypatch)  # the overview, now cached for this version of the data
+    monkeypatch.setattr(settings, "LOCK_WAIT_S", 0.3, raising=False)
+    with holding(db, "another load's lock"):
+        shown.run()  # a rerun of an open page: from the cache, without opening the database
+        assert not shown.exception and not shown.warning
+        assert shown.title[0].value == "Hidden Communities: overview"
+        fresh = shown.switch_page("pages/data_quality.py").run()  # a view not asked for yet
+    assert not fresh.exception, [e.message for e in fresh.exception]
+    assert [w.value for w in fresh.warning] == [
+        "The database is busy: a data load has kept it for more than 0.3 s. The figures will "
+        "show once it has finished; reload the page in a minute."
+    ]
