@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from hidden_communities import database, registry  # noqa: E402
+from hidden_communities import access, database, registry  # noqa: E402
 from hidden_communities.areas_view import area_measure  # noqa: E402
 from hidden_communities.filters import Filters  # noqa: E402
 from queries import run_query  # noqa: E402
@@ -84,6 +84,31 @@ def timed(function, repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
+def connection_costs(path: Path, kept: tuple[float, float], repeat: int) -> None:
+    """What the app pays for opening a connection per query (see access.py)."""
+
+    def open_close() -> None:
+        with access.reading(path):
+            pass
+
+    def read_once() -> None:
+        with access.reading(path) as con:
+            run_query(con, "data_status")
+
+    rows = [
+        ("open + close a read-only connection", timed(open_close, repeat)),
+        ("data_status on a kept connection", kept),
+        ("data_status on its own connection", timed(read_once, repeat)),
+        (
+            "data_version (the cache key, no connection)",
+            timed(lambda: access.data_version(path), repeat),
+        ),
+    ]
+    print(f"  {'connection per query':49} {'median ms':>10} {'max ms':>8}")
+    for label, (median, worst) in rows:
+        print(f"  {label:49} {median * 1000:10.2f} {worst * 1000:8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
@@ -115,7 +140,9 @@ def main() -> None:
                         lambda q=query, p=params, c=con: run_query(c, q, **p), args.repeat
                     )
                     print(f"  {name:40} {label:>8} {median * 1000:10.1f} {worst * 1000:8.1f}")
+            kept = timed(lambda c=con: run_query(c, "data_status"), args.repeat)
             con.close()
+            connection_costs(path, kept, args.repeat)
 
 
 if __name__ == "__main__":

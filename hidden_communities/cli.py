@@ -17,24 +17,30 @@ def _build_reference(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_db(args: argparse.Namespace) -> int:
-    from .database import build_database
-
-    path = build_database(
-        Path(args.db),
-        demo_data=not args.no_demo,
-        seed=args.seed,
-        scale=args.scale,
-        progress=lambda fraction, text: print(f"[{fraction:4.0%}] {text}", file=sys.stderr),
-    )
-    print(f"built {path}")
-    return 0
-
-
 # Exit statuses of `import`: documented in the README.
 EXIT_LOADED = 0
 EXIT_REJECTED = 1
 EXIT_PARTIAL = 3
+EXIT_BUSY = 4  # waited HC_LOCK_WAIT_S for another load and gave up; nothing was written
+
+
+def _build_db(args: argparse.Namespace) -> int:
+    from .access import DatabaseBusy
+    from .database import build_database
+
+    try:
+        path = build_database(
+            Path(args.db),
+            demo_data=not args.no_demo,
+            seed=args.seed,
+            scale=args.scale,
+            progress=lambda fraction, text: print(f"[{fraction:4.0%}] {text}", file=sys.stderr),
+        )
+    except DatabaseBusy as busy:
+        print(f"{args.db} was not replaced: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    print(f"built {path}")
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -42,9 +48,10 @@ def _import(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from .database import connect, ensure_database
+    from .access import DatabaseBusy
+    from .database import ensure_database
     from .exports import to_csv_bytes
-    from .ingest import import_file
+    from .ingest import import_into
 
     path = Path(args.file)
     try:
@@ -52,19 +59,22 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"cannot read {path}: {error.strerror}", file=sys.stderr)
         return EXIT_REJECTED
-    db = ensure_database(Path(args.db))
-    con = connect(db)
     try:
-        outcome = import_file(
-            con,
+        outcome = import_into(
+            ensure_database(Path(args.db)),
             data,
             path.name,
             args.kind.replace("-", "_"),
             loaded_by=args.by or getpass.getuser(),
             allow_partial=args.load_valid_rows,
         )
-    finally:
-        con.close()
+    except DatabaseBusy as busy:
+        print(
+            f"{path.name} was not loaded: {busy}. Try again later, or wait longer with "
+            "HC_LOCK_WAIT_S.",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
     problems = outcome.problems
     if not problems.empty:
         print(f"{len(problems)} problem(s) in {path.name}:", file=sys.stderr)
@@ -108,7 +118,9 @@ def parser() -> argparse.ArgumentParser:
         "import",
         help="load a contacts, reports or data.police.uk file (all-or-nothing)",
         description="Exit status: 0 loaded (or already loaded), 1 nothing loaded (problems "
-        "on stderr), 3 only the valid rows loaded (--load-valid-rows).",
+        "on stderr), 3 only the valid rows loaded (--load-valid-rows), 4 nothing loaded "
+        "because another load kept the database busy for longer than HC_LOCK_WAIT_S "
+        "seconds. Safe to run while the dashboard is serving the same database.",
     )
     imp.add_argument("kind", choices=["contacts", "reports", "police-uk"])
     imp.add_argument("file")

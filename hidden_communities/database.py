@@ -1,12 +1,13 @@
 """Build and open the DuckDB file: schema, reference tables, demonstration records.
 
-The build writes to a temporary file and renames it into place, so a reader never sees
-a half-built database and two first runs cannot corrupt each other.
+The build writes to a temporary file and renames it into place as the one writer (see
+access.py), so a reader never sees a half-built database and two first runs build it once.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import demo
+from . import access, demo
 from .loading import frame_sha256, load_validated
 from .schema import create_macros, create_schema
 from .settings import REFERENCE_DIR
@@ -104,11 +105,15 @@ def build_database(
     scale: float = 1.0,
     progress: Progress = _quiet,
     reference_dir: Path = REFERENCE_DIR,
+    wait: float | None = None,
 ) -> Path:
-    """Build a complete database file at `path` (replacing any file there)."""
+    """Build a complete database file at `path` (replacing any file there).
+
+    The file is built beside it with no lock held, then renamed into place as the one
+    writer (see access.py), so a reader opens either the old file or the new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
     progress(0.05, "Creating the schema")
     con = duckdb.connect(str(tmp))
@@ -121,21 +126,32 @@ def build_database(
             cfg = replace(demo.DemoConfig(), seed=seed, scale=scale)
             load_demonstration(con, ref, cfg, progress)
         con.execute("CHECKPOINT")
+        con.close()
+        with access.locked(path, wait=wait):
+            # A log left by a crashed writer belongs to the old file: DuckDB must not
+            # replay it into the new one.
+            access.wal_path(path).unlink(missing_ok=True)
+            os.replace(tmp, path)
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
+        access.wal_path(tmp).unlink(missing_ok=True)
         raise
-    con.close()
-    os.replace(tmp, path)
     progress(1.0, "Database ready")
     return path
 
 
-def ensure_database(path: Path, progress: Progress = _quiet, **build_args) -> Path:
-    """Open an existing database at once; build it first when there is none."""
-    if not Path(path).exists():
-        build_database(path, progress=progress, **build_args)
-    return Path(path)
+def ensure_database(
+    path: Path, progress: Progress = _quiet, *, wait: float | None = None, **build_args
+) -> Path:
+    """Open an existing database at once; build it first when there is none (as the one
+    writer, so two first runs build it once)."""
+    path = Path(path)
+    if not path.exists():
+        with access.locked(path, wait=wait):
+            if not path.exists():  # another process may have built it while we waited
+                build_database(path, progress=progress, **build_args)
+    return path
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

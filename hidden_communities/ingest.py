@@ -1,6 +1,8 @@
 """One code path for getting a file in: read, validate every row, load in one transaction.
 
-The Data page and `python -m hidden_communities import ...` both call `import_file`.
+The Data page calls `import_file` on the connection it writes with; `python -m
+hidden_communities import ...` calls `import_into`, which checks the file before it takes
+the write lock. Both run the same reading, validation and load.
 """
 
 from __future__ import annotations
@@ -8,12 +10,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from queries import run_query
 
+from . import access
 from .columns import CONTACT_COLUMNS
 from .loading import ImportRejected, LoadResult, load_validated, sha256_bytes
 from .readers import FileProblem, read_upload
@@ -93,6 +97,57 @@ def check_file(
     )
 
 
+def read_and_check(
+    data: bytes,
+    file_name: str,
+    kind: str,
+    areas: pd.DataFrame,
+    *,
+    today: date | None = None,
+    max_mb: float | None = None,
+    max_rows: int | None = None,
+) -> ImportOutcome:
+    """Read a file and validate every row against the district's areas (the `areas` query).
+    Needs no database connection, so a long check holds nobody up."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    outcome = ImportOutcome(kind=kind, file_name=file_name)
+    try:
+        frame, outcome.read_as = read_upload(data, file_name, max_mb=max_mb, max_rows=max_rows)
+    except FileProblem as problem:
+        outcome.errors.append(str(problem))
+        return outcome
+    outcome.raw = frame
+    outcome.validation = validate(frame, kind, areas, today=today)
+    outcome.errors.extend(outcome.validation.file_errors)
+    return outcome
+
+
+def load_checked(
+    con: duckdb.DuckDBPyConnection,
+    outcome: ImportOutcome,
+    data: bytes,
+    *,
+    loaded_by: str,
+    allow_partial: bool = False,
+) -> ImportOutcome:
+    """Load a file `read_and_check` passed, in one transaction (nothing if it did not)."""
+    if outcome.errors or outcome.validation is None:
+        return outcome
+    try:
+        outcome.load = load_validated(
+            con,
+            outcome.validation,
+            file_name=outcome.file_name,
+            file_sha256=sha256_bytes(data),
+            loaded_by=loaded_by,
+            allow_partial=allow_partial,
+        )
+    except ImportRejected as rejected:
+        outcome.errors.append(str(rejected))
+    return outcome
+
+
 def import_file(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
@@ -109,30 +164,42 @@ def import_file(
     """Read, validate and load one file. Never raises for bad input: the outcome says."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
-    outcome = ImportOutcome(kind=kind, file_name=file_name)
-    try:
-        frame, outcome.read_as = read_upload(data, file_name, max_mb=max_mb, max_rows=max_rows)
-    except FileProblem as problem:
-        outcome.errors.append(str(problem))
+    outcome = read_and_check(
+        data,
+        file_name,
+        kind,
+        run_query(con, "areas"),
+        today=today,
+        max_mb=max_mb,
+        max_rows=max_rows,
+    )
+    if dry_run:
         return outcome
-    outcome.raw = frame
-    areas = run_query(con, "areas")
-    outcome.validation = validate(frame, kind, areas, today=today)
-    outcome.errors.extend(outcome.validation.file_errors)
-    if outcome.errors or dry_run:
+    return load_checked(con, outcome, data, loaded_by=loaded_by, allow_partial=allow_partial)
+
+
+def import_into(
+    db: Path,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    *,
+    loaded_by: str,
+    allow_partial: bool = False,
+    wait: float | None = None,
+) -> ImportOutcome:
+    """The import command's way in, beside a running dashboard or another import: the
+    areas on a brief read-only connection, the check with no connection, and the write lock
+    only for the load (see access.py). Raises access.DatabaseBusy if the waits run out."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    with access.reading(db, wait=wait) as con:
+        areas = run_query(con, "areas")
+    outcome = read_and_check(data, file_name, kind, areas)
+    if outcome.errors:
         return outcome
-    try:
-        outcome.load = load_validated(
-            con,
-            outcome.validation,
-            file_name=file_name,
-            file_sha256=sha256_bytes(data),
-            loaded_by=loaded_by,
-            allow_partial=allow_partial,
-        )
-    except ImportRejected as rejected:
-        outcome.errors.append(str(rejected))
-    return outcome
+    with access.writing(db, wait=wait) as con:
+        return load_checked(con, outcome, data, loaded_by=loaded_by, allow_partial=allow_partial)
 
 
 def log_contact(

@@ -32,3 +32,7 @@ DEMO_SCALE = float(os.environ.get("HC_DEMO_SCALE", "1.0"))
 # Largest upload the Data page and the command line accept, in megabytes.
 MAX_UPLOAD_MB = float(os.environ.get("HC_MAX_UPLOAD_MB", "50"))
 MAX_IMPORT_ROWS = int(os.environ.get("HC_MAX_IMPORT_ROWS", "2000000"))
+
+# How long a read or a write waits for another process's load to finish before giving up
+# with a plain message (the import command then exits with status 4), in seconds.
+LOCK_WAIT_S = float(os.environ.get("HC_LOCK_WAIT_S", "30"))

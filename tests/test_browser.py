@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -63,9 +65,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path):
+@contextmanager
+def serving(db: Path):
     """The dashboard as `dev.py run` serves it (`python -m ui.serve`, which is `streamlit
-    run dashboard.py`), on a free loopback port; returns (process, url)."""
+    run dashboard.py`), on a free loopback port, on the database `db`."""
     port = _free_port()
     env = {**os.environ, "HC_DB_PATH": str(db)}
     process = subprocess.Popen(
@@ -93,11 +96,17 @@ def start_server(db: Path):
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
                 if reply.status == 200:
-                    return process, url
+                    break
         except OSError:
             time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+    else:
+        process.kill()
+        raise RuntimeError("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +119,8 @@ def demo_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(demo_db):
     """The dashboard on a loopback port, on a small fixed-seed demonstration database."""
-    process, url = start_server(demo_db)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(demo_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -206,8 +213,7 @@ def test_filters_in_the_url_survive_a_page_switch(browser, warmed):
 
 def test_a_deep_link_on_a_cold_server_opens_its_page(browser, demo_db):
     """The first request a fresh server gets is a deep link with filters in codes."""
-    process, url = start_server(demo_db)
-    try:
+    with serving(demo_db) as url:
         page, requests = open_page(browser, f"{url}/engagement-map?community=lgbtq&geo=msoa")
         try:
             page.get_by_role("heading", name="Engagement map").first.wait_for(timeout=30_000)
@@ -218,9 +224,6 @@ def test_a_deep_link_on_a_cold_server_opens_its_page(browser, demo_db):
         finally:
             page.close()
         assert _off_machine(requests, url) == []
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_sidebar_controls_are_reachable_by_keyboard(browser, warmed):
@@ -240,3 +243,47 @@ def test_the_sidebar_controls_are_reachable_by_keyboard(browser, warmed):
             assert control in text, text
     finally:
         page.close()
+
+
+def test_an_import_from_the_command_line_shows_on_the_next_rerun(browser, tmp_path):
+    """The documented import, run while the dashboard serves the same database, loads; the
+    page shows the new records on its next run, with no restart."""
+    db = tmp_path / "live.duckdb"
+    database.build_database(db, demo_data=False)  # census tables only, no records
+    day = (date.today() - timedelta(days=30)).strftime("%d/%m/%Y")
+    file = tmp_path / "nightly.csv"
+    file.write_text(
+        "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
+        "language,topics,follow_up_needed,note\n"
+        + "".join(
+            f"{day},E01027925,Sutton,{community},phone,reactive,phone,{n},english,,no,\n"
+            for n, community in enumerate(["lgbtq", "none"] * 5, start=1)
+        )
+    )
+    with serving(db) as url:
+        page, requests = open_page(browser, url)  # the server has read the database
+        try:
+            page.get_by_text("LGBTQ+ residents: too few contacts").first.wait_for(timeout=30_000)
+            done = subprocess.run(
+                [sys.executable, "-m", "hidden_communities", "import", "contacts", str(file)]
+                + ["--by", "pytest"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "HC_DB_PATH": str(db)},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert (done.returncode, done.stdout, done.stderr) == (
+                0,
+                "10 new record(s) loaded.\n",
+                "",
+            )
+            page.reload()
+            page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+            page.get_by_text("LGBTQ+ residents made 50.0% of contacts").first.wait_for(
+                timeout=30_000
+            )
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            page.close()
+    assert _off_machine(requests, url) == []

@@ -1,31 +1,31 @@
-"""Data access for the pages: the DuckDB connection, cached queries and writes.
+"""Data access for the pages: the database, cached queries and writes.
 
-Query results are cached by the data version, so any load or undo shows at once.
+No connection is kept (see hidden_communities/access.py): each query or write opens one
+and closes it, so the import command can load while the dashboard is serving. Query
+results are cached by `access.data_version`, which reads no database, so a rerun whose
+views are cached does not touch the database at all, and any load or undo, from this
+server or from the command line, shows on the next rerun.
 """
 
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import database, ingest, settings
+from hidden_communities import access, database, ingest, settings
 from queries import run_query
 
 _BUILD_LOCK = threading.Lock()
+_MACROS_REFRESHED: set[str] = set()
 
 
-@st.cache_resource(show_spinner=False)
-def _open(path: str) -> duckdb.DuckDBPyConnection:
-    return database.connect(Path(path))
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """The one DuckDB connection of this process; builds the database on the first run."""
+def _database() -> Path:
+    """The database file, built on the first run with a progress bar."""
     path = settings.db_path()
     if not path.exists():
         with _BUILD_LOCK:
@@ -34,50 +34,99 @@ def connection() -> duckdb.DuckDBPyConnection:
                     "First run: building the database (a few seconds)…", expanded=True
                 ) as status:
                     bar = st.progress(0.0, text="Starting")
-                    database.build_database(
-                        path, progress=lambda f, text: bar.progress(min(f, 1.0), text=text)
-                    )
+                    try:
+                        database.ensure_database(
+                            path, progress=lambda f, text: bar.progress(min(f, 1.0), text=text)
+                        )
+                    except access.DatabaseBusy as busy:
+                        _busy(busy)
                     status.update(label="Database ready", state="complete", expanded=False)
-    return _open(str(path))
+    if str(path) not in _MACROS_REFRESHED:
+        # Once per server: the code's filter macros into an older file (readers cannot).
+        try:
+            with access.writing(path, wait=0):
+                pass
+            _MACROS_REFRESHED.add(str(path))
+        except access.DatabaseBusy:
+            pass  # a load is running; the next rerun tries again
+    return path
+
+
+def _busy(busy: access.DatabaseBusy, writing: bool = False) -> None:
+    """Say in one plain sentence that a load kept the database busy, and stop the page."""
+    if writing:
+        text = (
+            f"Not saved: another data load has kept the database busy for more than "
+            f"{busy.wait:g} s. Nothing was changed; try again in a minute."
+        )
+    else:
+        text = (
+            f"The database is busy: a data load has kept it for more than {busy.wait:g} s. "
+            "The figures will show once it has finished; reload the page in a minute."
+        )
+    st.warning(text, icon=":material/hourglass_top:")
+    st.stop()
+
+
+def connection() -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """Make sure the database exists (the first run builds it), and return a read-only
+    connection for one short piece of work: `with store.connection() as con: ...`. It
+    opens on entering the block and closes on leaving it; an open connection holds up
+    imports, so keep the block short."""
+    return access.reading(_database())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, db: str, version: str, params: dict) -> pd.DataFrame:
-    return run_query(connection(), name, **params)
-
-
-def data_status() -> pd.Series:
-    """Counts, date range and data version (uncached: it is what invalidates the cache)."""
-    return run_query(connection(), "data_status").iloc[0]
+    with access.reading(Path(db)) as con:
+        return run_query(con, name, **params)
 
 
 def query(name: str, **params) -> pd.DataFrame:
     """A query file's result, cached until the data changes (any load or undo)."""
-    return _cached(name, str(settings.db_path()), str(data_status()["version"]), params)
+    path = _database()
+    try:
+        return _cached(name, str(path), access.data_version(path), params)
+    except access.DatabaseBusy as busy:
+        _busy(busy)
+
+
+def data_status() -> pd.Series:
+    """Counts, date range and data version, cached like every query by the data version."""
+    return query("data_status").iloc[0]
 
 
 def data_changed() -> None:
-    """Call after any write, so every page shows the new records at once."""
+    """Drop every cached result (a write changes the data version anyway)."""
     _cached.clear()
 
 
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
 def _check_upload(data: bytes, name: str, kind: str, db: str, version: str):
-    return ingest.check_file(connection(), data, name, kind)
+    areas = _cached("areas", db, version, {})
+    return ingest.read_and_check(data, name, kind, areas)
 
 
 def check_upload(data: bytes, name: str, kind: str):
-    """Read and validate an upload without loading it, once per file and data version."""
-    return _check_upload(data, name, kind, str(settings.db_path()), str(data_status()["version"]))
+    """Read and validate an upload without loading it, once per file and data version.
+    No connection is held while the file is checked."""
+    path = _database()
+    try:
+        return _check_upload(data, name, kind, str(path), access.data_version(path))
+    except access.DatabaseBusy as busy:
+        _busy(busy)
 
 
 @contextmanager
 def writer():
-    """A cursor of its own for one write (its transaction is isolated from other
-    sessions'), closed afterwards; the cache is cleared so every page sees the change."""
-    cursor = connection().cursor()
+    """A read-write connection for one write, as the only writer of the database, closed
+    afterwards (see access.writing). If another load keeps the database busy for longer
+    than HC_LOCK_WAIT_S seconds, the page says so and stops, with nothing written."""
+    path = _database()
     try:
-        yield cursor
+        with access.writing(path) as con:
+            yield con
+    except access.DatabaseBusy as busy:
+        _busy(busy, writing=True)
     finally:
-        cursor.close()
         data_changed()

@@ -1,0 +1,335 @@
+"""Short-lived DuckDB connections, so the dashboard, the import command and a second import
+can share one database file.
+
+DuckDB lets one process hold a file read-write, or any number of processes hold it
+read-only, never both. So nothing here keeps a connection: `reading(path)` and
+`writing(path)` open one for a single piece of work and close it afterwards.
+
+- Writers queue on `<db>.lock`: an exclusive `flock` taken by every writer of this code, in
+  every process, with a lock per process in front of it for the threads of one server.
+  A writer holds it only for its load (the import command checks the file first).
+- Readers open the file read-only. While a writer holds `<db>.lock` they wait for it
+  rather than opening, so a steady stream of page reads cannot starve a load.
+- Whoever finds DuckDB's own file lock taken (a reader mid-query, or a program outside this
+  code) tries again after a pause that doubles each time, with jitter. Every wait shares
+  one deadline, `settings.LOCK_WAIT_S` unless given; past it `DatabaseBusy` is raised and
+  nothing was read or written.
+- Closing the writer's connection checkpoints the write-ahead log into the file while the
+  lock is still held, so readers find one complete file and no log to replay.
+- `data_version(path)` changes whenever the data may have changed, and is read without
+  opening the database: the token each writer leaves in `<db>.lock`, with the size and
+  modification time of the file and of its log. While a writer is at work the version it
+  returns is the one from before, so cached pages keep showing the data as it was until
+  the load commits.
+
+POSIX only (`fcntl`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from . import settings
+from .schema import create_macros
+
+# Pauses between tries: from 5 ms, doubling, at most a quarter of a second, with jitter.
+FIRST_PAUSE_S = 0.005
+LONGEST_PAUSE_S = 0.25
+
+
+class DatabaseBusy(RuntimeError):
+    """Another load kept the database for longer than the allowed wait; nothing was read
+    or written. The message is one plain sentence."""
+
+    def __init__(self, db: Path, wait: float) -> None:
+        self.db, self.wait = Path(db), wait
+        super().__init__(
+            f"the database {self.db.name} is busy: another load kept it for more than {wait:g} s"
+        )
+
+
+def lock_path(db: Path) -> Path:
+    return Path(db).with_name(Path(db).name + ".lock")
+
+
+def wal_path(db: Path) -> Path:
+    return Path(db).with_name(Path(db).name + ".wal")
+
+
+class _Deadline:
+    """One total wait, shared by every step of one read or write."""
+
+    def __init__(self, db: Path, wait: float | None) -> None:
+        self.db = Path(db)
+        self.wait = settings.LOCK_WAIT_S if wait is None else max(float(wait), 0.0)
+        self.end = time.monotonic() + self.wait
+        self.tries = 0
+
+    def busy(self) -> DatabaseBusy:
+        return DatabaseBusy(self.db, self.wait)
+
+    def pause(self) -> None:
+        """Sleep before the next try, or raise DatabaseBusy when the time is up."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise self.busy()
+        ceiling = min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2**self.tries)
+        self.tries += 1
+        time.sleep(min(left, random.uniform(ceiling / 2, ceiling)))
+
+    def left(self) -> float:
+        return max(self.end - time.monotonic(), 0.0)
+
+
+class _ProcessLock:
+    """Readers share, a writer is alone, and a waiting writer stops new readers: the
+    threads of one process (a streamlit server) in front of the lock file."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._writers_waiting = 0
+
+    def acquire_read(self, deadline: _Deadline) -> None:
+        with self._cond:
+            while self._writer or self._writers_waiting:
+                if deadline.left() <= 0:
+                    raise deadline.busy()
+                self._cond.wait(deadline.left())
+            self._readers += 1
+
+    def release_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
+
+    def acquire_write(self, deadline: _Deadline) -> None:
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                while self._writer or self._readers:
+                    if deadline.left() <= 0:
+                        raise deadline.busy()
+                    self._cond.wait(deadline.left())
+                self._writer = True
+            finally:
+                self._writers_waiting -= 1
+                if not self._writer:
+                    self._cond.notify_all()  # gave up: let the readers it held back in
+
+    def release_write(self) -> None:
+        with self._cond:
+            self._writer = False
+            self._cond.notify_all()
+
+
+_LOCKS: dict[str, _ProcessLock] = {}
+_LOCKS_GUARD = threading.Lock()
+_LAST_VERSION: dict[str, str] = {}
+_THREAD = threading.local()
+
+
+def _key(db: Path) -> str:
+    return os.path.realpath(db)
+
+
+def _process_lock(key: str) -> _ProcessLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, _ProcessLock())
+
+
+def _mine(name: str) -> dict:
+    """This thread's record of what it holds (name: 'locked', 'writing' or 'reading')."""
+    found = getattr(_THREAD, name, None)
+    if found is None:
+        found = {}
+        setattr(_THREAD, name, found)
+    return found
+
+
+def _try_flock(fd: int, operation: int) -> bool:
+    try:
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _open_lock_file_to_read(db: Path) -> int | None:
+    """The lock file, if a writer ever made it and we may read it."""
+    try:
+        return os.open(lock_path(db), os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
+@contextmanager
+def _locked(db: Path, deadline: _Deadline) -> Iterator[None]:
+    key = _key(db)
+    held = _mine("locked")
+    if key in held:  # this thread holds it already (building inside ensure_database)
+        yield
+        return
+    if _mine("reading").get(key):
+        raise RuntimeError("cannot start writing while this thread is reading the database")
+    process_lock = _process_lock(key)
+    process_lock.acquire_write(deadline)
+    try:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            while not _try_flock(fd, fcntl.LOCK_EX):
+                deadline.pause()
+            held[key] = True
+            try:
+                yield
+            finally:
+                del held[key]
+                # A new token on every release: readers look again, even when the file's
+                # size and time happen to match the last ones.
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, uuid.uuid4().hex.encode(), 0)
+        finally:
+            os.close(fd)  # releases the flock
+    finally:
+        process_lock.release_write()
+
+
+@contextmanager
+def locked(db: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Be the one writer of the database without opening it (to build or replace the file)."""
+    with _locked(Path(db), _Deadline(db, wait)):
+        yield
+
+
+def _is_lock_conflict(error: duckdb.Error) -> bool:
+    text = str(error)
+    return "Could not set lock" in text or "different configuration" in text
+
+
+def _connect(db: Path, *, read_only: bool, deadline: _Deadline) -> duckdb.DuckDBPyConnection:
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_lock_conflict(error):
+                raise
+        deadline.pause()
+
+
+@contextmanager
+def writing(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one write, as the one writer; closed (and the log
+    checkpointed into the file) before the lock is let go. Inside, `reading` on the same
+    thread reads through this connection."""
+    db = Path(db)
+    key = _key(db)
+    writers = _mine("writing")
+    if key in writers:
+        yield writers[key]
+        return
+    deadline = _Deadline(db, wait)
+    with _locked(db, deadline):
+        con = _connect(db, read_only=False, deadline=deadline)
+        try:
+            create_macros(con)  # the code's version of the filter macros, on every write
+            writers[key] = con
+            yield con
+        finally:
+            writers.pop(key, None)
+            con.close()
+
+
+def _wait_for_writer(db: Path, deadline: _Deadline) -> None:
+    fd = _open_lock_file_to_read(db)
+    if fd is None:
+        return
+    try:
+        while not _try_flock(fd, fcntl.LOCK_SH):
+            deadline.pause()
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def reading(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one read, closed afterwards. Waits while a writer works."""
+    db = Path(db)
+    key = _key(db)
+    writer = _mine("writing").get(key)
+    if writer is not None:
+        cursor = writer.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    if key in _mine("locked"):
+        raise RuntimeError("cannot read through a new connection while this thread holds the lock")
+    deadline = _Deadline(db, wait)
+    readers = _mine("reading")
+    depth = readers.get(key, 0)
+    process_lock = _process_lock(key)
+    if not depth:
+        process_lock.acquire_read(deadline)
+    readers[key] = depth + 1
+    try:
+        if not depth:
+            _wait_for_writer(db, deadline)
+        con = _connect(db, read_only=True, deadline=deadline)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        if depth:
+            readers[key] = depth
+        else:
+            del readers[key]
+            process_lock.release_read()
+
+
+def _file_state(path: Path) -> str:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return "-"
+    return f"{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
+
+
+def data_version(db: Path) -> str:
+    """A cheap text that changes whenever the data may have changed, for keying cached
+    query results. It does not open the database, and never waits."""
+    db = Path(db)
+    key = _key(db)
+    fd = _open_lock_file_to_read(db)
+    if fd is None:  # no writer of this code has touched it yet: the files say it all
+        _LAST_VERSION[key] = f"|{_file_state(db)}|{_file_state(wal_path(db))}"
+        return _LAST_VERSION[key]
+    try:
+        if _try_flock(fd, fcntl.LOCK_SH):
+            try:
+                token = os.pread(fd, 64, 0).decode("ascii", "replace")
+                version = f"{token}|{_file_state(db)}|{_file_state(wal_path(db))}"
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            _LAST_VERSION[key] = version
+            return version
+    finally:
+        os.close(fd)
+    # A writer is at work and its changes are not committed yet (a large load writes to
+    # the file before it commits): what readers saw last is still what they would read.
+    return _LAST_VERSION.get(key) or f"writing|{_file_state(db)}|{_file_state(wal_path(db))}"
