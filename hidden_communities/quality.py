@@ -16,12 +16,36 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats
+from .disclosure import DisclosureSpec
+from .tables import Col
 
 FIELDS = {
     "community_recorded": "community",
     "area_recorded": "area",
     "date_recorded": "date of occurrence",
 }
+# Completeness goes through disclosure control like every other table: the share filled
+# in is derived from the filled-in and record counts.
+COMPLETENESS_SPEC = DisclosureSpec(
+    counts=("records", "filled"),
+    derived=dict.fromkeys(("share", "lower", "upper"), ("filled", "records")),
+    totals_shown=False,
+)
+# By team, the grouping is a team name: free text from the imports, for inspectors only.
+TEAM_SPEC = DisclosureSpec(
+    counts=COMPLETENESS_SPEC.counts,
+    derived=COMPLETENESS_SPEC.derived,
+    totals_shown=False,
+    free_text=("grouping",),
+)
+COLUMNS = [
+    Col("Dataset", ("dataset",), "text"),
+    Col("Month or team", ("grouping",), "text"),
+    Col("Field", ("field",), "text"),
+    Col("Records", ("records",)),
+    Col("Filled in", ("filled",)),
+    Col("Share filled in (95% CI)", ("share", "lower", "upper"), "percent"),
+]
 VOLUME_DROP = 0.6  # a month under 60% of the median month is flagged
 FLAG_CONFIDENCE = 0.998
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hidden_communities import charts, quality
-from hidden_communities.tables import Col, readable
+from hidden_communities.tables import readable
 from ui import sidebar, store, widgets
 
 st.title("Data quality")
@@ -28,7 +28,8 @@ st.markdown(
 
 params = {"start_date": filters.start, "end_date": filters.end}
 by_month = store.query("quality_by_month", group_by="month", **params)
-long, flags = quality.completeness(by_month), quality.flag_months(by_month)
+long = widgets.disclose(quality.completeness(by_month), quality.COMPLETENESS_SPEC)
+flags = quality.flag_months(by_month)
 flagged = flags[flags["flag"] != ""]
 for rec in flagged.itertuples():
     st.warning(f"**{rec.month}, {rec.dataset}:** {rec.flag}.", icon=":material/flag:")
@@ -41,17 +42,14 @@ widgets.chart(
     alt="Line chart of the share of contacts and reports with community, area and "
     f"date filled in, by month. Flagged months: {', '.join(flagged['month']) or 'none'}.",
 )
-
-COLUMNS = [
-    Col("Dataset", ("dataset",), "text"),
-    Col("Month or team", ("grouping",), "text"),
-    Col("Field", ("field",), "text"),
-    Col("Records", ("records",)),
-    Col("Filled in", ("filled",)),
-    Col("Share filled in (95% CI)", ("share", "lower", "upper"), "percent"),
-]
 st.subheader("By month")
-widgets.table(readable(long, COLUMNS), file_name="completeness-by-month.csv", key="quality_month")
+shown = readable(long, quality.COLUMNS)
+widgets.table(shown, file_name="completeness-by-month.csv", key="quality_month")
 st.subheader("By team")
-by_team = quality.completeness(store.query("quality_by_month", group_by="team", **params))
-widgets.table(readable(by_team, COLUMNS), file_name="completeness-by-team.csv", key="quality_team")
+if filters.audience == "inspector":
+    by_team = quality.completeness(store.query("quality_by_month", group_by="team", **params))
+    by_team = widgets.disclose(by_team, quality.TEAM_SPEC)
+    shown = readable(by_team, quality.COLUMNS)
+    widgets.table(shown, file_name="completeness-by-team.csv", key="quality_team")
+else:
+    st.info("Team names are recorded as free text, so completeness by team is for inspectors.")

@@ -83,18 +83,21 @@ def _restore_from_url(first: date, last: date, areas: pd.DataFrame) -> None:
     for level in ("ward", "lsoa"):
         codes = areas.loc[areas["area_level"] == level, "area_code"].tolist()
         url.restore(level, _list_parser(codes, "area", notes), [], list)
-    url.restore(
-        "audience",
-        lambda v: filters.parse_one(v[-1], filters.AUDIENCES, "audience", filters.DEFAULT_AUDIENCE),
-        filters.DEFAULT_AUDIENCE,
-    )
+
+    def audience(values: list[str]) -> str:
+        found = _list_parser(filters.AUDIENCES, "audience", notes)(values[-1:])
+        return found[0] if found else filters.DEFAULT_AUDIENCE
+
+    url.restore("audience", audience, filters.DEFAULT_AUDIENCE)
 
 
 def _list_parser(codes, kind: str, notes: list[str]):
     def parse(values: list[str]) -> list[str]:
         found, unknown = filters.parse_codes(values[:MAX_URL_VALUES], codes, kind)
-        if unknown or len(values) > MAX_URL_VALUES:
-            shown = ", ".join(v[:40] for v in unknown[:5]) or f"{len(values)} values"
+        if len(values) > MAX_URL_VALUES:
+            notes.append(text.t("filter.too_many", n=len(values), what=kind, max=MAX_URL_VALUES))
+        if unknown:
+            shown = ", ".join(v[:40] for v in unknown[:5])
             notes.append(text.t("filter.dropped_values", values=shown, what=kind))
         return found
 
