@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -419,6 +419,131 @@ def _load_shapes(path: Path, code_field: str, codes: set[str]) -> dict[str, Base
 # --------------------------------------------------------------------------- build
 
 
+@dataclass(frozen=True)
+class District:
+    """The district's areas and how they nest, from the raw lookups."""
+
+    code: str
+    name: str
+    lsoa_names: dict[str, str]  # LSOA code -> name
+    lsoa_ward: dict[str, str]  # LSOA code -> its ward (best-fit lookup)
+    ward_names: dict[str, str]
+    lsoa_msoa: dict[str, str]  # LSOA code -> its MSOA
+    msoa_names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The polygons of every area of the district, before simplification."""
+
+    lsoa: dict[str, BaseGeometry]
+    msoa: dict[str, BaseGeometry]
+    ward: dict[str, BaseGeometry]
+    district: BaseGeometry
+
+
+@dataclass(frozen=True)
+class TableMeasures:
+    """The measures the build takes from one Nomis topic-summary table.
+
+    `counts` turns one geography's row (category -> count, as `_nomis_row` reads it) into
+    {measure: count}, in the order the rows are written; every measure's denominator is
+    the table's own total for that geography.
+    """
+
+    table: str  # "ts071"
+    counts: Callable[[dict[str, int]], dict[str, int]]
+
+    @property
+    def source(self) -> str:
+        return f"ONS Census 2021 {self.table.upper()}"
+
+    def rows(self, area: str, row: dict[str, int], source: str | None = None) -> list[dict]:
+        """The population rows this table gives one area."""
+        total = _total(row)
+        return [
+            _population_row(area, measure, n, total, source or self.source)
+            for measure, n in self.counts(row).items()
+        ]
+
+
+def _veterans(row: dict[str, int]) -> dict[str, int]:
+    served = {
+        "veterans_regular": _pick(row, "Previously served in UK armed forces"),
+        "veterans_reserve": _pick(row, "Previously served in UK reserve armed forces"),
+        "veterans_both": _pick(
+            row, "Previously served in both regular and reserve UK armed forces"
+        ),
+    }
+    return {"veterans": sum(served.values()), **served}
+
+
+def _sexual_orientation(row: dict[str, int]) -> dict[str, int]:
+    return {
+        "lgb_plus": _pick(row, "Gay or Lesbian", "Bisexual", "All other sexual orientations"),
+        "lgb_not_answered": _pick(row, "Not answered"),
+        "gay_lesbian": _pick(row, "Gay or Lesbian"),
+        "bisexual": _pick(row, "Bisexual"),
+        "other_orientation": _pick(row, "All other sexual orientations"),
+    }
+
+
+def _gender_identity(row: dict[str, int]) -> dict[str, int]:
+    trans = _pick(
+        row,
+        "Gender identity different from sex registered at birth but no specific identity given",
+        "Trans woman",
+        "Trans man",
+        "All other gender identities",
+    )
+    return {"trans": trans, "trans_not_answered": _pick(row, "Not answered")}
+
+
+def _country_of_birth(row: dict[str, int]) -> dict[str, int]:
+    eu8 = _pick(row, "Europe: EU countries: European Union EU8")
+    eu2 = _pick(row, "Europe: EU countries: European Union EU2")
+    return {"born_eu8_eu2": eu8 + eu2, "born_eu8": eu8, "born_eu2": eu2}
+
+
+def _ethnic_group(row: dict[str, int]) -> dict[str, int]:
+    return {"ethnic_group_eastern_european": _pick(row, *(f"White: {g}" for g in EE_ETHNIC_GROUPS))}
+
+
+def _main_language(row: dict[str, int]) -> dict[str, int]:
+    languages = _pick(
+        row,
+        *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
+        "Russian",
+        "Other European language (non EU): Ukrainian",
+    )
+    return {"main_language_eastern_european": languages}
+
+
+def _passports(row: dict[str, int]) -> dict[str, int]:
+    held = _pick(row, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS))
+    return {"passport_poland_romania_lithuania": held}
+
+
+TS071 = TableMeasures("ts071", _veterans)
+TS077 = TableMeasures("ts077", _sexual_orientation)
+TS078 = TableMeasures("ts078", _gender_identity)
+TS004 = TableMeasures("ts004", _country_of_birth)
+TS022 = TableMeasures("ts022", _ethnic_group)
+TS024 = TableMeasures("ts024", _main_language)
+TS005 = TableMeasures("ts005", _passports)
+
+
+def _population_row(area: str, measure: str, count: int, denominator: int, source: str) -> dict:
+    return dict(
+        area_code=area,
+        community=registry.community_of_measure(measure) or registry.ALL_RESIDENTS,
+        measure=measure,
+        count=int(count),
+        denominator=int(denominator),
+        source=source,
+    )
+
+
 def resolve_district(raw: Path, district: str) -> tuple[str, str]:
     """Accept a local-authority code or name; return (code, name)."""
     for row in _read_csv(raw / RAW["lookup_lsoa_ward"]):
@@ -427,321 +552,284 @@ def resolve_district(raw: Path, district: str) -> tuple[str, str]:
     raise ReferenceBuildError(f"district {district!r} not found in {RAW['lookup_lsoa_ward']}")
 
 
-def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> dict[str, int]:
-    """Build every derived file for one district; return row counts for the log."""
-    raw = Path(raw)
-    district_code, district_name = resolve_district(raw, district)
-    lookup = [
-        r for r in _read_csv(raw / RAW["lookup_lsoa_ward"]) if r["ltla24_code"] == district_code
-    ]
+def read_lookups(raw: Path, district: str) -> District:
+    """Step 1, the raw lookups: the district's LSOAs, their wards (best-fit LSOA to ward
+    lookup, 2024) and their MSOAs (an LSOA's name is its MSOA's name plus one letter)."""
+    code, name = resolve_district(raw, district)
+    lookup = [r for r in _read_csv(raw / RAW["lookup_lsoa_ward"]) if r["ltla24_code"] == code]
     lsoa_names = {r["lsoa21_code"]: r["lsoa21_name"] for r in lookup}
-    lsoa_ward = {r["lsoa21_code"]: r["ward24_code"] for r in lookup}
-    ward_names = {r["ward24_code"]: r["ward24_name"] for r in lookup}
-
-    # MSOAs: an LSOA's name is its MSOA's name plus one letter.
     msoa_geo = json.loads((raw / RAW["msoa_geo"]).read_text(encoding="utf-8"))
     msoa_by_name = {
         f["properties"]["msoa21_name"]: f["properties"]["msoa21_code"] for f in msoa_geo["features"]
     }
     lsoa_msoa = {}
-    for code, name in lsoa_names.items():
-        msoa_name = name[:-1]
+    for lsoa, lsoa_name in lsoa_names.items():
+        msoa_name = lsoa_name[:-1]
         if msoa_name not in msoa_by_name:
-            raise ReferenceBuildError(f"LSOA {code} {name}: no MSOA named {msoa_name!r}")
-        lsoa_msoa[code] = msoa_by_name[msoa_name]
-    msoa_names = {c: n for n, c in msoa_by_name.items() if c in set(lsoa_msoa.values())}
-
-    lsoa_shapes = _load_shapes(raw / RAW["lsoa_geo"], "lsoa21_code", set(lsoa_names))
-    msoa_shapes = _load_shapes(raw / RAW["msoa_geo"], "msoa21_code", set(msoa_names))
-    ward_shapes = _load_shapes(raw / RAW["ward_geo"], "ward22_code", set(ward_names))
-    district_shape = unary_union(list(lsoa_shapes.values()))
-
-    ruc = {r["lsoa21_code"]: r["ruc"] for r in _read_csv(raw / RAW["ruc"])}
-
-    # ---- areas
-    def point(geom: BaseGeometry) -> tuple[float, float]:
-        p = geom.representative_point()
-        return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
-
-    areas = []
-    for code in sorted(lsoa_names):
-        lon, lat = point(lsoa_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="lsoa",
-                area_name=lsoa_names[code],
-                msoa_code=lsoa_msoa[code],
-                ward_code=lsoa_ward[code],
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban=ruc.get(code, ""),
-            )
-        )
-    for code in sorted(msoa_names):
-        lon, lat = point(msoa_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="msoa",
-                area_name=msoa_names[code],
-                msoa_code=code,
-                ward_code="",
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban="",
-            )
-        )
-    for code in sorted(ward_names):
-        lon, lat = point(ward_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="ward",
-                area_name=ward_names[code],
-                msoa_code="",
-                ward_code=code,
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban="",
-            )
-        )
-    lon, lat = point(district_shape)
-    areas.append(
-        dict(
-            area_code=district_code,
-            area_level="district",
-            area_name=district_name,
-            msoa_code="",
-            ward_code="",
-            district_code=district_code,
-            label_lon=lon,
-            label_lat=lat,
-            rural_urban="",
-        )
+            raise ReferenceBuildError(f"LSOA {lsoa} {lsoa_name}: no MSOA named {msoa_name!r}")
+        lsoa_msoa[lsoa] = msoa_by_name[msoa_name]
+    return District(
+        code=code,
+        name=name,
+        lsoa_names=lsoa_names,
+        lsoa_ward={r["lsoa21_code"]: r["ward24_code"] for r in lookup},
+        ward_names={r["ward24_code"]: r["ward24_name"] for r in lookup},
+        lsoa_msoa=lsoa_msoa,
+        msoa_names={c: n for n, c in msoa_by_name.items() if c in set(lsoa_msoa.values())},
     )
 
-    # ---- population
-    population: list[dict] = []
 
-    def add(area, measure, count, denominator, source):
-        population.append(
-            dict(
-                area_code=area,
-                community=registry.community_of_measure(measure) or registry.ALL_RESIDENTS,
-                measure=measure,
-                count=int(count),
-                denominator=int(denominator),
-                source=source,
-            )
+def read_shapes(raw: Path, d: District) -> Shapes:
+    """The polygons of the district's LSOAs, MSOAs and wards; the district is the union
+    of its LSOAs. Stops, naming them, when an area has no polygon."""
+    lsoa = _load_shapes(raw / RAW["lsoa_geo"], "lsoa21_code", set(d.lsoa_names))
+    return Shapes(
+        lsoa=lsoa,
+        msoa=_load_shapes(raw / RAW["msoa_geo"], "msoa21_code", set(d.msoa_names)),
+        ward=_load_shapes(raw / RAW["ward_geo"], "ward22_code", set(d.ward_names)),
+        district=unary_union(list(lsoa.values())),
+    )
+
+
+def _label_point(geom: BaseGeometry) -> tuple[float, float]:
+    p = geom.representative_point()
+    return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
+
+
+def area_rows(raw: Path, d: District, shapes: Shapes) -> list[dict]:
+    """Step 2, areas.csv: every LSOA (with its MSOA, ward and rural-urban class), MSOA and
+    ward of the district, then the district, each with a label point inside it."""
+    ruc = {r["lsoa21_code"]: r["ruc"] for r in _read_csv(raw / RAW["ruc"])}
+
+    def area(code, level, name, geom, msoa="", ward="", rural_urban=""):
+        lon, lat = _label_point(geom)
+        return dict(
+            area_code=code,
+            area_level=level,
+            area_name=name,
+            msoa_code=msoa,
+            ward_code=ward,
+            district_code=d.code,
+            label_lon=lon,
+            label_lat=lat,
+            rural_urban=rural_urban,
         )
 
-    age_rows = [r for r in _read_csv(raw / RAW["lsoa_age"]) if r["lsoa21_code"] in lsoa_names]
-    lsoa_all = dict.fromkeys(lsoa_names, 0)
-    lsoa_16 = dict.fromkeys(lsoa_names, 0)
-    for r in age_rows:
+    areas = [
+        area(
+            code,
+            "lsoa",
+            d.lsoa_names[code],
+            shapes.lsoa[code],
+            msoa=d.lsoa_msoa[code],
+            ward=d.lsoa_ward[code],
+            rural_urban=ruc.get(code, ""),
+        )
+        for code in sorted(d.lsoa_names)
+    ]
+    areas += [
+        area(code, "msoa", d.msoa_names[code], shapes.msoa[code], msoa=code)
+        for code in sorted(d.msoa_names)
+    ]
+    areas += [
+        area(code, "ward", d.ward_names[code], shapes.ward[code], ward=code)
+        for code in sorted(d.ward_names)
+    ]
+    areas.append(area(d.code, "district", d.name, shapes.district))
+    return areas
+
+
+def resident_rows(raw: Path, d: District) -> list[dict]:
+    """Step 3, all-resident small-area counts: usual residents and residents aged 16+ by
+    LSOA from the ONS age table; MSOAs and wards as sums of their LSOAs."""
+    lsoa_all = dict.fromkeys(d.lsoa_names, 0)
+    lsoa_16 = dict.fromkeys(d.lsoa_names, 0)
+    for r in _read_csv(raw / RAW["lsoa_age"]):
+        if r["lsoa21_code"] not in d.lsoa_names:
+            continue
         n = int(r["usual_residents"])
         lsoa_all[r["lsoa21_code"]] += n
         if r["age_group"] != "Aged 15 years and under":
             lsoa_16[r["lsoa21_code"]] += n
-    age_source = "ONS Census 2021 custom dataset: usual residents by age (6 groups), LSOA21"
-    for code in sorted(lsoa_names):
-        add(code, "usual_residents", lsoa_all[code], lsoa_all[code], age_source)
-        add(code, "residents_16_plus", lsoa_16[code], lsoa_all[code], age_source)
+    source = "ONS Census 2021 custom dataset: usual residents by age (6 groups), LSOA21"
+    rows = []
+    for code in sorted(d.lsoa_names):
+        rows.append(
+            _population_row(code, "usual_residents", lsoa_all[code], lsoa_all[code], source)
+        )
+        rows.append(
+            _population_row(code, "residents_16_plus", lsoa_16[code], lsoa_all[code], source)
+        )
     for parent, names, how in (
-        (lsoa_msoa, msoa_names, "sum of its LSOA21 counts"),
-        (lsoa_ward, ward_names, "sum of its LSOA21 counts (best-fit LSOA to ward lookup, 2024)"),
+        (d.lsoa_msoa, d.msoa_names, SUM_OF_LSOAS),
+        (d.lsoa_ward, d.ward_names, WARD_SUM_OF_LSOAS),
     ):
         for code in sorted(names):
-            members = [c for c in lsoa_names if parent[c] == code]
+            members = [c for c in d.lsoa_names if parent[c] == code]
             total = sum(lsoa_all[c] for c in members)
             adults = sum(lsoa_16[c] for c in members)
-            add(code, "usual_residents", total, total, f"{age_source}; {how}")
-            add(code, "residents_16_plus", adults, total, f"{age_source}; {how}")
+            summed = f"{source}; {how}"
+            rows.append(_population_row(code, "usual_residents", total, total, summed))
+            rows.append(_population_row(code, "residents_16_plus", adults, total, summed))
+    return rows
 
-    # MSOA sexual orientation (counts) and gender identity (implied from proportions).
-    ts077_msoa: dict[str, dict[str, int]] = {}
+
+# How a figure summed from LSOAs says so in its `source`.
+SUM_OF_LSOAS = "sum of its LSOA21 counts"
+WARD_SUM_OF_LSOAS = "sum of its LSOA21 counts (best-fit LSOA to ward lookup, 2024)"
+
+
+def lgb_trans_msoa_rows(raw: Path, d: District) -> list[dict]:
+    """Step 4, LGB+ and trans residents by MSOA: TS077 sexual orientation counts, and
+    gender identity as implied counts (the House of Commons Library's published
+    proportions times the TS077 aged-16+ total, rounded to a whole person)."""
+    ts077: dict[str, dict[str, int]] = {}
     for r in _read_csv(raw / RAW["msoa_ts077"]):
-        if r["msoa21_code"] in msoa_names:
-            d = ts077_msoa.setdefault(r["msoa21_code"], {"total": int(r["total_residents"])})
-            d[r["sexual_orientation"]] = int(r["n"])
-    if set(ts077_msoa) != set(msoa_names):
+        if r["msoa21_code"] in d.msoa_names:
+            counts = ts077.setdefault(r["msoa21_code"], {"total": int(r["total_residents"])})
+            counts[r["sexual_orientation"]] = int(r["n"])
+    if set(ts077) != set(d.msoa_names):
         raise ReferenceBuildError("TS077 MSOA file does not cover every MSOA of the district")
     src77 = "ONS Census 2021 TS077 sexual orientation, MSOA21"
-    for code in sorted(msoa_names):
-        d = ts077_msoa[code]
-        lgb = d["Gay or Lesbian"] + d["Bisexual"] + d["All other sexual orientations"]
-        add(code, "lgb_plus", lgb, d["total"], src77)
-        add(code, "lgb_not_answered", d["Not answered"], d["total"], src77)
-        add(code, "gay_lesbian", d["Gay or Lesbian"], d["total"], src77)
-        add(code, "bisexual", d["Bisexual"], d["total"], src77)
-        add(
-            code,
-            "other_orientation",
-            d["All other sexual orientations"],
-            d["total"],
-            src77,
-        )
-    src78m = (
+    rows = []
+    for code in sorted(d.msoa_names):
+        counts = ts077[code]
+        for measure, n in _sexual_orientation(counts).items():
+            rows.append(_population_row(code, measure, n, counts["total"], src77))
+    src78 = (
         "House of Commons Library, LGBT+ Census 2021 MSOA proportions (TS078) x TS077 MSOA "
         "aged-16+ total, rounded: an implied count"
     )
     for r in _read_csv(raw / RAW["msoa_ts078_props"]):
-        if r["msoa21cd"] in msoa_names:
-            total = ts077_msoa[r["msoa21cd"]]["total"]
-            add(
-                r["msoa21cd"],
-                "trans",
-                round(float(r["all_diff_id"]) * total),
-                total,
-                src78m,
-            )
+        if r["msoa21cd"] in d.msoa_names:
+            total = ts077[r["msoa21cd"]]["total"]
+            implied = round(float(r["all_diff_id"]) * total)
+            rows.append(_population_row(r["msoa21cd"], "trans", implied, total, src78))
+    return rows
 
-    # District: the published LTLA figures, untouched.
-    ts001 = _nomis_row(raw / RAW["ts001"], district_code)
-    ts004 = _nomis_row(raw / RAW["ts004"], district_code)
-    ts005 = _nomis_row(raw / RAW["ts005"], district_code)
-    ts022 = _nomis_row(raw / RAW["ts022"], district_code)
-    ts024 = _nomis_row(raw / RAW["ts024"], district_code)
-    ts071 = _nomis_row(raw / RAW["ts071"], district_code)
-    ts077 = _nomis_row(raw / RAW["ts077"], district_code)
-    ts078 = _nomis_row(raw / RAW["ts078"], district_code)
-    dc = district_code
+
+def district_rows(raw: Path, d: District) -> list[dict]:
+    """Step 5, the district's measures: the published LTLA figures, untouched."""
+    ts001 = _nomis_row(raw / RAW["ts001"], d.code)
+    ts071 = _nomis_row(raw / RAW["ts071"], d.code)
     residents = (
         ts001["Residence type: Total"] if "Residence type: Total" in ts001 else _total(ts001)
     )
-    adults = _total(ts071)
-    add(dc, "usual_residents", residents, residents, "ONS Census 2021 TS001")
-    add(
-        dc,
-        "residents_16_plus",
-        adults,
-        residents,
-        "ONS Census 2021 TS071 (table total)",
-    )
-
-    vet = {
-        "veterans_regular": _pick(ts071, "Previously served in UK armed forces"),
-        "veterans_reserve": _pick(ts071, "Previously served in UK reserve armed forces"),
-        "veterans_both": _pick(
-            ts071, "Previously served in both regular and reserve UK armed forces"
+    rows = [
+        _population_row(d.code, "usual_residents", residents, residents, "ONS Census 2021 TS001"),
+        _population_row(
+            d.code,
+            "residents_16_plus",
+            _total(ts071),
+            residents,
+            "ONS Census 2021 TS071 (table total)",
         ),
+    ]
+    rows += TS071.rows(d.code, ts071)
+    rows += TS077.rows(d.code, _nomis_row(raw / RAW["ts077"], d.code))
+    rows += TS078.rows(d.code, _nomis_row(raw / RAW["ts078"], d.code))
+    cross = _sogi_cross(raw / RAW["sogi_cross"], d.code)
+    src_cross = (
+        "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual "
+        "orientation (4 categories)"
+    )
+    rows.append(
+        _population_row(d.code, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
+    )
+    rows.append(
+        _population_row(
+            d.code, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross
+        )
+    )
+    for table in (TS004, TS022, TS024, TS005):
+        rows += table.rows(d.code, _nomis_row(raw / RAW[table.table], d.code))
+    return rows
+
+
+def boundary_collections(d: District, shapes: Shapes) -> dict[str, dict]:
+    """Step 6, the boundaries: level -> a GeoJSON FeatureCollection, simplified for the
+    browser, feature id = area code."""
+    levels = (
+        ("lsoa", shapes.lsoa, d.lsoa_names),
+        ("msoa", shapes.msoa, d.msoa_names),
+        ("ward", shapes.ward, d.ward_names),
+        ("district", {d.code: shapes.district}, {d.code: d.name}),
+    )
+    return {
+        level: _feature_collection((c, names[c], polygons[c]) for c in sorted(polygons))
+        for level, polygons, names in levels
     }
-    add(dc, "veterans", sum(vet.values()), adults, "ONS Census 2021 TS071")
-    for measure, n in vet.items():
-        add(dc, measure, n, adults, "ONS Census 2021 TS071")
 
-    t77 = _total(ts077)
-    src77d = "ONS Census 2021 TS077"
-    add(
-        dc,
-        "lgb_plus",
-        _pick(ts077, "Gay or Lesbian", "Bisexual", "All other sexual orientations"),
-        t77,
-        src77d,
-    )
-    add(dc, "lgb_not_answered", _pick(ts077, "Not answered"), t77, src77d)
-    add(dc, "gay_lesbian", _pick(ts077, "Gay or Lesbian"), t77, src77d)
-    add(dc, "bisexual", _pick(ts077, "Bisexual"), t77, src77d)
-    add(dc, "other_orientation", _pick(ts077, "All other sexual orientations"), t77, src77d)
-    t78 = _total(ts078)
-    trans = _pick(
-        ts078,
-        "Gender identity different from sex registered at birth but no specific identity given",
-        "Trans woman",
-        "Trans man",
-        "All other gender identities",
-    )
-    add(dc, "trans", trans, t78, "ONS Census 2021 TS078")
-    add(
-        dc,
-        "trans_not_answered",
-        _pick(ts078, "Not answered"),
-        t78,
-        "ONS Census 2021 TS078",
-    )
 
-    cross = _sogi_cross(raw / RAW["sogi_cross"], district_code)
-    src_cross = "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual orientation (4 categories)"
-    add(dc, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
-    add(dc, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross)
+def town_rows(d: District, shapes: Shapes) -> list[dict]:
+    """Step 7, the towns: a label point at the centre of each town's wards (`TOWN_WARDS`;
+    none for a district without an entry)."""
+    towns = []
+    by_name = {n: c for c, n in d.ward_names.items()}
+    for town, wards in TOWN_WARDS.get(d.code, {}).items():
+        members = [shapes.ward[by_name[w]] for w in wards if w in by_name]
+        if members:
+            lon, lat = _label_point(unary_union(members))
+            towns.append(dict(town=town, label_lon=lon, label_lat=lat, wards="; ".join(wards)))
+    return towns
 
-    cob_total = _total(ts004)
-    eu8 = _pick(ts004, "Europe: EU countries: European Union EU8")
-    eu2 = _pick(ts004, "Europe: EU countries: European Union EU2")
-    add(dc, "born_eu8_eu2", eu8 + eu2, cob_total, "ONS Census 2021 TS004")
-    add(dc, "born_eu8", eu8, cob_total, "ONS Census 2021 TS004")
-    add(dc, "born_eu2", eu2, cob_total, "ONS Census 2021 TS004")
-    add(
-        dc,
-        "ethnic_group_eastern_european",
-        _pick(ts022, *(f"White: {g}" for g in EE_ETHNIC_GROUPS)),
-        _total(ts022),
-        "ONS Census 2021 TS022",
-    )
-    add(
-        dc,
-        "main_language_eastern_european",
-        _pick(
-            ts024,
-            *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
-            "Russian",
-            "Other European language (non EU): Ukrainian",
-        ),
-        _total(ts024),
-        "ONS Census 2021 TS024",
-    )
-    add(
-        dc,
-        "passport_poland_romania_lithuania",
-        _pick(ts005, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS)),
-        _total(ts005),
-        "ONS Census 2021 TS005",
-    )
 
-    # ---- write
+def write_reference(
+    out_dir: Path,
+    d: District,
+    *,
+    areas: list[dict],
+    population: list[dict],
+    boundaries: dict[str, dict],
+    towns: list[dict],
+    calibration: list[dict],
+) -> None:
+    """Step 9, write every file into `out_dir` (see data/README.md for what each holds)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(out_dir / "areas.csv", areas)
     _write_csv(out_dir / "population.csv", population)
     _write_csv(out_dir / "measures.csv", [_measure_row(m) for m in MEASURES])
-
-    towns = []
-    by_name = {n: c for c, n in ward_names.items()}
-    for town, wards in TOWN_WARDS.get(district_code, {}).items():
-        members = [ward_shapes[by_name[w]] for w in wards if w in by_name]
-        if members:
-            lon, lat = point(unary_union(members))
-            towns.append(dict(town=town, label_lon=lon, label_lat=lat, wards="; ".join(wards)))
     _write_csv(out_dir / "towns.csv", towns, fields=["town", "label_lon", "label_lat", "wards"])
-
-    for level, shapes, names in (
-        ("lsoa", lsoa_shapes, lsoa_names),
-        ("msoa", msoa_shapes, msoa_names),
-        ("ward", ward_shapes, ward_names),
-        ("district", {district_code: district_shape}, {district_code: district_name}),
-    ):
-        fc = _feature_collection((c, names[c], shapes[c]) for c in sorted(shapes))
+    for level, collection in boundaries.items():
         (out_dir / f"boundaries_{level}.geojson").write_text(
-            json.dumps(fc, separators=(",", ":")), encoding="utf-8"
+            json.dumps(collection, separators=(",", ":")), encoding="utf-8"
         )
-
-    calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(lsoa_names))
     _write_csv(
         out_dir / "police_uk_calibration.csv",
         calibration,
         fields=["month", "crime_type", "outcome", "records"],
     )
-
     meta = {
-        "district_code": district_code,
-        "district_name": district_name,
+        "district_code": d.code,
+        "district_name": d.name,
         "licence": OGL,
         "raw_files": RAW,
     }
     (out_dir / "build_info.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Build every derived file for one district; return row counts for the log.
+
+    Everything is read and computed before anything is written, so a raw file that does
+    not hold what the build needs leaves `out_dir` as it was."""
+    raw = Path(raw)
+    d = read_lookups(raw, district)
+    shapes = read_shapes(raw, d)
+    areas = area_rows(raw, d, shapes)
+    population = resident_rows(raw, d) + lgb_trans_msoa_rows(raw, d) + district_rows(raw, d)
+    boundaries = boundary_collections(d, shapes)
+    towns = town_rows(d, shapes)
+    calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(d.lsoa_names))
+    write_reference(
+        Path(out_dir),
+        d,
+        areas=areas,
+        population=population,
+        boundaries=boundaries,
+        towns=towns,
+        calibration=calibration,
+    )
     return {
         "areas": len(areas),
         "population": len(population),
@@ -751,7 +839,8 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
 
 
 def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:
-    """The district's published street-level crime by month, type and outcome group.
+    """Step 8, the police.uk calibration: the district's published street-level crime by
+    month, type and outcome group.
 
     The demonstration generator calibrates its volumes and mixes on these real counts.
     """

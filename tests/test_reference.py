@@ -130,8 +130,10 @@ def test_lsoa_sum_is_the_small_area_table_total(population, areas):
 
 @pytest.mark.skipif(not RAW.is_dir(), reason=f"raw reference files not present at {RAW}")
 def test_the_build_script_reproduces_the_committed_files(tmp_path):
-    """data/reference is exactly what the script makes from the raw files."""
+    """data/reference is exactly what the script makes from the raw files: the same
+    files, byte for byte, and no file more or less."""
     build_reference(RAW, DISTRICT, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in REF.iterdir())
     for path in sorted(REF.iterdir()):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
 
