@@ -109,6 +109,18 @@ EE_ETHNIC_GROUPS = (
     "Moldovan",
     "Other Eastern European",
 )
+# TS022 also publishes some Eastern European write-ins under "Other ethnic group" (people
+# who ticked "Any other ethnic group" and wrote, say, "Polish"): the same identities, so
+# they count too. These are every Eastern European category TS022 has under that heading.
+EE_OTHER_ETHNIC_GROUPS = (
+    "Polish",
+    "Romanian",
+    "Lithuanian",
+    "Slovakian",
+    "Czech",
+    "Bulgarian",
+    "Other Eastern European",
+)
 EE_LANGUAGES = (
     "Polish",
     "Slovak",
@@ -304,11 +316,15 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "ethnic_group_eastern_european",
-        "White ethnic group written in as an Eastern European identity",
+        "Ethnic group written in as an Eastern European identity (under White or Other)",
         "All usual residents",
         "district only",
         "ONS Census 2021 TS022 (detailed ethnic group)",
-        "Sum of White: " + ", ".join(EE_ETHNIC_GROUPS) + ".",
+        "Sum of White: "
+        + ", ".join(EE_ETHNIC_GROUPS)
+        + "; and Other ethnic group: "
+        + ", ".join(EE_OTHER_ETHNIC_GROUPS)
+        + ".",
     ),
     Measure(
         "main_language_eastern_european",
@@ -506,7 +522,13 @@ def _country_of_birth(row: dict[str, int]) -> dict[str, int]:
 
 
 def _ethnic_group(row: dict[str, int]) -> dict[str, int]:
-    return {"ethnic_group_eastern_european": _pick(row, *(f"White: {g}" for g in EE_ETHNIC_GROUPS))}
+    return {
+        "ethnic_group_eastern_european": _pick(
+            row,
+            *(f"White: {g}" for g in EE_ETHNIC_GROUPS),
+            *(f"Other ethnic group: {g}" for g in EE_OTHER_ETHNIC_GROUPS),
+        )
+    }
 
 
 def _main_language(row: dict[str, int]) -> dict[str, int]:
