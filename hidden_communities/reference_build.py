@@ -14,6 +14,15 @@ PROVENANCE.md) and writes compact files into `data/reference/`:
 The district is a parameter (`--district`, a local-authority code or name); nothing below
 is specific to Ashfield except the optional town grouping in `TOWN_WARDS`.
 
+Nomis bulk small-area files (`census2021-tsNNN-lsoa.csv`, `census2021-tsNNN-msoa.csv`
+for TS071, TS004, TS022, TS024 and TS005), placed anywhere under the raw folder, add
+per-area rows for the measures those tables give (`small_area_rows`); without them those
+measures exist for the district only.
+
+The build runs in named steps (`read_lookups`, `area_rows`, `resident_rows`,
+`lgb_trans_msoa_rows`, `district_rows`, `small_area_rows`, `boundary_collections`,
+`town_rows`, `_police_uk_calibration`, `write_reference`); `build_reference` runs them.
+
 Run: `python -m hidden_communities build-reference --raw ../shared/reference-data`.
 """
 
@@ -21,6 +30,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +149,11 @@ EE_PASSPORTS = ("Poland", "Romania", "Lithuania")
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
+# A measure's `geography` when the census files read hold it for the district only; the
+# build replaces it with the levels it wrote rows for if small-area files were supplied.
+DISTRICT_ONLY = "district only"
+LEVEL_NAMES = {"lsoa": "LSOA", "msoa": "MSOA", "ward": "ward", "district": "district"}
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -179,7 +195,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans",
         "Previously served in the UK armed forces (regular, reserve or both)",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Sum of the three 'previously served' categories.",
         True,
@@ -188,7 +204,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_regular",
         "Previously served in regular forces only",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -196,7 +212,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_reserve",
         "Previously served in reserve forces only",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -204,7 +220,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_both",
         "Previously served in both regular and reserve forces",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -212,7 +228,7 @@ MEASURES: tuple[Measure, ...] = (
         "lgbtq_plus",
         "LGB+ sexual orientation or gender identity different from sex at birth",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
         "Everyone who answered LGB+ or a gender identity different from sex at birth, counted once.",
         True,
@@ -221,7 +237,7 @@ MEASURES: tuple[Measure, ...] = (
         "lgbtq_plus_not_answered",
         "Not identified as LGBTQ+ and left the sexual orientation or gender identity question unanswered",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
         "Bounds the uncertainty: if all of them were LGBTQ+ the share would be this much higher.",
     ),
@@ -281,7 +297,7 @@ MEASURES: tuple[Measure, ...] = (
         "trans_not_answered",
         "Gender identity question not answered",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS078",
         "Published count.",
     ),
@@ -290,7 +306,7 @@ MEASURES: tuple[Measure, ...] = (
         "Born in a 2004 or 2007 EU accession country (EU8 + EU2: Poland, Lithuania, Latvia, "
         "Estonia, Czechia, Slovakia, Hungary, Slovenia, Romania, Bulgaria)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Sum of 'European Union EU8' and 'European Union EU2'. Primary measure: it covers every "
         "age, is a fixed fact rather than a self-description, and names the countries the "
@@ -302,7 +318,7 @@ MEASURES: tuple[Measure, ...] = (
         "born_eu8",
         "Born in an EU8 country (2004 accession)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Published count.",
     ),
@@ -310,7 +326,7 @@ MEASURES: tuple[Measure, ...] = (
         "born_eu2",
         "Born in Romania or Bulgaria (EU2, 2007 accession)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Published count.",
     ),
@@ -318,7 +334,7 @@ MEASURES: tuple[Measure, ...] = (
         "ethnic_group_eastern_european",
         "Ethnic group written in as an Eastern European identity (under White or Other)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS022 (detailed ethnic group)",
         "Sum of White: "
         + ", ".join(EE_ETHNIC_GROUPS)
@@ -330,7 +346,7 @@ MEASURES: tuple[Measure, ...] = (
         "main_language_eastern_european",
         "Main language an Eastern European language",
         "Usual residents aged 3 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS024 (detailed main language)",
         "Sum of " + ", ".join(EE_LANGUAGES + EE_LANGUAGES_NON_EU) + ".",
     ),
@@ -338,7 +354,7 @@ MEASURES: tuple[Measure, ...] = (
         "passport_poland_romania_lithuania",
         "Holds a Polish, Romanian or Lithuanian passport",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS005",
         "Sum of the three Eastern European countries TS005 names; other EU passports are not "
         "broken down, so this is a lower bound.",
@@ -358,19 +374,36 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _nomis_rows(path: Path, codes: set[str]) -> dict[str, dict[str, int]]:
+    """The rows of a Nomis bulk file (`date, geography, geography code`, then one column
+    per category) for these geography codes: code -> {category: count}, the table-name
+    prefix stripped from each category. Other rows are skipped unread, so a national
+    LSOA file costs one pass."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if "geography code" not in header:
+            raise ReferenceBuildError(f"{path.name}: not a Nomis bulk file (no 'geography code')")
+        at = header.index("geography code")
+        # "Country of birth: Europe: EU countries: ...; measures: Value" -> the category
+        columns = [
+            (i, h.split(";")[0].split(": ", 1)[1])
+            for i, h in enumerate(header)
+            if h not in ("date", "geography", "geography code")
+        ]
+        return {
+            row[at]: {category: int(row[i]) for i, category in columns}
+            for row in reader
+            if row and row[at] in codes
+        }
+
+
 def _nomis_row(path: Path, district: str) -> dict[str, int]:
     """The district's row of a Nomis LTLA bulk file, keyed by category (prefix stripped)."""
-    for row in _read_csv(path):
-        if row["geography code"] == district:
-            out = {}
-            for header, value in row.items():
-                if header in ("date", "geography", "geography code"):
-                    continue
-                # "Country of birth: Europe: EU countries: ...; measures: Value" -> the category
-                category = header.split(";")[0].split(": ", 1)[1]
-                out[category] = int(value)
-            return out
-    raise ReferenceBuildError(f"{path.name}: no row for district {district}")
+    rows = _nomis_rows(path, {district})
+    if district not in rows:
+        raise ReferenceBuildError(f"{path.name}: no row for district {district}")
+    return rows[district]
 
 
 def _pick(row: dict[str, int], *categories: str) -> int:
@@ -768,6 +801,87 @@ def district_rows(raw: Path, d: District) -> list[dict]:
     return rows
 
 
+# Nomis bulk small-area files a user may add anywhere under the raw folder: ONS publishes
+# these tables for every MSOA and LSOA of England and Wales (census2021-tsNNN.zip, file
+# census2021-tsNNN-msoa.csv or -lsoa.csv), in the layout of the district files.
+SMALL_AREA_TABLES: tuple[TableMeasures, ...] = (TS071, TS004, TS022, TS024, TS005)
+NOMIS_SMALL_AREA_FILE = re.compile(r"census2021-(ts\d{3})-(lsoa|msoa)\.csv")
+
+
+def find_small_area_files(raw: Path) -> dict[tuple[str, str], Path]:
+    """Nomis bulk small-area files anywhere under `raw` (symbolic links followed), by
+    their Nomis names: (table, "lsoa" | "msoa") -> path, for the tables the build uses.
+    Two files of one name are ambiguous, so the build stops and names both."""
+    wanted = {t.table for t in SMALL_AREA_TABLES}
+    found: dict[tuple[str, str], Path] = {}
+    seen: set[str] = set()
+    for folder, subfolders, files in os.walk(raw, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders.sort()
+        for name in sorted(files):
+            match = NOMIS_SMALL_AREA_FILE.fullmatch(name)
+            if not match or match[1] not in wanted:
+                continue
+            path = Path(folder) / name
+            if (match[1], match[2]) in found:
+                raise ReferenceBuildError(
+                    f"{name} found twice: {found[match[1], match[2]]} and {path}; keep one"
+                )
+            found[match[1], match[2]] = path
+    return found
+
+
+def _covering(path: Path, codes: dict[str, str], level: str) -> dict[str, dict[str, int]]:
+    """The rows of a small-area file for every one of the district's areas of a level."""
+    rows = _nomis_rows(path, set(codes))
+    missing = sorted(set(codes) - set(rows))
+    if missing:
+        raise ReferenceBuildError(
+            f"{path.name}: no row for {len(missing)} of the district's {level.upper()}s "
+            f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})"
+        )
+    return rows
+
+
+def _summed(rows: list[dict[str, int]]) -> dict[str, int]:
+    """Category counts added over areas (a ward or an MSOA from its LSOAs)."""
+    return {category: sum(r[category] for r in rows) for category in rows[0]}
+
+
+def small_area_rows(d: District, files: dict[tuple[str, str], Path]) -> list[dict]:
+    """Step 5b, small-area measures from Nomis bulk files, when a user has supplied them.
+
+    For each table of `SMALL_AREA_TABLES` with an LSOA file: a row per LSOA, each MSOA
+    (from its MSOA file if there is one, else the sum of its LSOAs) and each ward (the sum
+    of its LSOAs, by the best-fit lookup), as for all residents. With only an MSOA file: a
+    row per MSOA. Denominators are each table's own total for the area (for TS071,
+    residents aged 16 and over). No file, no rows: nothing is spread from the district.
+    `files` is what `find_small_area_files` found.
+    """
+    rows: list[dict] = []
+    for table in SMALL_AREA_TABLES:
+        lsoa_file, msoa_file = files.get((table.table, "lsoa")), files.get((table.table, "msoa"))
+        lsoa = _covering(lsoa_file, d.lsoa_names, "lsoa") if lsoa_file else {}
+        msoa = _covering(msoa_file, d.msoa_names, "msoa") if msoa_file else {}
+        lsoa_source = f"{table.source}, LSOA21 (Nomis bulk file)"
+        for code in sorted(lsoa):
+            rows += table.rows(code, lsoa[code], lsoa_source)
+        for code in sorted(d.msoa_names):
+            if msoa:
+                rows += table.rows(code, msoa[code], f"{table.source}, MSOA21 (Nomis bulk file)")
+            elif lsoa:
+                members = [lsoa[c] for c in sorted(lsoa) if d.lsoa_msoa[c] == code]
+                rows += table.rows(code, _summed(members), f"{lsoa_source}; {SUM_OF_LSOAS}")
+        for code in sorted(d.ward_names) if lsoa else ():
+            members = [lsoa[c] for c in sorted(lsoa) if d.lsoa_ward[c] == code]
+            rows += table.rows(code, _summed(members), f"{lsoa_source}; {WARD_SUM_OF_LSOAS}")
+    return rows
+
+
 def boundary_collections(d: District, shapes: Shapes) -> dict[str, dict]:
     """Step 6, the boundaries: level -> a GeoJSON FeatureCollection, simplified for the
     browser, feature id = area code."""
@@ -805,12 +919,23 @@ def write_reference(
     boundaries: dict[str, dict],
     towns: list[dict],
     calibration: list[dict],
+    small_area_files: dict[str, str],
 ) -> None:
-    """Step 9, write every file into `out_dir` (see data/README.md for what each holds)."""
+    """Step 9, write every file into `out_dir` (see data/README.md for what each holds).
+
+    A measure declared "district only" that got small-area rows from Nomis bulk files
+    says in measures.csv at which levels it now exists; build_info.json lists the bulk
+    files read (relative to the raw folder), when there were any."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(out_dir / "areas.csv", areas)
     _write_csv(out_dir / "population.csv", population)
-    _write_csv(out_dir / "measures.csv", [_measure_row(m) for m in MEASURES])
+    level_of = {a["area_code"]: a["area_level"] for a in areas}
+    levels: dict[str, set[str]] = {}
+    for row in population:
+        levels.setdefault(row["measure"], set()).add(level_of[row["area_code"]])
+    _write_csv(
+        out_dir / "measures.csv", [_measure_row(m, levels.get(m.measure, set())) for m in MEASURES]
+    )
     _write_csv(out_dir / "towns.csv", towns, fields=["town", "label_lon", "label_lat", "wards"])
     for level, collection in boundaries.items():
         (out_dir / f"boundaries_{level}.geojson").write_text(
@@ -827,6 +952,8 @@ def write_reference(
         "licence": OGL,
         "raw_files": RAW,
     }
+    if small_area_files:
+        meta["small_area_files"] = dict(sorted(small_area_files.items()))
     (out_dir / "build_info.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
@@ -837,9 +964,15 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     not hold what the build needs leaves `out_dir` as it was."""
     raw = Path(raw)
     d = read_lookups(raw, district)
+    small_area_files = find_small_area_files(raw)
     shapes = read_shapes(raw, d)
     areas = area_rows(raw, d, shapes)
-    population = resident_rows(raw, d) + lgb_trans_msoa_rows(raw, d) + district_rows(raw, d)
+    population = (
+        resident_rows(raw, d)
+        + lgb_trans_msoa_rows(raw, d)
+        + district_rows(raw, d)
+        + small_area_rows(d, small_area_files)
+    )
     boundaries = boundary_collections(d, shapes)
     towns = town_rows(d, shapes)
     calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(d.lsoa_names))
@@ -851,12 +984,16 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         boundaries=boundaries,
         towns=towns,
         calibration=calibration,
+        small_area_files={
+            path.name: path.relative_to(raw).as_posix() for path in small_area_files.values()
+        },
     )
     return {
         "areas": len(areas),
         "population": len(population),
         "towns": len(towns),
         "calibration": len(calibration),
+        "nomis_small_area_files": len(small_area_files),
     }
 
 
@@ -906,8 +1043,11 @@ def _sogi_cross(path: Path, district: str) -> dict[str, int]:
     return {"total": total, "lgbtq_plus": lgbtq, "not_answered": not_answered}
 
 
-def _measure_row(m: Measure) -> dict:
+def _measure_row(m: Measure, levels: set[str]) -> dict:
+    """A measures.csv row; `levels` are the area levels the build wrote rows for."""
     row = dict(m.__dict__)
+    if m.geography == DISTRICT_ONLY and levels - {"district"}:
+        row["geography"] = ", ".join(LEVEL_NAMES[lv] for lv in LEVEL_NAMES if lv in levels)
     return {"measure": row.pop("measure"), "community": m.community, **row}
 
 
