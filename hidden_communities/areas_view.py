@@ -98,11 +98,19 @@ class MapView:
     @property
     def value_label(self) -> str:
         if self.measure == "rate":
-            base = self._proxy_base() or "residents"
-            return f"{RECORD_LABELS[self.records]} per 1,000 {base}"
+            return f"{RECORD_LABELS[self.records]} per 1,000 {self._rate_base()}"
         if self.measure == "ratio":
             return "Representation ratio"
         return RECORD_LABELS[self.records]
+
+    def _rate_base(self) -> str:
+        """Who the rate is per 1,000 of: a proxy's people, else the community's own (its
+        census count by area), else all residents."""
+        if self._proxy_base():
+            return self._proxy_base()
+        if self.community == vocab.ALL_RESIDENTS:
+            return "residents"
+        return text.people_mid(self.community)
 
     def _proxy_base(self) -> str | None:
         """Who the rate is per 1,000 of, where a proxy stands in for the community."""
@@ -115,8 +123,9 @@ class MapView:
         where = "by ward" if self.level == "ward" else f"by {LEVEL_LABELS[self.level]}"
         if self.measure == "rate":
             proxy = " (proxy)" if self._proxy_base() else ""
-            base = self._proxy_base() or "residents"
-            what = f"{self.events[0].upper() + self.events[1:]} per 1,000 {base}{proxy}"
+            what = (
+                f"{self.events[0].upper() + self.events[1:]} per 1,000 {self._rate_base()}{proxy}"
+            )
         elif self.measure == "ratio":
             what = f"Representation in {RECORD_NOUNS[self.records]}: {self.people}"
         else:

@@ -291,6 +291,9 @@ def test_the_map_gives_veterans_a_rate_by_lsoa(built):
     held = _held(built["db"])
     view = av.map_view(VETERANS, "contacts", "lsoa", "rate", held)
     assert (view.measure, view.notes) == ("rate", ())
+    assert (
+        view.title == "Contacts with armed-forces veterans per 1,000 armed-forces veterans, by LSOA"
+    )
     raw = _map_raw(built["db"], VETERANS, "lsoa", av.area_measure(VETERANS, "lsoa", held))
     frame = av.map_frame(raw, view)
     areas = frame[frame["unplaced_reason"].isna()].set_index("area_code")
