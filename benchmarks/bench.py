@@ -39,7 +39,7 @@ NARROW = Filters(
 
 
 # A community whose MSOA map uses a census baseline (the heaviest map query).
-PROXIED = next(c.code for c in registry.communities() if c.baseline_at("msoa"))
+PROXIED = next(c.code for c in registry.communities() if area_measure(c.code, "msoa"))
 
 
 def page_queries(filters: Filters) -> dict[str, dict]:

@@ -1,10 +1,12 @@
 """The engagement map: per-area indicators for one community, and the choropleth.
 
-What the census can say decides what the map can show. All residents are published for
-every LSOA (wards and MSOAs are sums of LSOAs); LGB+ residents by MSOA, a named proxy for
-LGBTQ+ (gender identity is published only as shares there); veterans and Eastern
-European residents for the whole district only. So a per-1,000 rate exists only for all
-residents and, at MSOA, for LGBTQ+ through the LGB+ proxy. Elsewhere the map shows the
+What the census reference data holds decides what the map can show. All residents are
+published for every LSOA (wards and MSOAs are sums of LSOAs); LGB+ residents by MSOA, a
+named proxy for LGBTQ+ (gender identity is published only as shares there); veterans and
+Eastern European residents for the whole district only, unless the Nomis bulk small-area
+files were added to the reference build (data/README.md). So a per-1,000 rate exists
+only where a community's census count has rows at the map's level (`area_measure`,
+which asks the data, not only the registry's declaration). Elsewhere the map shows the
 count and says why; its ratio compares each area's community share of contacts with the
 district population share, and names that comparison as a proxy, because it assumes
 every area has the district's mix of residents.
@@ -25,7 +27,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import registry, stats, text, vocab
+from . import baselines, registry, stats, text, vocab
 from .charts import FONT, OKABE_ITO, base_layout
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
@@ -47,13 +49,28 @@ def too_few_text() -> str:
     return text.t("map.too_few", n=MIN_NUMERATOR)
 
 
-def area_measure(community: str, level: str) -> str | None:
-    """The census measure the community has at this map level, or None."""
+def area_measure(community: str, level: str, held: baselines.Held | None = None) -> str | None:
+    """The census measure the community has at this map level, or None: the registry's
+    declared baseline, only where the reference data has population rows for it there.
+
+    `held`: the (measure, level) pairs with rows, from the database the page reads
+    (queries/baseline_levels.sql); by default those of the reference files in
+    data/reference, which the app's database is built from."""
     if level not in LEVEL_LABELS:
         raise ValueError(f"map level must be one of {tuple(LEVEL_LABELS)}, got {level!r}")
     if community == registry.ALL_RESIDENTS:
         return registry.ALL_AGES
-    return registry.get(community).baseline_at(level)
+    held = baselines.in_reference_dir() if held is None else held
+    return registry.get(community).baseline_at(level, held)
+
+
+def _own_levels(community: str, held: baselines.Held | None) -> list[str]:
+    """The map levels with the community's own census count (not a proxy's)."""
+    if community == registry.ALL_RESIDENTS:
+        return list(LEVEL_LABELS)
+    record = registry.get(community)
+    held = baselines.in_reference_dir() if held is None else held
+    return [lv for lv in record.baseline_levels(held) if not record.is_proxy_at(lv)]
 
 
 @dataclass(frozen=True)
@@ -81,11 +98,19 @@ class MapView:
     @property
     def value_label(self) -> str:
         if self.measure == "rate":
-            base = self._proxy_base() or "residents"
-            return f"{RECORD_LABELS[self.records]} per 1,000 {base}"
+            return f"{RECORD_LABELS[self.records]} per 1,000 {self._rate_base()}"
         if self.measure == "ratio":
             return "Representation ratio"
         return RECORD_LABELS[self.records]
+
+    def _rate_base(self) -> str:
+        """Who the rate is per 1,000 of: a proxy's people, else the community's own (its
+        census count by area), else all residents."""
+        if self._proxy_base():
+            return self._proxy_base()
+        if self.community == vocab.ALL_RESIDENTS:
+            return "residents"
+        return text.people_mid(self.community)
 
     def _proxy_base(self) -> str | None:
         """Who the rate is per 1,000 of, where a proxy stands in for the community."""
@@ -98,8 +123,9 @@ class MapView:
         where = "by ward" if self.level == "ward" else f"by {LEVEL_LABELS[self.level]}"
         if self.measure == "rate":
             proxy = " (proxy)" if self._proxy_base() else ""
-            base = self._proxy_base() or "residents"
-            what = f"{self.events[0].upper() + self.events[1:]} per 1,000 {base}{proxy}"
+            what = (
+                f"{self.events[0].upper() + self.events[1:]} per 1,000 {self._rate_base()}{proxy}"
+            )
         elif self.measure == "ratio":
             what = f"Representation in {RECORD_NOUNS[self.records]}: {self.people}"
         else:
@@ -107,33 +133,44 @@ class MapView:
         return f"{what}, {where}"
 
 
-def map_view(community: str, records: str, level: str, measure: str) -> MapView:
-    """Resolve a choice into what can honestly be drawn, with the reasons in words."""
+def map_view(
+    community: str, records: str, level: str, measure: str, held: baselines.Held | None = None
+) -> MapView:
+    """Resolve a choice into what can honestly be drawn, with the reasons in words.
+
+    `held` as for `area_measure`: the page passes its database's."""
     if community not in FOCUS_LABELS:
         raise ValueError(f"unknown community {community!r}")
     if records not in RECORD_LABELS or measure not in MEASURE_LABELS:
         raise ValueError(f"unknown records {records!r} or measure {measure!r}")
-    baseline = area_measure(community, level)
+    baseline = area_measure(community, level, held)
     nouns = LEVEL_NOUNS[level]
+    # Where the data has the community's own count at other levels, say which.
+    elsewhere = ", ".join(LEVEL_NOUNS[lv] for lv in _own_levels(community, held))
     notes = []
     drawn = measure
     if measure == "rate" and baseline is None:
         drawn = "count"
+        has = (
+            f"by {elsewhere} but not by {nouns}"
+            if elsewhere
+            else "for the whole district only (ONS publishes small-area tables too; the "
+            "Methods page says how to add them)"
+        )
         notes.append(
             f"No rate per 1,000 for {nouns}: this build's census reference data has "
-            f"{text.community(community, 'described')} for the whole district only (ONS "
-            "publishes small-area tables too; the Methods page says how to add them), so the "
-            "map shows the "
+            f"{text.community(community, 'described')} {has}, so the map shows the "
             "number of records instead. Counts follow where people live and how many live "
             "there; compare areas with the ratio instead."
         )
     if measure == "ratio" and community != vocab.ALL_RESIDENTS and baseline is None:
+        has = f"by {elsewhere} but not by {nouns}" if elsewhere else "for the district only"
         notes.append(
             f"Proxy: each area's share of {RECORD_NOUNS[records]} involving "
             f"{text.community(community, 'described')} is compared with their share of the whole district's "
-            f"population, because this build's census reference data has them for the district "
-            f"only. It assumes "
-            f"every area has the district's mix of residents, which is not true everywhere."
+            f"population, because this build's census reference data has them {has}. It "
+            f"assumes every area has the district's mix of residents, which is not true "
+            f"everywhere."
         )
     proxy = text.proxy(community, level)
     if proxy and drawn != "count":

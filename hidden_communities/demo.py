@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import registry
+from . import baselines, registry
 from .columns import CONTACT_COLUMNS, REPORT_COLUMNS
 from .settings import DATA_DIR
 
@@ -129,8 +129,9 @@ class _Geography:
         # Where each community lives, relative to the district: its real small-area share
         # where the census has one, else an invented concentration in a few LSOAs, else
         # evenly spread.
+        held = baselines.of_reference(population, areas)
         self.factors = {
-            c.code: self._concentration(c, lsoa, population, residents, rng)
+            c.code: self._concentration(c, lsoa, population, residents, held, rng)
             for c in registry.communities()
         }
         ward_town = {}
@@ -146,10 +147,10 @@ class _Geography:
             dtype=object,
         )
 
-    def _concentration(self, community, lsoa, population, residents, rng) -> np.ndarray:
+    def _concentration(self, community, lsoa, population, residents, held, rng) -> np.ndarray:
         n = len(self.codes)
         for level in ("lsoa", "msoa"):
-            measure = community.baseline_at(level)
+            measure = community.baseline_at(level, held)
             if measure is None:
                 continue
             rows = population[population["measure"] == measure].set_index("area_code")

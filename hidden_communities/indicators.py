@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from . import registry, stats, text, vocab
+from . import baselines, registry, stats, text, vocab
 from .disclosure import DisclosureSpec
 from .tables import Col, is_missing, readable
 
@@ -159,17 +159,22 @@ def overview_alt(shown: pd.DataFrame) -> str:
     )
 
 
-def area_filter_note(communities) -> str:
+def area_filter_note(communities, held: baselines.Held | None = None) -> str:
     """Why an area filter still compares with district shares, built from the registry:
-    which communities this build's reference data has only for the whole district."""
+    which communities this build's reference data has only for the whole district.
+
+    `held`: the (measure, level) pairs the data has rows for (the database's, from
+    queries/baseline_levels.sql; by default those of data/reference)."""
+    held = baselines.in_reference_dir() if held is None else held
     chosen = registry.ordered(communities)
-    district_only = [c for c in chosen if not registry.get(c).area_baselines]
-    proxied = [c for c in chosen if registry.get(c).area_baselines]
+    levels_of = {c: registry.get(c).baseline_levels(held) for c in chosen}
+    district_only = [c for c in chosen if not levels_of[c]]
+    proxied = [c for c in chosen if levels_of[c]]
     names = text.join_names([text.people_mid(c) for c in district_only])
     parts = []
     if district_only:
         parts.append(text.t("overview.district_only", names=names))
     for code in proxied:
-        levels = ", ".join(text.label("level", lv) for lv in registry.get(code).area_baselines)
+        levels = ", ".join(text.label("level", lv) for lv in levels_of[code])
         parts.append(text.t("overview.small_area", names=text.people_mid(code), levels=levels))
     return text.t("overview.area_note", reasons=" ".join(parts))

@@ -14,6 +14,15 @@ PROVENANCE.md) and writes compact files into `data/reference/`:
 The district is a parameter (`--district`, a local-authority code or name); nothing below
 is specific to Ashfield except the optional town grouping in `TOWN_WARDS`.
 
+Nomis bulk small-area files (`census2021-tsNNN-lsoa.csv`, `census2021-tsNNN-msoa.csv`
+for TS071, TS004, TS022, TS024 and TS005), placed anywhere under the raw folder, add
+per-area rows for the measures those tables give (`small_area_rows`); without them those
+measures exist for the district only.
+
+The build runs in named steps (`read_lookups`, `area_rows`, `resident_rows`,
+`lgb_trans_msoa_rows`, `district_rows`, `small_area_rows`, `boundary_collections`,
+`town_rows`, `_police_uk_calibration`, `write_reference`); `build_reference` runs them.
+
 Run: `python -m hidden_communities build-reference --raw ../shared/reference-data`.
 """
 
@@ -21,7 +30,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +120,18 @@ EE_ETHNIC_GROUPS = (
     "Moldovan",
     "Other Eastern European",
 )
+# TS022 also publishes some Eastern European write-ins under "Other ethnic group" (people
+# who ticked "Any other ethnic group" and wrote, say, "Polish"): the same identities, so
+# they count too. These are every Eastern European category TS022 has under that heading.
+EE_OTHER_ETHNIC_GROUPS = (
+    "Polish",
+    "Romanian",
+    "Lithuanian",
+    "Slovakian",
+    "Czech",
+    "Bulgarian",
+    "Other Eastern European",
+)
 EE_LANGUAGES = (
     "Polish",
     "Slovak",
@@ -125,6 +148,11 @@ EE_LANGUAGES_NON_EU = ("Russian", "Ukrainian")
 EE_PASSPORTS = ("Poland", "Romania", "Lithuania")
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
+
+# A measure's `geography` when the census files read hold it for the district only; the
+# build replaces it with the levels it wrote rows for if small-area files were supplied.
+DISTRICT_ONLY = "district only"
+LEVEL_NAMES = {"lsoa": "LSOA", "msoa": "MSOA", "ward": "ward", "district": "district"}
 
 
 @dataclass(frozen=True)
@@ -167,7 +195,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans",
         "Previously served in the UK armed forces (regular, reserve or both)",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Sum of the three 'previously served' categories.",
         True,
@@ -176,7 +204,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_regular",
         "Previously served in regular forces only",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -184,7 +212,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_reserve",
         "Previously served in reserve forces only",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -192,7 +220,7 @@ MEASURES: tuple[Measure, ...] = (
         "veterans_both",
         "Previously served in both regular and reserve forces",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS071",
         "Published count.",
     ),
@@ -200,7 +228,7 @@ MEASURES: tuple[Measure, ...] = (
         "lgbtq_plus",
         "LGB+ sexual orientation or gender identity different from sex at birth",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
         "Everyone who answered LGB+ or a gender identity different from sex at birth, counted once.",
         True,
@@ -209,7 +237,7 @@ MEASURES: tuple[Measure, ...] = (
         "lgbtq_plus_not_answered",
         "Not identified as LGBTQ+ and left the sexual orientation or gender identity question unanswered",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 custom dataset: gender identity (7) by sexual orientation (4)",
         "Bounds the uncertainty: if all of them were LGBTQ+ the share would be this much higher.",
     ),
@@ -269,7 +297,7 @@ MEASURES: tuple[Measure, ...] = (
         "trans_not_answered",
         "Gender identity question not answered",
         "Usual residents aged 16 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS078",
         "Published count.",
     ),
@@ -278,7 +306,7 @@ MEASURES: tuple[Measure, ...] = (
         "Born in a 2004 or 2007 EU accession country (EU8 + EU2: Poland, Lithuania, Latvia, "
         "Estonia, Czechia, Slovakia, Hungary, Slovenia, Romania, Bulgaria)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Sum of 'European Union EU8' and 'European Union EU2'. Primary measure: it covers every "
         "age, is a fixed fact rather than a self-description, and names the countries the "
@@ -290,7 +318,7 @@ MEASURES: tuple[Measure, ...] = (
         "born_eu8",
         "Born in an EU8 country (2004 accession)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Published count.",
     ),
@@ -298,23 +326,27 @@ MEASURES: tuple[Measure, ...] = (
         "born_eu2",
         "Born in Romania or Bulgaria (EU2, 2007 accession)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS004",
         "Published count.",
     ),
     Measure(
         "ethnic_group_eastern_european",
-        "White ethnic group written in as an Eastern European identity",
+        "Ethnic group written in as an Eastern European identity (under White or Other)",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS022 (detailed ethnic group)",
-        "Sum of White: " + ", ".join(EE_ETHNIC_GROUPS) + ".",
+        "Sum of White: "
+        + ", ".join(EE_ETHNIC_GROUPS)
+        + "; and Other ethnic group: "
+        + ", ".join(EE_OTHER_ETHNIC_GROUPS)
+        + ".",
     ),
     Measure(
         "main_language_eastern_european",
         "Main language an Eastern European language",
         "Usual residents aged 3 and over",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS024 (detailed main language)",
         "Sum of " + ", ".join(EE_LANGUAGES + EE_LANGUAGES_NON_EU) + ".",
     ),
@@ -322,7 +354,7 @@ MEASURES: tuple[Measure, ...] = (
         "passport_poland_romania_lithuania",
         "Holds a Polish, Romanian or Lithuanian passport",
         "All usual residents",
-        "district only",
+        DISTRICT_ONLY,
         "ONS Census 2021 TS005",
         "Sum of the three Eastern European countries TS005 names; other EU passports are not "
         "broken down, so this is a lower bound.",
@@ -342,19 +374,36 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _nomis_rows(path: Path, codes: set[str]) -> dict[str, dict[str, int]]:
+    """The rows of a Nomis bulk file (`date, geography, geography code`, then one column
+    per category) for these geography codes: code -> {category: count}, the table-name
+    prefix stripped from each category. Other rows are skipped unread, so a national
+    LSOA file costs one pass."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if "geography code" not in header:
+            raise ReferenceBuildError(f"{path.name}: not a Nomis bulk file (no 'geography code')")
+        at = header.index("geography code")
+        # "Country of birth: Europe: EU countries: ...; measures: Value" -> the category
+        columns = [
+            (i, h.split(";")[0].split(": ", 1)[1])
+            for i, h in enumerate(header)
+            if h not in ("date", "geography", "geography code")
+        ]
+        return {
+            row[at]: {category: int(row[i]) for i, category in columns}
+            for row in reader
+            if row and row[at] in codes
+        }
+
+
 def _nomis_row(path: Path, district: str) -> dict[str, int]:
     """The district's row of a Nomis LTLA bulk file, keyed by category (prefix stripped)."""
-    for row in _read_csv(path):
-        if row["geography code"] == district:
-            out = {}
-            for header, value in row.items():
-                if header in ("date", "geography", "geography code"):
-                    continue
-                # "Country of birth: Europe: EU countries: ...; measures: Value" -> the category
-                category = header.split(";")[0].split(": ", 1)[1]
-                out[category] = int(value)
-            return out
-    raise ReferenceBuildError(f"{path.name}: no row for district {district}")
+    rows = _nomis_rows(path, {district})
+    if district not in rows:
+        raise ReferenceBuildError(f"{path.name}: no row for district {district}")
+    return rows[district]
 
 
 def _pick(row: dict[str, int], *categories: str) -> int:
@@ -419,6 +468,137 @@ def _load_shapes(path: Path, code_field: str, codes: set[str]) -> dict[str, Base
 # --------------------------------------------------------------------------- build
 
 
+@dataclass(frozen=True)
+class District:
+    """The district's areas and how they nest, from the raw lookups."""
+
+    code: str
+    name: str
+    lsoa_names: dict[str, str]  # LSOA code -> name
+    lsoa_ward: dict[str, str]  # LSOA code -> its ward (best-fit lookup)
+    ward_names: dict[str, str]
+    lsoa_msoa: dict[str, str]  # LSOA code -> its MSOA
+    msoa_names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The polygons of every area of the district, before simplification."""
+
+    lsoa: dict[str, BaseGeometry]
+    msoa: dict[str, BaseGeometry]
+    ward: dict[str, BaseGeometry]
+    district: BaseGeometry
+
+
+@dataclass(frozen=True)
+class TableMeasures:
+    """The measures the build takes from one Nomis topic-summary table.
+
+    `counts` turns one geography's row (category -> count, as `_nomis_row` reads it) into
+    {measure: count}, in the order the rows are written; every measure's denominator is
+    the table's own total for that geography.
+    """
+
+    table: str  # "ts071"
+    counts: Callable[[dict[str, int]], dict[str, int]]
+
+    @property
+    def source(self) -> str:
+        return f"ONS Census 2021 {self.table.upper()}"
+
+    def rows(self, area: str, row: dict[str, int], source: str | None = None) -> list[dict]:
+        """The population rows this table gives one area."""
+        total = _total(row)
+        return [
+            _population_row(area, measure, n, total, source or self.source)
+            for measure, n in self.counts(row).items()
+        ]
+
+
+def _veterans(row: dict[str, int]) -> dict[str, int]:
+    served = {
+        "veterans_regular": _pick(row, "Previously served in UK armed forces"),
+        "veterans_reserve": _pick(row, "Previously served in UK reserve armed forces"),
+        "veterans_both": _pick(
+            row, "Previously served in both regular and reserve UK armed forces"
+        ),
+    }
+    return {"veterans": sum(served.values()), **served}
+
+
+def _sexual_orientation(row: dict[str, int]) -> dict[str, int]:
+    return {
+        "lgb_plus": _pick(row, "Gay or Lesbian", "Bisexual", "All other sexual orientations"),
+        "lgb_not_answered": _pick(row, "Not answered"),
+        "gay_lesbian": _pick(row, "Gay or Lesbian"),
+        "bisexual": _pick(row, "Bisexual"),
+        "other_orientation": _pick(row, "All other sexual orientations"),
+    }
+
+
+def _gender_identity(row: dict[str, int]) -> dict[str, int]:
+    trans = _pick(
+        row,
+        "Gender identity different from sex registered at birth but no specific identity given",
+        "Trans woman",
+        "Trans man",
+        "All other gender identities",
+    )
+    return {"trans": trans, "trans_not_answered": _pick(row, "Not answered")}
+
+
+def _country_of_birth(row: dict[str, int]) -> dict[str, int]:
+    eu8 = _pick(row, "Europe: EU countries: European Union EU8")
+    eu2 = _pick(row, "Europe: EU countries: European Union EU2")
+    return {"born_eu8_eu2": eu8 + eu2, "born_eu8": eu8, "born_eu2": eu2}
+
+
+def _ethnic_group(row: dict[str, int]) -> dict[str, int]:
+    return {
+        "ethnic_group_eastern_european": _pick(
+            row,
+            *(f"White: {g}" for g in EE_ETHNIC_GROUPS),
+            *(f"Other ethnic group: {g}" for g in EE_OTHER_ETHNIC_GROUPS),
+        )
+    }
+
+
+def _main_language(row: dict[str, int]) -> dict[str, int]:
+    languages = _pick(
+        row,
+        *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
+        "Russian",
+        "Other European language (non EU): Ukrainian",
+    )
+    return {"main_language_eastern_european": languages}
+
+
+def _passports(row: dict[str, int]) -> dict[str, int]:
+    held = _pick(row, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS))
+    return {"passport_poland_romania_lithuania": held}
+
+
+TS071 = TableMeasures("ts071", _veterans)
+TS077 = TableMeasures("ts077", _sexual_orientation)
+TS078 = TableMeasures("ts078", _gender_identity)
+TS004 = TableMeasures("ts004", _country_of_birth)
+TS022 = TableMeasures("ts022", _ethnic_group)
+TS024 = TableMeasures("ts024", _main_language)
+TS005 = TableMeasures("ts005", _passports)
+
+
+def _population_row(area: str, measure: str, count: int, denominator: int, source: str) -> dict:
+    return dict(
+        area_code=area,
+        community=registry.community_of_measure(measure) or registry.ALL_RESIDENTS,
+        measure=measure,
+        count=int(count),
+        denominator=int(denominator),
+        source=source,
+    )
+
+
 def resolve_district(raw: Path, district: str) -> tuple[str, str]:
     """Accept a local-authority code or name; return (code, name)."""
     for row in _read_csv(raw / RAW["lookup_lsoa_ward"]):
@@ -427,331 +607,399 @@ def resolve_district(raw: Path, district: str) -> tuple[str, str]:
     raise ReferenceBuildError(f"district {district!r} not found in {RAW['lookup_lsoa_ward']}")
 
 
-def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> dict[str, int]:
-    """Build every derived file for one district; return row counts for the log."""
-    raw = Path(raw)
-    district_code, district_name = resolve_district(raw, district)
-    lookup = [
-        r for r in _read_csv(raw / RAW["lookup_lsoa_ward"]) if r["ltla24_code"] == district_code
-    ]
+def read_lookups(raw: Path, district: str) -> District:
+    """Step 1, the raw lookups: the district's LSOAs, their wards (best-fit LSOA to ward
+    lookup, 2024) and their MSOAs (an LSOA's name is its MSOA's name plus one letter)."""
+    code, name = resolve_district(raw, district)
+    lookup = [r for r in _read_csv(raw / RAW["lookup_lsoa_ward"]) if r["ltla24_code"] == code]
     lsoa_names = {r["lsoa21_code"]: r["lsoa21_name"] for r in lookup}
-    lsoa_ward = {r["lsoa21_code"]: r["ward24_code"] for r in lookup}
-    ward_names = {r["ward24_code"]: r["ward24_name"] for r in lookup}
-
-    # MSOAs: an LSOA's name is its MSOA's name plus one letter.
     msoa_geo = json.loads((raw / RAW["msoa_geo"]).read_text(encoding="utf-8"))
     msoa_by_name = {
         f["properties"]["msoa21_name"]: f["properties"]["msoa21_code"] for f in msoa_geo["features"]
     }
     lsoa_msoa = {}
-    for code, name in lsoa_names.items():
-        msoa_name = name[:-1]
+    for lsoa, lsoa_name in lsoa_names.items():
+        msoa_name = lsoa_name[:-1]
         if msoa_name not in msoa_by_name:
-            raise ReferenceBuildError(f"LSOA {code} {name}: no MSOA named {msoa_name!r}")
-        lsoa_msoa[code] = msoa_by_name[msoa_name]
-    msoa_names = {c: n for n, c in msoa_by_name.items() if c in set(lsoa_msoa.values())}
-
-    lsoa_shapes = _load_shapes(raw / RAW["lsoa_geo"], "lsoa21_code", set(lsoa_names))
-    msoa_shapes = _load_shapes(raw / RAW["msoa_geo"], "msoa21_code", set(msoa_names))
-    ward_shapes = _load_shapes(raw / RAW["ward_geo"], "ward22_code", set(ward_names))
-    district_shape = unary_union(list(lsoa_shapes.values()))
-
-    ruc = {r["lsoa21_code"]: r["ruc"] for r in _read_csv(raw / RAW["ruc"])}
-
-    # ---- areas
-    def point(geom: BaseGeometry) -> tuple[float, float]:
-        p = geom.representative_point()
-        return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
-
-    areas = []
-    for code in sorted(lsoa_names):
-        lon, lat = point(lsoa_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="lsoa",
-                area_name=lsoa_names[code],
-                msoa_code=lsoa_msoa[code],
-                ward_code=lsoa_ward[code],
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban=ruc.get(code, ""),
-            )
-        )
-    for code in sorted(msoa_names):
-        lon, lat = point(msoa_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="msoa",
-                area_name=msoa_names[code],
-                msoa_code=code,
-                ward_code="",
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban="",
-            )
-        )
-    for code in sorted(ward_names):
-        lon, lat = point(ward_shapes[code])
-        areas.append(
-            dict(
-                area_code=code,
-                area_level="ward",
-                area_name=ward_names[code],
-                msoa_code="",
-                ward_code=code,
-                district_code=district_code,
-                label_lon=lon,
-                label_lat=lat,
-                rural_urban="",
-            )
-        )
-    lon, lat = point(district_shape)
-    areas.append(
-        dict(
-            area_code=district_code,
-            area_level="district",
-            area_name=district_name,
-            msoa_code="",
-            ward_code="",
-            district_code=district_code,
-            label_lon=lon,
-            label_lat=lat,
-            rural_urban="",
-        )
+            raise ReferenceBuildError(f"LSOA {lsoa} {lsoa_name}: no MSOA named {msoa_name!r}")
+        lsoa_msoa[lsoa] = msoa_by_name[msoa_name]
+    return District(
+        code=code,
+        name=name,
+        lsoa_names=lsoa_names,
+        lsoa_ward={r["lsoa21_code"]: r["ward24_code"] for r in lookup},
+        ward_names={r["ward24_code"]: r["ward24_name"] for r in lookup},
+        lsoa_msoa=lsoa_msoa,
+        msoa_names={c: n for n, c in msoa_by_name.items() if c in set(lsoa_msoa.values())},
     )
 
-    # ---- population
-    population: list[dict] = []
 
-    def add(area, measure, count, denominator, source):
-        population.append(
-            dict(
-                area_code=area,
-                community=registry.community_of_measure(measure) or registry.ALL_RESIDENTS,
-                measure=measure,
-                count=int(count),
-                denominator=int(denominator),
-                source=source,
-            )
+def read_shapes(raw: Path, d: District) -> Shapes:
+    """The polygons of the district's LSOAs, MSOAs and wards; the district is the union
+    of its LSOAs. Stops, naming them, when an area has no polygon."""
+    lsoa = _load_shapes(raw / RAW["lsoa_geo"], "lsoa21_code", set(d.lsoa_names))
+    return Shapes(
+        lsoa=lsoa,
+        msoa=_load_shapes(raw / RAW["msoa_geo"], "msoa21_code", set(d.msoa_names)),
+        ward=_load_shapes(raw / RAW["ward_geo"], "ward22_code", set(d.ward_names)),
+        district=unary_union(list(lsoa.values())),
+    )
+
+
+def _label_point(geom: BaseGeometry) -> tuple[float, float]:
+    p = geom.representative_point()
+    return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
+
+
+def area_rows(raw: Path, d: District, shapes: Shapes) -> list[dict]:
+    """Step 2, areas.csv: every LSOA (with its MSOA, ward and rural-urban class), MSOA and
+    ward of the district, then the district, each with a label point inside it."""
+    ruc = {r["lsoa21_code"]: r["ruc"] for r in _read_csv(raw / RAW["ruc"])}
+
+    def area(code, level, name, geom, msoa="", ward="", rural_urban=""):
+        lon, lat = _label_point(geom)
+        return dict(
+            area_code=code,
+            area_level=level,
+            area_name=name,
+            msoa_code=msoa,
+            ward_code=ward,
+            district_code=d.code,
+            label_lon=lon,
+            label_lat=lat,
+            rural_urban=rural_urban,
         )
 
-    age_rows = [r for r in _read_csv(raw / RAW["lsoa_age"]) if r["lsoa21_code"] in lsoa_names]
-    lsoa_all = dict.fromkeys(lsoa_names, 0)
-    lsoa_16 = dict.fromkeys(lsoa_names, 0)
-    for r in age_rows:
+    areas = [
+        area(
+            code,
+            "lsoa",
+            d.lsoa_names[code],
+            shapes.lsoa[code],
+            msoa=d.lsoa_msoa[code],
+            ward=d.lsoa_ward[code],
+            rural_urban=ruc.get(code, ""),
+        )
+        for code in sorted(d.lsoa_names)
+    ]
+    areas += [
+        area(code, "msoa", d.msoa_names[code], shapes.msoa[code], msoa=code)
+        for code in sorted(d.msoa_names)
+    ]
+    areas += [
+        area(code, "ward", d.ward_names[code], shapes.ward[code], ward=code)
+        for code in sorted(d.ward_names)
+    ]
+    areas.append(area(d.code, "district", d.name, shapes.district))
+    return areas
+
+
+def resident_rows(raw: Path, d: District) -> list[dict]:
+    """Step 3, all-resident small-area counts: usual residents and residents aged 16+ by
+    LSOA from the ONS age table; MSOAs and wards as sums of their LSOAs."""
+    lsoa_all = dict.fromkeys(d.lsoa_names, 0)
+    lsoa_16 = dict.fromkeys(d.lsoa_names, 0)
+    for r in _read_csv(raw / RAW["lsoa_age"]):
+        if r["lsoa21_code"] not in d.lsoa_names:
+            continue
         n = int(r["usual_residents"])
         lsoa_all[r["lsoa21_code"]] += n
         if r["age_group"] != "Aged 15 years and under":
             lsoa_16[r["lsoa21_code"]] += n
-    age_source = "ONS Census 2021 custom dataset: usual residents by age (6 groups), LSOA21"
-    for code in sorted(lsoa_names):
-        add(code, "usual_residents", lsoa_all[code], lsoa_all[code], age_source)
-        add(code, "residents_16_plus", lsoa_16[code], lsoa_all[code], age_source)
+    source = "ONS Census 2021 custom dataset: usual residents by age (6 groups), LSOA21"
+    rows = []
+    for code in sorted(d.lsoa_names):
+        rows.append(
+            _population_row(code, "usual_residents", lsoa_all[code], lsoa_all[code], source)
+        )
+        rows.append(
+            _population_row(code, "residents_16_plus", lsoa_16[code], lsoa_all[code], source)
+        )
     for parent, names, how in (
-        (lsoa_msoa, msoa_names, "sum of its LSOA21 counts"),
-        (lsoa_ward, ward_names, "sum of its LSOA21 counts (best-fit LSOA to ward lookup, 2024)"),
+        (d.lsoa_msoa, d.msoa_names, SUM_OF_LSOAS),
+        (d.lsoa_ward, d.ward_names, WARD_SUM_OF_LSOAS),
     ):
         for code in sorted(names):
-            members = [c for c in lsoa_names if parent[c] == code]
+            members = [c for c in d.lsoa_names if parent[c] == code]
             total = sum(lsoa_all[c] for c in members)
             adults = sum(lsoa_16[c] for c in members)
-            add(code, "usual_residents", total, total, f"{age_source}; {how}")
-            add(code, "residents_16_plus", adults, total, f"{age_source}; {how}")
+            summed = f"{source}; {how}"
+            rows.append(_population_row(code, "usual_residents", total, total, summed))
+            rows.append(_population_row(code, "residents_16_plus", adults, total, summed))
+    return rows
 
-    # MSOA sexual orientation (counts) and gender identity (implied from proportions).
-    ts077_msoa: dict[str, dict[str, int]] = {}
+
+# How a figure summed from LSOAs says so in its `source`.
+SUM_OF_LSOAS = "sum of its LSOA21 counts"
+WARD_SUM_OF_LSOAS = "sum of its LSOA21 counts (best-fit LSOA to ward lookup, 2024)"
+
+
+def lgb_trans_msoa_rows(raw: Path, d: District) -> list[dict]:
+    """Step 4, LGB+ and trans residents by MSOA: TS077 sexual orientation counts, and
+    gender identity as implied counts (the House of Commons Library's published
+    proportions times the TS077 aged-16+ total, rounded to a whole person)."""
+    ts077: dict[str, dict[str, int]] = {}
     for r in _read_csv(raw / RAW["msoa_ts077"]):
-        if r["msoa21_code"] in msoa_names:
-            d = ts077_msoa.setdefault(r["msoa21_code"], {"total": int(r["total_residents"])})
-            d[r["sexual_orientation"]] = int(r["n"])
-    if set(ts077_msoa) != set(msoa_names):
+        if r["msoa21_code"] in d.msoa_names:
+            counts = ts077.setdefault(r["msoa21_code"], {"total": int(r["total_residents"])})
+            counts[r["sexual_orientation"]] = int(r["n"])
+    if set(ts077) != set(d.msoa_names):
         raise ReferenceBuildError("TS077 MSOA file does not cover every MSOA of the district")
     src77 = "ONS Census 2021 TS077 sexual orientation, MSOA21"
-    for code in sorted(msoa_names):
-        d = ts077_msoa[code]
-        lgb = d["Gay or Lesbian"] + d["Bisexual"] + d["All other sexual orientations"]
-        add(code, "lgb_plus", lgb, d["total"], src77)
-        add(code, "lgb_not_answered", d["Not answered"], d["total"], src77)
-        add(code, "gay_lesbian", d["Gay or Lesbian"], d["total"], src77)
-        add(code, "bisexual", d["Bisexual"], d["total"], src77)
-        add(
-            code,
-            "other_orientation",
-            d["All other sexual orientations"],
-            d["total"],
-            src77,
-        )
-    src78m = (
+    rows = []
+    for code in sorted(d.msoa_names):
+        counts = ts077[code]
+        for measure, n in _sexual_orientation(counts).items():
+            rows.append(_population_row(code, measure, n, counts["total"], src77))
+    src78 = (
         "House of Commons Library, LGBT+ Census 2021 MSOA proportions (TS078) x TS077 MSOA "
         "aged-16+ total, rounded: an implied count"
     )
     for r in _read_csv(raw / RAW["msoa_ts078_props"]):
-        if r["msoa21cd"] in msoa_names:
-            total = ts077_msoa[r["msoa21cd"]]["total"]
-            add(
-                r["msoa21cd"],
-                "trans",
-                round(float(r["all_diff_id"]) * total),
-                total,
-                src78m,
-            )
+        if r["msoa21cd"] in d.msoa_names:
+            total = ts077[r["msoa21cd"]]["total"]
+            implied = round(float(r["all_diff_id"]) * total)
+            rows.append(_population_row(r["msoa21cd"], "trans", implied, total, src78))
+    return rows
 
-    # District: the published LTLA figures, untouched.
-    ts001 = _nomis_row(raw / RAW["ts001"], district_code)
-    ts004 = _nomis_row(raw / RAW["ts004"], district_code)
-    ts005 = _nomis_row(raw / RAW["ts005"], district_code)
-    ts022 = _nomis_row(raw / RAW["ts022"], district_code)
-    ts024 = _nomis_row(raw / RAW["ts024"], district_code)
-    ts071 = _nomis_row(raw / RAW["ts071"], district_code)
-    ts077 = _nomis_row(raw / RAW["ts077"], district_code)
-    ts078 = _nomis_row(raw / RAW["ts078"], district_code)
-    dc = district_code
+
+def district_rows(raw: Path, d: District) -> list[dict]:
+    """Step 5, the district's measures: the published LTLA figures, untouched."""
+    ts001 = _nomis_row(raw / RAW["ts001"], d.code)
+    ts071 = _nomis_row(raw / RAW["ts071"], d.code)
     residents = (
         ts001["Residence type: Total"] if "Residence type: Total" in ts001 else _total(ts001)
     )
-    adults = _total(ts071)
-    add(dc, "usual_residents", residents, residents, "ONS Census 2021 TS001")
-    add(
-        dc,
-        "residents_16_plus",
-        adults,
-        residents,
-        "ONS Census 2021 TS071 (table total)",
-    )
-
-    vet = {
-        "veterans_regular": _pick(ts071, "Previously served in UK armed forces"),
-        "veterans_reserve": _pick(ts071, "Previously served in UK reserve armed forces"),
-        "veterans_both": _pick(
-            ts071, "Previously served in both regular and reserve UK armed forces"
+    rows = [
+        _population_row(d.code, "usual_residents", residents, residents, "ONS Census 2021 TS001"),
+        _population_row(
+            d.code,
+            "residents_16_plus",
+            _total(ts071),
+            residents,
+            "ONS Census 2021 TS071 (table total)",
         ),
+    ]
+    rows += TS071.rows(d.code, ts071)
+    rows += TS077.rows(d.code, _nomis_row(raw / RAW["ts077"], d.code))
+    rows += TS078.rows(d.code, _nomis_row(raw / RAW["ts078"], d.code))
+    cross = _sogi_cross(raw / RAW["sogi_cross"], d.code)
+    src_cross = (
+        "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual "
+        "orientation (4 categories)"
+    )
+    rows.append(
+        _population_row(d.code, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
+    )
+    rows.append(
+        _population_row(
+            d.code, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross
+        )
+    )
+    for table in (TS004, TS022, TS024, TS005):
+        rows += table.rows(d.code, _nomis_row(raw / RAW[table.table], d.code))
+    return rows
+
+
+# Nomis bulk small-area files a user may add anywhere under the raw folder: ONS publishes
+# these tables for every MSOA and LSOA of England and Wales (census2021-tsNNN.zip, file
+# census2021-tsNNN-msoa.csv or -lsoa.csv), in the layout of the district files.
+SMALL_AREA_TABLES: tuple[TableMeasures, ...] = (TS071, TS004, TS022, TS024, TS005)
+NOMIS_SMALL_AREA_FILE = re.compile(r"census2021-(ts\d{3})-(lsoa|msoa)\.csv")
+
+
+def find_small_area_files(raw: Path) -> dict[tuple[str, str], Path]:
+    """Nomis bulk small-area files anywhere under `raw` (symbolic links followed), by
+    their Nomis names: (table, "lsoa" | "msoa") -> path, for the tables the build uses.
+    Two files of one name are ambiguous, so the build stops and names both."""
+    wanted = {t.table for t in SMALL_AREA_TABLES}
+    found: dict[tuple[str, str], Path] = {}
+    seen: set[str] = set()
+    for folder, subfolders, files in os.walk(raw, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders.sort()
+        for name in sorted(files):
+            match = NOMIS_SMALL_AREA_FILE.fullmatch(name)
+            if not match or match[1] not in wanted:
+                continue
+            path = Path(folder) / name
+            if (match[1], match[2]) in found:
+                raise ReferenceBuildError(
+                    f"{name} found twice: {found[match[1], match[2]]} and {path}; keep one"
+                )
+            found[match[1], match[2]] = path
+    return found
+
+
+def _covering(path: Path, codes: dict[str, str], level: str) -> dict[str, dict[str, int]]:
+    """The rows of a small-area file for every one of the district's areas of a level."""
+    rows = _nomis_rows(path, set(codes))
+    missing = sorted(set(codes) - set(rows))
+    if missing:
+        raise ReferenceBuildError(
+            f"{path.name}: no row for {len(missing)} of the district's {level.upper()}s "
+            f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})"
+        )
+    return rows
+
+
+def _summed(rows: list[dict[str, int]]) -> dict[str, int]:
+    """Category counts added over areas (a ward or an MSOA from its LSOAs)."""
+    return {category: sum(r[category] for r in rows) for category in rows[0]}
+
+
+def small_area_rows(d: District, files: dict[tuple[str, str], Path]) -> list[dict]:
+    """Step 5b, small-area measures from Nomis bulk files, when a user has supplied them.
+
+    For each table of `SMALL_AREA_TABLES` with an LSOA file: a row per LSOA, each MSOA
+    (from its MSOA file if there is one, else the sum of its LSOAs) and each ward (the sum
+    of its LSOAs, by the best-fit lookup), as for all residents. With only an MSOA file: a
+    row per MSOA. Denominators are each table's own total for the area (for TS071,
+    residents aged 16 and over). No file, no rows: nothing is spread from the district.
+    `files` is what `find_small_area_files` found.
+    """
+    rows: list[dict] = []
+    for table in SMALL_AREA_TABLES:
+        lsoa_file, msoa_file = files.get((table.table, "lsoa")), files.get((table.table, "msoa"))
+        lsoa = _covering(lsoa_file, d.lsoa_names, "lsoa") if lsoa_file else {}
+        msoa = _covering(msoa_file, d.msoa_names, "msoa") if msoa_file else {}
+        lsoa_source = f"{table.source}, LSOA21 (Nomis bulk file)"
+        for code in sorted(lsoa):
+            rows += table.rows(code, lsoa[code], lsoa_source)
+        for code in sorted(d.msoa_names):
+            if msoa:
+                rows += table.rows(code, msoa[code], f"{table.source}, MSOA21 (Nomis bulk file)")
+            elif lsoa:
+                members = [lsoa[c] for c in sorted(lsoa) if d.lsoa_msoa[c] == code]
+                rows += table.rows(code, _summed(members), f"{lsoa_source}; {SUM_OF_LSOAS}")
+        for code in sorted(d.ward_names) if lsoa else ():
+            members = [lsoa[c] for c in sorted(lsoa) if d.lsoa_ward[c] == code]
+            rows += table.rows(code, _summed(members), f"{lsoa_source}; {WARD_SUM_OF_LSOAS}")
+    return rows
+
+
+def boundary_collections(d: District, shapes: Shapes) -> dict[str, dict]:
+    """Step 6, the boundaries: level -> a GeoJSON FeatureCollection, simplified for the
+    browser, feature id = area code."""
+    levels = (
+        ("lsoa", shapes.lsoa, d.lsoa_names),
+        ("msoa", shapes.msoa, d.msoa_names),
+        ("ward", shapes.ward, d.ward_names),
+        ("district", {d.code: shapes.district}, {d.code: d.name}),
+    )
+    return {
+        level: _feature_collection((c, names[c], polygons[c]) for c in sorted(polygons))
+        for level, polygons, names in levels
     }
-    add(dc, "veterans", sum(vet.values()), adults, "ONS Census 2021 TS071")
-    for measure, n in vet.items():
-        add(dc, measure, n, adults, "ONS Census 2021 TS071")
 
-    t77 = _total(ts077)
-    src77d = "ONS Census 2021 TS077"
-    add(
-        dc,
-        "lgb_plus",
-        _pick(ts077, "Gay or Lesbian", "Bisexual", "All other sexual orientations"),
-        t77,
-        src77d,
-    )
-    add(dc, "lgb_not_answered", _pick(ts077, "Not answered"), t77, src77d)
-    add(dc, "gay_lesbian", _pick(ts077, "Gay or Lesbian"), t77, src77d)
-    add(dc, "bisexual", _pick(ts077, "Bisexual"), t77, src77d)
-    add(dc, "other_orientation", _pick(ts077, "All other sexual orientations"), t77, src77d)
-    t78 = _total(ts078)
-    trans = _pick(
-        ts078,
-        "Gender identity different from sex registered at birth but no specific identity given",
-        "Trans woman",
-        "Trans man",
-        "All other gender identities",
-    )
-    add(dc, "trans", trans, t78, "ONS Census 2021 TS078")
-    add(
-        dc,
-        "trans_not_answered",
-        _pick(ts078, "Not answered"),
-        t78,
-        "ONS Census 2021 TS078",
-    )
 
-    cross = _sogi_cross(raw / RAW["sogi_cross"], district_code)
-    src_cross = "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual orientation (4 categories)"
-    add(dc, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
-    add(dc, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross)
+def town_rows(d: District, shapes: Shapes) -> list[dict]:
+    """Step 7, the towns: a label point at the centre of each town's wards (`TOWN_WARDS`;
+    none for a district without an entry)."""
+    towns = []
+    by_name = {n: c for c, n in d.ward_names.items()}
+    for town, wards in TOWN_WARDS.get(d.code, {}).items():
+        members = [shapes.ward[by_name[w]] for w in wards if w in by_name]
+        if members:
+            lon, lat = _label_point(unary_union(members))
+            towns.append(dict(town=town, label_lon=lon, label_lat=lat, wards="; ".join(wards)))
+    return towns
 
-    cob_total = _total(ts004)
-    eu8 = _pick(ts004, "Europe: EU countries: European Union EU8")
-    eu2 = _pick(ts004, "Europe: EU countries: European Union EU2")
-    add(dc, "born_eu8_eu2", eu8 + eu2, cob_total, "ONS Census 2021 TS004")
-    add(dc, "born_eu8", eu8, cob_total, "ONS Census 2021 TS004")
-    add(dc, "born_eu2", eu2, cob_total, "ONS Census 2021 TS004")
-    add(
-        dc,
-        "ethnic_group_eastern_european",
-        _pick(ts022, *(f"White: {g}" for g in EE_ETHNIC_GROUPS)),
-        _total(ts022),
-        "ONS Census 2021 TS022",
-    )
-    add(
-        dc,
-        "main_language_eastern_european",
-        _pick(
-            ts024,
-            *(f"Other European language (EU): {lang}" for lang in EE_LANGUAGES),
-            "Russian",
-            "Other European language (non EU): Ukrainian",
-        ),
-        _total(ts024),
-        "ONS Census 2021 TS024",
-    )
-    add(
-        dc,
-        "passport_poland_romania_lithuania",
-        _pick(ts005, *(f"Europe: Other Europe: EU Member countries: {c}" for c in EE_PASSPORTS)),
-        _total(ts005),
-        "ONS Census 2021 TS005",
-    )
 
-    # ---- write
+def write_reference(
+    out_dir: Path,
+    d: District,
+    *,
+    areas: list[dict],
+    population: list[dict],
+    boundaries: dict[str, dict],
+    towns: list[dict],
+    calibration: list[dict],
+    small_area_files: dict[str, str],
+) -> None:
+    """Step 9, write every file into `out_dir` (see data/README.md for what each holds).
+
+    A measure declared "district only" that got small-area rows from Nomis bulk files
+    says in measures.csv at which levels it now exists; build_info.json lists the bulk
+    files read (relative to the raw folder), when there were any."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(out_dir / "areas.csv", areas)
     _write_csv(out_dir / "population.csv", population)
-    _write_csv(out_dir / "measures.csv", [_measure_row(m) for m in MEASURES])
-
-    towns = []
-    by_name = {n: c for c, n in ward_names.items()}
-    for town, wards in TOWN_WARDS.get(district_code, {}).items():
-        members = [ward_shapes[by_name[w]] for w in wards if w in by_name]
-        if members:
-            lon, lat = point(unary_union(members))
-            towns.append(dict(town=town, label_lon=lon, label_lat=lat, wards="; ".join(wards)))
+    level_of = {a["area_code"]: a["area_level"] for a in areas}
+    levels: dict[str, set[str]] = {}
+    for row in population:
+        levels.setdefault(row["measure"], set()).add(level_of[row["area_code"]])
+    _write_csv(
+        out_dir / "measures.csv", [_measure_row(m, levels.get(m.measure, set())) for m in MEASURES]
+    )
     _write_csv(out_dir / "towns.csv", towns, fields=["town", "label_lon", "label_lat", "wards"])
-
-    for level, shapes, names in (
-        ("lsoa", lsoa_shapes, lsoa_names),
-        ("msoa", msoa_shapes, msoa_names),
-        ("ward", ward_shapes, ward_names),
-        ("district", {district_code: district_shape}, {district_code: district_name}),
-    ):
-        fc = _feature_collection((c, names[c], shapes[c]) for c in sorted(shapes))
+    for level, collection in boundaries.items():
         (out_dir / f"boundaries_{level}.geojson").write_text(
-            json.dumps(fc, separators=(",", ":")), encoding="utf-8"
+            json.dumps(collection, separators=(",", ":")), encoding="utf-8"
         )
-
-    calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(lsoa_names))
     _write_csv(
         out_dir / "police_uk_calibration.csv",
         calibration,
         fields=["month", "crime_type", "outcome", "records"],
     )
-
     meta = {
-        "district_code": district_code,
-        "district_name": district_name,
+        "district_code": d.code,
+        "district_name": d.name,
         "licence": OGL,
         "raw_files": RAW,
     }
+    if small_area_files:
+        meta["small_area_files"] = dict(sorted(small_area_files.items()))
     (out_dir / "build_info.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Build every derived file for one district; return row counts for the log.
+
+    Everything is read and computed before anything is written, so a raw file that does
+    not hold what the build needs leaves `out_dir` as it was."""
+    raw = Path(raw)
+    d = read_lookups(raw, district)
+    small_area_files = find_small_area_files(raw)
+    shapes = read_shapes(raw, d)
+    areas = area_rows(raw, d, shapes)
+    population = (
+        resident_rows(raw, d)
+        + lgb_trans_msoa_rows(raw, d)
+        + district_rows(raw, d)
+        + small_area_rows(d, small_area_files)
+    )
+    boundaries = boundary_collections(d, shapes)
+    towns = town_rows(d, shapes)
+    calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(d.lsoa_names))
+    write_reference(
+        Path(out_dir),
+        d,
+        areas=areas,
+        population=population,
+        boundaries=boundaries,
+        towns=towns,
+        calibration=calibration,
+        small_area_files={
+            path.name: path.relative_to(raw).as_posix() for path in small_area_files.values()
+        },
+    )
     return {
         "areas": len(areas),
         "population": len(population),
         "towns": len(towns),
         "calibration": len(calibration),
+        "nomis_small_area_files": len(small_area_files),
     }
 
 
 def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:
-    """The district's published street-level crime by month, type and outcome group.
+    """Step 8, the police.uk calibration: the district's published street-level crime by
+    month, type and outcome group.
 
     The demonstration generator calibrates its volumes and mixes on these real counts.
     """
@@ -795,8 +1043,11 @@ def _sogi_cross(path: Path, district: str) -> dict[str, int]:
     return {"total": total, "lgbtq_plus": lgbtq, "not_answered": not_answered}
 
 
-def _measure_row(m: Measure) -> dict:
+def _measure_row(m: Measure, levels: set[str]) -> dict:
+    """A measures.csv row; `levels` are the area levels the build wrote rows for."""
     row = dict(m.__dict__)
+    if m.geography == DISTRICT_ONLY and levels - {"district"}:
+        row["geography"] = ", ".join(LEVEL_NAMES[lv] for lv in LEVEL_NAMES if lv in levels)
     return {"measure": row.pop("measure"), "community": m.community, **row}
 
 

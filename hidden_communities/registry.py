@@ -9,7 +9,7 @@ catalogue entries; `registered()` does that for a test or a deployment of its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -73,8 +73,9 @@ class Community:
     primary_measure: str  # measure code in data/reference/measures.csv
     alternative_measures: tuple[str, ...] = ()  # other ways to count them (a user may choose)
     breakdowns: tuple[str, ...] = ()  # published parts of a measure, kept for reference
-    # Map level -> the census measure that gives a baseline there. Levels not listed have
-    # none in this build's reference data.
+    # Map level -> the census measure that gives a baseline there where the reference data
+    # holds it: a declared possibility (ONS publishes the table there). The data decides:
+    # `baseline_at` needs the (measure, level) pairs with population rows (baselines.py).
     area_baselines: Mapping[str, str] = field(default_factory=dict)
     proxy_levels: frozenset[str] = frozenset()  # levels whose baseline is a named proxy
     # The census non-response band: the measure counting those who did not answer.
@@ -101,9 +102,17 @@ class Community:
         )
         return tuple(dict.fromkeys(found))
 
-    def baseline_at(self, level: str) -> str | None:
-        """The census measure with this community's count at a map level, or None."""
-        return self.area_baselines.get(level)
+    def baseline_at(self, level: str, held: Collection[tuple[str, str]]) -> str | None:
+        """The census measure with this community's count at a map level, or None.
+
+        `held` is the (measure, area level) pairs the reference data has population rows
+        for (see baselines.py): a declared baseline counts only where its rows exist."""
+        measure = self.area_baselines.get(level)
+        return measure if (measure, level) in held else None
+
+    def baseline_levels(self, held: Collection[tuple[str, str]]) -> tuple[str, ...]:
+        """The map levels at which the reference data holds this community's baseline."""
+        return tuple(lv for lv in self.area_baselines if self.baseline_at(lv, held))
 
     def is_proxy_at(self, level: str) -> bool:
         return level in self.proxy_levels
@@ -124,6 +133,8 @@ _CAMPAIGN = (
             "passport_poland_romania_lithuania",
         ),
         breakdowns=("born_eu8", "born_eu2"),
+        # TS004 is published by LSOA and MSOA: held when the Nomis bulk files are added.
+        area_baselines={"lsoa": "born_eu8_eu2", "msoa": "born_eu8_eu2", "ward": "born_eu8_eu2"},
         colour=_BLUE,
         demo=DemoProfile(
             contact_share=0.009,
@@ -155,6 +166,8 @@ _CAMPAIGN = (
         universe=ADULTS,
         primary_measure="veterans",
         breakdowns=("veterans_regular", "veterans_reserve", "veterans_both"),
+        # TS071 is published by LSOA and MSOA: held when the Nomis bulk files are added.
+        area_baselines={"lsoa": "veterans", "msoa": "veterans", "ward": "veterans"},
         colour=_GREEN,
         demo=DemoProfile(
             contact_share=0.022,

@@ -32,13 +32,14 @@ with far:
         "MSOAs group about five of them (LGB+ residents are published there).",
     )
 
-view = av.map_view(community, records, level, measure)
+held = store.held_baselines()
+view = av.map_view(community, records, level, measure, held)
 raw = store.query(
     "map_by_area",
     **filters.params(),
     level=level,
     community=community,
-    area_measure=av.area_measure(community, level),
+    area_measure=av.area_measure(community, level, held),
 )
 shown = widgets.disclose(av.map_frame(raw, view), av.MAP_SPEC)
 widgets.notes(view.notes)

@@ -15,7 +15,7 @@ table = indicators.chosen_with_comparator(table, filters.communities)
 shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 
 if filters.areas:
-    st.info(indicators.area_filter_note(filters.communities))
+    st.info(indicators.area_filter_note(filters.communities, store.held_baselines()))
 
 widgets.chart(
     charts.share_comparison(shown), key="overview_chart", alt=indicators.overview_alt(shown)

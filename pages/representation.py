@@ -43,7 +43,7 @@ raw = store.query(
     **filters.params(),
     level=level,
     community=community,
-    area_measure=av.area_measure(community, level),
+    area_measure=av.area_measure(community, level, store.held_baselines()),
 )
 areas = widgets.disclose(rep.funnel(raw, community, records), rep.funnel_spec(community))
 sidebar.describe_filters(filters)

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 
 from hidden_communities import settings
-from hidden_communities.reference_build import build_reference
+from hidden_communities.reference_build import (
+    EE_ETHNIC_GROUPS,
+    EE_OTHER_ETHNIC_GROUPS,
+    build_reference,
+)
 
 REF = settings.REFERENCE_DIR
 RAW = settings.RAW_REFERENCE_DIR
@@ -38,6 +42,36 @@ PUBLISHED_DISTRICT = {
         122_414,
     ),
     "passport_poland_romania_lithuania": (1_445 + 636 + 286, 126_297),
+    "ethnic_group_eastern_european": (2_519, 126_293),
+}
+
+# TS022 detailed ethnic group, Ashfield, read by hand off the raw Nomis LTLA file
+# (census2021-ts022-ltla.csv, columns "Ethnic group (detailed): <category>"): the Eastern
+# European identities under White, and the same identities written in under "Other ethnic
+# group" (57 people). 2,462 + 57 = 2,519 of the table's 126,293 usual residents.
+TS022_FILE = "ons-census2021-ltla-nomis/census2021-ts022-ltla.csv"
+TS022_EASTERN_EUROPEAN = {
+    "White: Polish": 1_223,
+    "White: Romanian": 438,
+    "White: Lithuanian": 159,
+    "White: Latvian": 230,
+    "White: Slovakian": 63,
+    "White: Czech": 20,
+    "White: Hungarian": 48,
+    "White: Bulgarian": 82,
+    "White: Estonian": 7,
+    "White: Slovenian": 4,
+    "White: Russian": 31,
+    "White: Ukrainian": 5,
+    "White: Moldovan": 3,
+    "White: Other Eastern European": 149,
+    "Other ethnic group: Polish": 10,
+    "Other ethnic group: Romanian": 33,
+    "Other ethnic group: Lithuanian": 0,
+    "Other ethnic group: Slovakian": 0,
+    "Other ethnic group: Czech": 2,
+    "Other ethnic group: Bulgarian": 7,
+    "Other ethnic group: Other Eastern European": 5,
 }
 
 
@@ -59,6 +93,34 @@ def district_rows(population):
 def test_district_baselines_equal_the_published_totals(population, measure):
     row = district_rows(population).loc[measure]
     assert (int(row["count"]), int(row["denominator"])) == PUBLISHED_DISTRICT[measure]
+
+
+def test_the_ethnic_group_measure_takes_the_hand_listed_categories():
+    """The build sums exactly the categories listed above, under both headings."""
+    taken = {f"White: {g}" for g in EE_ETHNIC_GROUPS} | {
+        f"Other ethnic group: {g}" for g in EE_OTHER_ETHNIC_GROUPS
+    }
+    assert taken == set(TS022_EASTERN_EUROPEAN)
+    assert sum(TS022_EASTERN_EUROPEAN.values()) == 2_519
+    assert sum(n for c, n in TS022_EASTERN_EUROPEAN.items() if c.startswith("Other")) == 57
+
+
+@pytest.mark.skipif(not (RAW / TS022_FILE).is_file(), reason="raw TS022 file not present")
+def test_the_ethnic_group_breakdown_against_the_raw_ts022(population):
+    """Each category, read straight off the raw file, is the hand-listed figure; the
+    committed district row is their sum, of the table's own total."""
+    row = pd.read_csv(RAW / TS022_FILE).set_index("geography code").loc[DISTRICT]
+    prefix = "Ethnic group (detailed): "
+    found = {c: int(row[prefix + c]) for c in TS022_EASTERN_EUROPEAN}
+    assert found == TS022_EASTERN_EUROPEAN
+    # No other Eastern European write-in hides under "Other ethnic group".
+    other = {c[len(prefix) :] for c in row.index if c.startswith(prefix + "Other ethnic group: ")}
+    eastern = {c for c in other if c.split(": ", 1)[1] in EE_ETHNIC_GROUPS}
+    assert eastern == {c for c in TS022_EASTERN_EUROPEAN if c.startswith("Other")}
+    committed = district_rows(population).loc["ethnic_group_eastern_european"]
+    total = int(row[prefix + "Total: All usual residents"])
+    assert (int(committed["count"]), int(committed["denominator"])) == (2_519, total)
+    assert total == 126_293
 
 
 def test_lgbtq_union_from_the_cross_table(population):
@@ -130,8 +192,10 @@ def test_lsoa_sum_is_the_small_area_table_total(population, areas):
 
 @pytest.mark.skipif(not RAW.is_dir(), reason=f"raw reference files not present at {RAW}")
 def test_the_build_script_reproduces_the_committed_files(tmp_path):
-    """data/reference is exactly what the script makes from the raw files."""
+    """data/reference is exactly what the script makes from the raw files: the same
+    files, byte for byte, and no file more or less."""
     build_reference(RAW, DISTRICT, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in REF.iterdir())
     for path in sorted(REF.iterdir()):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
 

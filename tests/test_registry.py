@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from hidden_communities import database, registry, settings, text, vocab
+from hidden_communities import baselines, database, indicators, registry, settings, text, vocab
 from hidden_communities.registry import Community, DemoProfile
 from queries import run_query
 from tests.conftest import PROJECT_ROOT
@@ -84,6 +84,24 @@ def test_register_refuses_a_bad_record():
         registry.register(no_text, {"en": {}})
     with pytest.raises(ValueError, match="campaign"):
         registry.unregister("lgbtq")
+
+
+def test_a_declared_small_area_baseline_counts_only_where_the_data_holds_it():
+    """`area_baselines` says where ONS publishes a community's count; the reference data
+    says where this build has it. data/reference has no small-area veterans or Eastern
+    European figures (no Nomis bulk files), so only LGBTQ+'s MSOA proxy is held."""
+    veterans = registry.get(registry.community_of_measure("veterans"))
+    assert veterans.baseline_at("lsoa", frozenset()) is None
+    assert veterans.baseline_at("lsoa", {("veterans", "lsoa")}) == "veterans"
+    assert veterans.baseline_at("lsoa", {("veterans", "msoa")}) is None
+    held = baselines.in_reference_dir()
+    assert {c.code: c.baseline_levels(held) for c in registry.communities()} == {
+        c: (("msoa",) if c == registry.community_of_measure("lgb_plus") else ())
+        for c in registry.codes()
+    }
+    note = indicators.area_filter_note(registry.codes(), held)
+    assert "by MSOA, but the overview uses the district figure" in note
+    assert indicators.area_filter_note(registry.codes()) == note
 
 
 # ------------------------------------------------------------- no community named elsewhere

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import access, database, ingest, settings
+from hidden_communities import access, baselines, database, ingest, settings
 from queries import run_query
 
 _BUILD_LOCK = threading.Lock()
@@ -89,6 +89,13 @@ def query(name: str, **params) -> pd.DataFrame:
         return _cached(name, str(path), access.data_version(path), params)
     except access.DatabaseBusy as busy:
         _busy(busy)
+
+
+def held_baselines() -> baselines.Held:
+    """The (measure, area level) pairs the database's census reference has rows for: where
+    a community's small-area baseline exists (queries/baseline_levels.sql), cached like
+    every query."""
+    return baselines.held(query("baseline_levels"))
 
 
 def data_status() -> pd.Series:
