@@ -174,6 +174,7 @@ def _choices(key: str, help: str | None = None) -> list[str]:
         format_func=lambda code: text.label(spec.kind, code),
         key=key,
         help=help,
+        placeholder=text.t("filter.all"),
     )
 
 
