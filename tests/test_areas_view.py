@@ -17,7 +17,7 @@ import pytest
 from hidden_communities import areas_view as av
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import ABBEY_007B, ABBEY_HILL, LARWOOD, explore_db  # noqa: F401
+from tests.builders import ABBEY_007B, ABBEY_HILL, LARWOOD
 
 EE_SHARE = 2885 / 126300  # Eastern European residents (born EU8/EU2) of all residents
 
@@ -275,7 +275,7 @@ def _query(path, **params):
         con.close()
 
 
-def test_query_places_records_at_each_level(explore_db):  # noqa: F811
+def test_query_places_records_at_each_level(explore_db):
     wards = _query(
         explore_db, area_codes=[], level="ward", community="eastern_european", area_measure=None
     ).set_index("area_name")
@@ -305,7 +305,7 @@ def test_query_places_records_at_each_level(explore_db):  # noqa: F811
     assert (row["all_contacts"], row["base_count"], row["residents"]) == (40, 1623, 1623)
 
 
-def test_query_coverage_under_an_lsoa_filter(explore_db):  # noqa: F811
+def test_query_coverage_under_an_lsoa_filter(explore_db):
     wards = _query(
         explore_db, area_codes=[ABBEY_007B], level="ward", community="lgbtq", area_measure=None
     ).set_index("area_code")

@@ -9,13 +9,10 @@ import duckdb
 import pytest
 
 from hidden_communities.cli import EXIT_LOADED, EXIT_PARTIAL, EXIT_REJECTED, main
-from tests.conftest import PROJECT_ROOT, empty_database
+from tests.builders import CONTACT_ROW, PROJECT_ROOT, csv_header, empty_database
 
-HEADER = (
-    "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
-    "language,topics,follow_up_needed,note\n"
-)
-ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+HEADER = csv_header("contacts")
+ROW = CONTACT_ROW
 BAD = ROW.replace("14/05/2021", "31/02/2021").replace(",1,", ",2,")
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.conftest import empty_database, load_frame
-from tests.test_pages import app, contacts, reports
-
-HEADER = (
-    "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
-    "language,topics,follow_up_needed,note\n"
+from tests.builders import (
+    CONTACT_ROW,
+    contacts,
+    csv_header,
+    empty_database,
+    load_frame,
+    open_page,
+    reports,
 )
-ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+
+HEADER = csv_header("contacts")
+ROW = CONTACT_ROW
 
 
 @pytest.fixture
@@ -41,14 +45,6 @@ def frame_with(at, *columns: str):
         if set(columns) <= set(element.value.columns):
             return element.value
     raise AssertionError(f"no table with columns {columns}")
-
-
-def open_page(path, monkeypatch, page: str, **query):
-    at = app(path, monkeypatch, **query)
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_upload_check_then_load(db, monkeypatch):
@@ -151,7 +147,7 @@ def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
     for month in ("01", "02", "03", "04", "05", "06"):
         recorded = 8 if month == "03" else 36
         frame = contacts(
-            [("none", recorded), ("not_recorded", 40 - recorded)], day=f"2021-{month}-10"
+            [("none", recorded), ("not_recorded", 40 - recorded)], contact_date=f"2021-{month}-10"
         )
         load_frame(con, frame, "contacts", reference["areas"], f"m{month}.csv")
     load_frame(con, reports([("none", 5)]), "reports", reference["areas"], "r.csv")

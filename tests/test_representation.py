@@ -15,7 +15,6 @@ from hidden_communities import indicators
 from hidden_communities import representation as rep
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import explore_db  # noqa: F401
 
 COMMUNITIES = ("eastern_european", "armed_forces", "lgbtq")
 
@@ -221,7 +220,7 @@ def test_reporting_gap_by_area_names_its_baseline():
 # ------------------------------------------------------------------------------ query
 
 
-def test_census_nonresponse_query(explore_db):  # noqa: F811
+def test_census_nonresponse_query(explore_db):
     con = duckdb.connect(str(explore_db), read_only=True)
     try:
         out = run_query(con, "representation_census_nonresponse").set_index("community")

@@ -13,7 +13,7 @@ import pytest
 from hidden_communities import text, trends
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import ABBEY_HILL, explore_db  # noqa: F401
+from tests.builders import ABBEY_HILL
 
 
 def monthly_raw(counts: dict[str, list[int]], recorded: list[int], residents=None) -> pd.DataFrame:
@@ -198,7 +198,7 @@ def _run(path, name, **params):
         con.close()
 
 
-def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):  # noqa: F811
+def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):
     out = _run(explore_db, "trend_monthly", **PARAMS)
     assert len(out) == 6 * 4  # January to June 2021, three communities and all residents
     ee = out[out["community"] == "eastern_european"]
@@ -214,7 +214,7 @@ def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):  # no
     assert filtered.loc[filtered["community"] != "all_residents", "residents"].isna().all()
 
 
-def test_before_after_query_counts_days_the_records_cover(explore_db):  # noqa: F811
+def test_before_after_query_counts_days_the_records_cover(explore_db):
     out = _run(explore_db, "trend_before_after", **PARAMS)
     contacts = out[(out["records"] == "contacts") & (out["channel"] == "all")]
     ee = contacts.set_index("community").loc["eastern_european"]
@@ -232,7 +232,7 @@ def test_before_after_query_counts_days_the_records_cover(explore_db):  # noqa: 
     assert phone.loc["armed_forces", "after"] == 10
 
 
-def test_campaign_events_in_the_period(explore_db):  # noqa: F811
+def test_campaign_events_in_the_period(explore_db):
     out = _run(
         explore_db,
         "trend_campaign_events",
