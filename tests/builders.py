@@ -158,13 +158,26 @@ def open_page(db_path, monkeypatch, page: str, **query) -> AppTest:
     return at
 
 
-def table_with(at: AppTest, *names: str) -> pd.DataFrame:
-    """The one table on the page that has all these columns (AppTest does not keep the keys
-    of read-only dataframes, so a table is known by its columns)."""
-    found = [el.value for el in at.dataframe if set(names) <= set(el.value.columns)]
+def table_with(at: AppTest, *names: str, where: dict[str, str] | None = None) -> pd.DataFrame:
+    """The one table on the page that has all these columns and, if `where` is given, a row
+    with those values (two tables with the same columns are told apart by what they hold).
+    AppTest does not keep the keys of read-only dataframes, so a table is known by its
+    columns."""
+
+    def matches(frame: pd.DataFrame) -> bool:
+        if not set(names) <= set(frame.columns):
+            return False
+        if not where:
+            return True
+        if not set(where) <= set(frame.columns):
+            return False
+        return bool(frame[list(where)].eq(pd.Series(where)).all(axis=1).any())
+
+    found = [el.value for el in at.dataframe if matches(el.value)]
+    wanted = f"the columns {names}" + (f" and a row with {where}" if where else "")
     shown = [list(el.value.columns) for el in at.dataframe]
-    assert found, f"no table has the columns {names}; the tables have {shown}"
-    assert len(found) == 1, f"{len(found)} tables have the columns {names}: {shown}"
+    assert found, f"no table has {wanted}; the tables have the columns {shown}"
+    assert len(found) == 1, f"{len(found)} tables have {wanted}: {shown}"
     return found[0]
 
 

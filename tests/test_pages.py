@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
-import pandas as pd
-from streamlit.testing.v1 import AppTest
-
-from tests.builders import app
+from tests.builders import app, chart, table_with
 
 
-def table(at: AppTest, index: int = 0) -> pd.DataFrame:
-    return at.dataframe[index].value
+def overview_table(at):
+    return table_with(at, "Community", "Contacts", "Crime reports").set_index("Community")
 
 
 def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch)
-    shown = table(at).set_index("Community")
+    shown = overview_table(at)
     # Hand calculation. Eastern European: 4 of the 16 contacts whose community was recorded
     # = 25.0%; Wilson 95% interval for 4/16 = 10.2% to 49.5%; population share 2,885 /
     # 126,300 = 2.284%; ratio 0.25 / 0.02284 = 10.94, interval 0.1018/0.02284 = 4.46 to
@@ -46,7 +41,7 @@ def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
 
 def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch, audience="Public meeting")
-    shown = table(at).set_index("Community")
+    shown = overview_table(at)
     ee = shown.loc["Eastern European"]
     assert ee["Contacts"] == "<5"
     assert ee["Share of contacts (95% CI)"] in ("<5", "too few to say")
@@ -58,9 +53,7 @@ def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatc
 
 def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch)
-    charts = [el for el in at.main if getattr(el, "type", "") == "plotly_chart"]
-    assert charts
-    spec = json.loads(charts[0].proto.spec)
+    spec = chart(at, "overview_chart")
     names = [trace["name"] for trace in spec["data"]]
     assert names == [
         "Share of population (Census 2021)",

@@ -13,6 +13,8 @@ from tests.builders import (
     load_frame,
     open_page,
     reports,
+    submit,
+    table_with,
 )
 
 HEADER = csv_header("contacts")
@@ -38,15 +40,6 @@ def count(path, sql: str):
         con.close()
 
 
-def frame_with(at, *columns: str):
-    """The first table on the page that has these columns (AppTest does not keep the keys
-    of read-only dataframes)."""
-    for element in at.dataframe:
-        if set(columns) <= set(element.value.columns):
-            return element.value
-    raise AssertionError(f"no table with columns {columns}")
-
-
 def test_upload_check_then_load(db, monkeypatch):
     at = open_page(db, monkeypatch, "load_data")
     at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + ROW).encode(), "text/csv"))
@@ -69,7 +62,7 @@ def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypat
     at.text_input(key="data_loaded_by").set_value("PC 1234")
     at.run()
     assert at.error[0].value.startswith("1 of 2 row(s) break the rules")
-    problems = frame_with(at, "row", "column", "value", "rule")
+    problems = table_with(at, "row", "column", "value", "rule")
     assert problems[["row", "column", "value", "rule"]].to_dict("records") == [
         {
             "row": 3,
@@ -87,18 +80,18 @@ def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypat
 
 def test_undo_a_load_from_the_page(db, monkeypatch):
     at = open_page(db, monkeypatch, "load_data")
-    imports = frame_with(at, "import_id", "file_name")
+    imports = table_with(at, "import_id", "file_name")
     assert imports["file_name"].tolist() == ["first.csv"]
     at.selectbox(key="undo_id").set_value(1)
     at.checkbox(key="undo_sure").check()
-    at.form_submit_button[0].click().run()
+    submit(at, "Undo the load").click().run()
     assert "Load 1 undone: 3 record(s) deleted." in [s.value for s in at.success]
     assert count(db, "SELECT count(*) FROM contacts") == 0
 
 
 def test_templates_and_dictionary_are_offered(db, monkeypatch):
     at = open_page(db, monkeypatch, "load_data")
-    dictionary = frame_with(at, "column", "header needed")
+    dictionary = table_with(at, "column", "header needed", where={"column": "contact_date"})
     assert dictionary["column"].tolist()[:3] == ["contact_date", "area", "team"]
     labels = [b.label for b in at.download_button]
     assert "Template (CSV)" in labels and "Template (XLSX)" in labels
@@ -116,13 +109,13 @@ def test_a_logged_contact_shows_on_the_overview_at_once(db, monkeypatch):
     at.selectbox(key="log_channel").set_value("face_to_face")
     at.selectbox(key="log_area").set_value("E05010679")  # Hucknall North
     at.text_input(key="log_by").set_value("PC 1234")
-    at.form_submit_button[0].click().run()
+    submit(at, "Save the contact").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved: face-to-face contact on")
     assert count(db, "SELECT count(*) FROM contacts") == 4
     assert count(db, "SELECT kind FROM imports ORDER BY import_id DESC LIMIT 1") == "form"
     at.switch_page("pages/overview.py").run()
-    shown = at.dataframe[0].value.set_index("Community")
+    shown = table_with(at, "Community", "Contacts").set_index("Community")
     assert shown.loc["Armed forces veterans", "Contacts"] == "1"
 
 
@@ -130,7 +123,7 @@ def test_a_note_with_personal_data_is_refused_by_the_form(db, monkeypatch):
     at = open_page(db, monkeypatch, "log_contact")
     at.text_area(key="log_note").set_value("Spoke to jan.kowalski@example.com")
     at.text_input(key="log_by").set_value("PC 1234")
-    at.form_submit_button[0].click().run()
+    submit(at, "Save the contact").click().run()
     assert at.error[0].value == (
         "Not saved. note: looks like personal data (an email address): remove it; notes must "
         "not identify anyone"
@@ -156,7 +149,7 @@ def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
     assert [w.value for w in at.warning] == [
         "**2021-03, contacts:** community filled in for 20% (usually 78%)."
     ]
-    by_month = frame_with(at, "Month or team", "Field")
+    by_month = table_with(at, "Month or team", "Field", where={"Month or team": "2021-03"})
     march = by_month[(by_month["Month or team"] == "2021-03") & (by_month["Field"] == "community")]
     assert march["Share filled in (95% CI)"].tolist() == ["20.0% (10.5% to 34.8%)"]
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
-from tests.builders import chart, open_page, texts
+from tests.builders import chart, open_page, table_with, texts
 
 
-def by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame.set_index(column)
+def map_table(at, *names: str):
+    return table_with(at, "Area", *names).set_index("Area")
+
+
+def gap_table(at):
+    """The reporting gap by community (the table by area below it has the same columns
+    but Area for Community)."""
+    return table_with(at, "Community", "Expected", "Observed / expected (95% CI)").set_index(
+        "Community"
+    )
 
 
 # ------------------------------------------------------------------------------ map
@@ -19,7 +25,7 @@ def by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def test_map_shows_counts_where_the_census_has_no_area_baseline(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map")
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Contacts: Eastern European residents", "All contacts")
     # Eastern European contacts by ward: Abbey Hill 4 + 12 (LSOA 007B) + 5 (ward only) = 21
     # of 4 + 12 + 20 + 4 + 5 = 45 recorded; Larwood 2 of 30 + 2 + 10 = 42 recorded, 48 in all.
     assert shown.loc["Abbey Hill", "Contacts: Eastern European residents"] == "21"
@@ -38,7 +44,7 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map")
     at.segmented_control(key="measure").set_value("ratio").run()
     assert not at.exception
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Ratio (95% CI)")
     # Abbey Hill: 21 / 45 = 0.4667 against the district share 2,885 / 126,300 = 0.022842:
     # ratio 20.43. Wilson 95% for 21/45: (2*21 + z^2 -/+ z*sqrt(z^2 + 4*21*(1 - 21/45)))
     # / (2*(45 + z^2)) = 0.32935 to 0.60923, over 0.022842 = 14.42 to 26.67.
@@ -54,7 +60,7 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
 def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map", geo="LSOA", focus="All residents")
     assert at.segmented_control(key="geo").value == "lsoa"
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Per 1,000 (95% CI)")
     # Ashfield 007B: 4 + 12 + 20 + 4 = 40 contacts over 1,623 residents = 24.6 per 1,000;
     # Byar's 95%: 40 (1 - 1/360 - z/(3 sqrt 40))^3 = 28.57 and 41 (1 - 1/369 + z/(3 sqrt 41))^3
     # = 54.47, per 1,623 residents = 17.6 to 33.6 per 1,000.
@@ -70,11 +76,11 @@ def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
 
 def test_map_follows_the_sidebar_filter(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map", focus="Armed forces veterans")
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Contacts: Armed-forces veterans", "All contacts")
     assert shown.loc["Larwood", "Contacts: Armed-forces veterans"] == "10"
     assert shown.loc["Larwood", "All contacts"] == "48"
     at.sidebar.multiselect(key="channel").select("phone").run()
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Contacts: Armed-forces veterans", "All contacts")
     # Only the 10 phone contacts are left, all with veterans; Abbey Hill has none.
     assert shown.loc["Larwood", "All contacts"] == "10"
     assert shown.loc["Abbey Hill", "All contacts"] == "0"
@@ -95,7 +101,7 @@ def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
         "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
         "more after the launch."
     ) in text
-    table = at.dataframe[1].value
+    table = table_with(at, "Community", "Channel", "Reading")
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
     assert phone.iloc[0]["Reading"] == "cannot be calculated: none before the launch"
     # The latest five months (Feb to Jun) include months with no contacts at all.
@@ -106,7 +112,8 @@ def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "trends")
     at.segmented_control(key="records").set_value("reports").run()
     assert not at.exception
-    table = at.dataframe[1].value.set_index("Community")
+    table = table_with(at, "Community", "Channel", "Before the launch", "After")
+    table = table.set_index("Community")
     # Reports run from 15 Jan to 2 Jun: Eastern European 0 before, 3 after.
     assert table.loc["Eastern European residents", "Before the launch"] == "0"
     assert table.loc["Eastern European residents", "After"] == "3"
@@ -117,7 +124,7 @@ def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
 def test_trends_link_opens_monthly_rates(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "trends", scale="Per 1,000")
     assert at.segmented_control(key="scale").value == "rate"
-    monthly = at.dataframe[0].value
+    monthly = table_with(at, "Month", "Community", "Count", "Per 1,000 (95% CI)")
     may = monthly[(monthly["Month"] == "May 2021")].set_index("Community")
     # May 2021: 12 + 5 + 3 + 2 = 22 Eastern European contacts / 2,885 residents = 7.6 per
     # 1,000; Byar's 95% for 22 (13.79 to 33.31) / 2,885 = 4.8 to 11.5.
@@ -134,7 +141,8 @@ def test_trends_link_opens_monthly_rates(explore_db, monkeypatch):
 
 def test_representation_ratios_and_census_band(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "representation")
-    forest = by(at.dataframe[0].value, "Community")
+    forest = table_with(at, "Community", "Contact ratio (95% CI)", "Contact ratio then")
+    forest = forest.set_index("Community")
     # 90 contacts record who was involved (96 minus 6 not recorded); Eastern European
     # 4 + 12 + 5 + 3 + 2 = 26: 26/90 / (2,885/126,300) = 12.65.
     assert forest.loc["Eastern European", "Contact ratio (95% CI)"].startswith("12.65 (")
@@ -150,7 +158,7 @@ def test_representation_ratios_and_census_band(explore_db, monkeypatch):
 
 def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "representation")
-    gap = by(at.dataframe[2].value, "Community")
+    gap = gap_table(at)
     # 108 reports record the victim's community. LGBTQ+ expected: 108 x 2,871/102,851 = 3.0;
     # observed 10: 7.0 more; ratio (10/108)/0.027914 = 3.32, Wilson 1.83 to 5.81.
     assert gap.loc["LGBTQ+", "Expected"] == "3.0"
@@ -158,7 +166,7 @@ def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_d
     assert gap.loc["LGBTQ+", "Observed / expected (95% CI)"] == "3.32 (1.83 to 5.81)"
     at = open_page(explore_db, monkeypatch, "representation", rr="2.0")
     assert at.slider(key="rr").value == 2.0
-    gap = by(at.dataframe[2].value, "Community")
+    gap = gap_table(at)
     # Twice the risk: expected 6.0, ratio 3.32 / 2 = 1.66 (0.91 to 2.90), an interval that
     # includes 1 (10 reports: enough to say).
     assert gap.loc["LGBTQ+", "Expected"] == "6.0"
@@ -168,7 +176,7 @@ def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_d
 
 def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "representation")
-    funnel = by(at.dataframe[1].value, "Area")
+    funnel = table_with(at, "Area", "Funnel position").set_index("Area")
     # Only the two wards with recorded contacts are placed. Overall 23/87 = 0.2644.
     # Abbey Hill 21/45 = 0.467: 95% upper limit 0.2644 + 1.96 sqrt(0.2644 x 0.7356/45) = 0.393,
     # 99.8% 0.468, so above the 95% limit only. Larwood 2/42 = 0.048: below the 99.8% lower
@@ -181,11 +189,11 @@ def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
 
 def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map", audience="Public meeting")
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Contacts: Eastern European residents")
     assert shown.loc["Larwood", "Contacts: Eastern European residents"] == "<5"
     at.switch_page("pages/representation.py").run()
     assert not at.exception
-    gap = by(at.dataframe[2].value, "Community")
+    gap = gap_table(at)
     assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
     assert gap.loc["Eastern European", "Observed / expected (95% CI)"] in (
         "<5",
