@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.builders import app, chart, table_with
+from tests.builders import app, chart, chart_alt, table_with
 
 
 def overview_table(at):
@@ -42,13 +42,31 @@ def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
 def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch, audience="Public meeting")
     shown = overview_table(at)
-    ee = shown.loc["Eastern European"]
-    assert ee["Contacts"] == "<5"
-    assert ee["Share of contacts (95% CI)"] in ("<5", "too few to say")
-    assert "4" not in set(shown["Contacts"]) and "2" not in set(shown["Contacts"])
+    # Every community has 1 to 4 contacts (4, 2, 2) and 1 to 4 reports (2, 3, 1): each
+    # count is "<5", and a share or ratio on fewer than 10 records is "too few to say".
     # Counts of 10 or more and the census figures stay.
-    assert shown.loc["All residents", "Contacts"] == "16"
+    assert shown["Contacts"].to_dict() == {
+        "Armed forces veterans": "<5",
+        "Eastern European": "<5",
+        "LGBTQ+": "<5",
+        "All residents": "16",
+    }
+    assert shown["Crime reports"].to_dict() == {
+        "Armed forces veterans": "<5",
+        "Eastern European": "<5",
+        "LGBTQ+": "<5",
+        "All residents": "20",
+    }
+    ee = shown.loc["Eastern European"]
+    assert ee["Share of contacts (95% CI)"] == "too few to say"
     assert ee["Residents (Census 2021)"] == "2,885"
+    # The chart's text alternative gives none of the hidden figures back.
+    assert chart_alt(at, "overview_chart") == (
+        "Bar chart: Armed-forces veterans: too few contacts to compare with their share of the "
+        "population. Eastern European residents: too few contacts to compare with their share "
+        "of the population. LGBTQ+ residents: too few contacts to compare with their share of "
+        "the population."
+    )
 
 
 def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch):
@@ -60,3 +78,15 @@ def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch
         "Share of contacts",
         "Share of crime reports",
     ]
+    # A sentence a community, on its share of the 16 contacts that record the community:
+    # veterans 2/16 = 12.5% against 4,325/102,846 = 4.2% of adults, ratio 0.125/0.042053
+    # = 2.97; Eastern European 4/16 = 25.0% against 2,885/126,300 = 2.3% of residents,
+    # 10.94; LGBTQ+ 2/16 = 12.5% against 2,871/102,851 = 2.8% of adults, 0.125/0.027914
+    # = 4.48. Each rests on fewer than 10 contacts: too few to say.
+    assert chart_alt(at, "overview_chart") == (
+        "Bar chart: Armed-forces veterans made 12.5% of contacts but are 4.2% of adults: 3.0 "
+        "times their share (too few to say). Eastern European residents made 25.0% of "
+        "contacts but are 2.3% of residents: 10.9 times their share (too few to say). LGBTQ+ "
+        "residents made 12.5% of contacts but are 2.8% of adults: 4.5 times their share (too "
+        "few to say)."
+    )
