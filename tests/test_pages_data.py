@@ -5,8 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from hidden_communities import columns
 from tests.builders import (
     CONTACT_ROW,
+    PROJECT_ROOT,
     contacts,
     csv_header,
     empty_database,
@@ -48,7 +50,10 @@ def test_upload_check_then_load(db, monkeypatch):
     assert at.button(key="data_load").disabled  # nobody has said who is loading it
     at.text_input(key="data_loaded_by").set_value("PC 1234").run()
     at.button(key="data_load").click().run()
-    assert "1 new record(s) loaded." in [s.value for s in at.success]
+    assert [s.value for s in at.success] == [
+        "All 1 row(s) are valid (read as utf-8).",
+        "1 new record(s) loaded.",
+    ]
     assert count(db, "SELECT count(*) FROM contacts") == 4
     assert count(db, "SELECT loaded_by FROM imports ORDER BY import_id DESC LIMIT 1") == "PC 1234"
 
@@ -61,7 +66,11 @@ def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypat
     )
     at.text_input(key="data_loaded_by").set_value("PC 1234")
     at.run()
-    assert at.error[0].value.startswith("1 of 2 row(s) break the rules")
+    problems_found = (
+        "1 of 2 row(s) break the rules (listed below). Nothing is loaded unless you choose to "
+        "load only the valid rows."
+    )
+    assert [e.value for e in at.error] == [problems_found]
     problems = table_with(at, "row", "column", "value", "rule")
     assert problems[["row", "column", "value", "rule"]].to_dict("records") == [
         {
@@ -74,7 +83,8 @@ def test_upload_with_a_bad_row_loads_nothing_and_lists_the_problem(db, monkeypat
     assert at.button(key="data_load").disabled
     at.checkbox(key="data_partial").check().run()
     at.button(key="data_load").click().run()
-    assert "1 new record(s) loaded; 1 rejected." in [s.value for s in at.success]
+    assert [e.value for e in at.error] == [problems_found]
+    assert [s.value for s in at.success] == ["1 new record(s) loaded; 1 rejected."]
     assert count(db, "SELECT count(*) FROM contacts") == 4
 
 
@@ -85,21 +95,27 @@ def test_undo_a_load_from_the_page(db, monkeypatch):
     at.selectbox(key="undo_id").set_value(1)
     at.checkbox(key="undo_sure").check()
     submit(at, "Undo the load").click().run()
-    assert "Load 1 undone: 3 record(s) deleted." in [s.value for s in at.success]
+    assert [s.value for s in at.success] == ["Load 1 undone: 3 record(s) deleted."]
     assert count(db, "SELECT count(*) FROM contacts") == 0
 
 
 def test_templates_and_dictionary_are_offered(db, monkeypatch):
     at = open_page(db, monkeypatch, "load_data")
     dictionary = table_with(at, "column", "header needed", where={"column": "contact_date"})
-    assert dictionary["column"].tolist()[:3] == ["contact_date", "area", "team"]
-    labels = [b.label for b in at.download_button]
-    assert "Template (CSV)" in labels and "Template (XLSX)" in labels
+    assert dictionary["column"].tolist() == [c.name for c in columns.CONTACT_COLUMNS]
+    reports_dictionary = table_with(at, "column", "header needed", where={"column": "reported_on"})
+    assert reports_dictionary["column"].tolist() == [c.name for c in columns.REPORT_COLUMNS]
+    for kind in ("contacts", "reports"):
+        assert at.download_button(key=f"template_{kind}_csv_download").label == "Template (CSV)"
+        assert at.download_button(key=f"template_{kind}_xlsx_download").label == "Template (XLSX)"
 
 
 def test_the_data_page_is_closed_to_the_public_audience(db, monkeypatch):
     at = open_page(db, monkeypatch, "load_data", audience="Public meeting")
-    assert at.info[0].value.startswith("Loading and undoing data is for the Inspector audience")
+    assert [i.value for i in at.info] == [
+        "Loading and undoing data is for the Inspector audience only: choose it under Audience "
+        "in the sidebar."
+    ]
     assert not at.file_uploader
 
 
@@ -109,9 +125,12 @@ def test_a_logged_contact_shows_on_the_overview_at_once(db, monkeypatch):
     at.selectbox(key="log_channel").set_value("face_to_face")
     at.selectbox(key="log_area").set_value("E05010679")  # Hucknall North
     at.text_input(key="log_by").set_value("PC 1234")
+    when = at.date_input(key="log_date").value  # the form's default: today
     submit(at, "Save the contact").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Saved: face-to-face contact on")
+    assert [s.value for s in at.success] == [
+        f"Saved: face-to-face contact on {when:%d/%m/%Y}. It shows on every page now."
+    ]
     assert count(db, "SELECT count(*) FROM contacts") == 4
     assert count(db, "SELECT kind FROM imports ORDER BY import_id DESC LIMIT 1") == "form"
     at.switch_page("pages/overview.py").run()
@@ -124,10 +143,10 @@ def test_a_note_with_personal_data_is_refused_by_the_form(db, monkeypatch):
     at.text_area(key="log_note").set_value("Spoke to jan.kowalski@example.com")
     at.text_input(key="log_by").set_value("PC 1234")
     submit(at, "Save the contact").click().run()
-    assert at.error[0].value == (
+    assert [e.value for e in at.error] == [
         "Not saved. note: looks like personal data (an email address): remove it; notes must "
         "not identify anyone"
-    )
+    ]
     assert count(db, "SELECT count(*) FROM contacts") == 3
 
 
@@ -156,6 +175,13 @@ def test_data_quality_flags_a_patchy_month(tmp_path, reference, monkeypatch):
 
 def test_methods_page_states_the_methods(db, monkeypatch):
     at = open_page(db, monkeypatch, "methods_and_sources")
-    text = " ".join(m.value for m in at.markdown)
+    shown = [m.value for m in at.markdown]
+    # The page is docs/methods.md, whole (st.markdown strips the closing newline), then the
+    # census section of data/README.md.
+    methods = (PROJECT_ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
+    assert shown[0] == methods.strip()
+    text = " ".join(shown)
+    # Phrases rather than an exact page: the exact text is the file just compared; these
+    # check that the file states the methods the figures use.
     for phrase in ("Wilson", "Byar", "census baseline is treated as fixed", "country of birth"):
         assert phrase in text
