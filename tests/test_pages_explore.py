@@ -36,8 +36,18 @@ def test_map_shows_counts_where_the_census_has_no_area_baseline(explore_db, monk
     assert (
         shown.loc["Not on the map: no area recorded", "Contacts: Eastern European residents"] == "3"
     )
-    assert "for the whole district only" in texts(at)
-    assert "3 with no area recorded" in " ".join(c.value for c in at.caption)
+    assert [i.value for i in at.info] == [
+        "No rate per 1,000 for wards: this build's census reference data has Eastern European "
+        "residents (born in an EU8 or EU2 country) for the whole district only (ONS publishes "
+        "small-area tables too; the Methods page says how to add them), so the map shows the "
+        "number of records instead. Counts follow where people live and how many live there; "
+        "compare areas with the ratio instead."
+    ]
+    assert (
+        "Not on the map (contacts with Eastern European residents that cannot be placed in a "
+        "ward): 3 with no area recorded. Click an area to filter every page to it; clear it "
+        "under Area in the sidebar."
+    ) in [c.value for c in at.caption]
 
 
 def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
@@ -54,7 +64,13 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
     # Larwood: 2 / 42 / 0.022842 = 2.08 (Wilson 0.0132 to 0.1579 -> 0.58 to 6.91), too few.
     assert shown.loc["Larwood", "Ratio (95% CI)"] == "2.08 (0.58 to 6.91)"
     assert shown.loc["Larwood", "Reading"] == "too few to say"
-    assert "Proxy" in texts(at)
+    assert [i.value for i in at.info] == [
+        "Proxy: each area's share of contacts involving Eastern European residents (born in "
+        "an EU8 or EU2 country) is compared with their share of the whole district's "
+        "population, because this build's census reference data has them for the district "
+        "only. It assumes every area has the district's mix of residents, which is not true "
+        "everywhere."
+    ]
 
 
 def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
@@ -91,21 +107,26 @@ def test_map_follows_the_sidebar_filter(explore_db, monkeypatch):
 
 def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "trends")
-    text = texts(at)
+    lines = texts(at).splitlines()
     # Contacts run from 10 Feb to 20 May 2021: 61 days before the launch (12 Apr), 39 from it.
     # Eastern European: 4 before, 12 + 5 + 3 + 2 = 22 after. A month (30.4375 days):
     # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; Katz 95%:
     # exp(ln 8.6026 -/+ 1.96 sqrt(1/22 + 1/4)) = 2.96 to 24.96.
     assert (
-        "Contacts with Eastern European residents: 2.0 a month before the launch on "
+        "- Contacts with Eastern European residents: 2.0 a month before the launch on "
         "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
         "more after the launch."
-    ) in text
+    ) in lines
     table = table_with(at, "Community", "Channel", "Reading")
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
-    assert phone.iloc[0]["Reading"] == "cannot be calculated: none before the launch"
-    # The latest five months (Feb to Jun) include months with no contacts at all.
-    assert "trend cannot be calculated" in text
+    assert phone["Reading"].tolist() == ["cannot be calculated: none before the launch"]
+    # The latest five months (Feb to Jun) include March, April and June, with no contacts at
+    # all: no community's trend can be calculated.
+    for people in ("Eastern European residents", "Armed-forces veterans", "LGBTQ+ residents"):
+        assert (
+            f"– {people}: trend cannot be calculated (it needs five months, each with contacts "
+            "that record who was involved)."
+        ) in lines
 
 
 def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
@@ -144,8 +165,9 @@ def test_representation_ratios_and_census_band(explore_db, monkeypatch):
     forest = table_with(at, "Community", "Contact ratio (95% CI)", "Contact ratio then")
     forest = forest.set_index("Community")
     # 90 contacts record who was involved (96 minus 6 not recorded); Eastern European
-    # 4 + 12 + 5 + 3 + 2 = 26: 26/90 / (2,885/126,300) = 12.65.
-    assert forest.loc["Eastern European", "Contact ratio (95% CI)"].startswith("12.65 (")
+    # 4 + 12 + 5 + 3 + 2 = 26: 26/90 / (2,885/126,300) = 12.65. Wilson 95% for 26/90:
+    # 0.20542 to 0.38964, over 0.022842 = 8.99 to 17.06.
+    assert forest.loc["Eastern European", "Contact ratio (95% CI)"] == "12.65 (8.99 to 17.06)"
     # LGBTQ+: 4/90 = 4.4% against 2,871/102,851 = 2.79%: ratio 1.59; if all 8,351 census
     # non-respondents were LGBTQ+ the share would be 11,222/102,851 = 10.9%, ratio
     # 0.0444/0.1091 = 0.41.
@@ -153,7 +175,13 @@ def test_representation_ratios_and_census_band(explore_db, monkeypatch):
     assert lgbtq["Share if all of them were in the community"] == "10.9%"
     assert lgbtq["Contact ratio then"] == "0.41"
     assert lgbtq["Census non-respondents"] == "8,351"
-    assert "8,351 adults answered neither way" in texts(at)
+    # Reports: 10 of the 108 that record the victim's community, 9.26%: ratio 3.32 against
+    # 2.79%, 0.0926/0.1091 = 0.85 against 10.9%.
+    assert (
+        "- Census non-response: 8,351 adults answered neither way; if every one were in the "
+        "community, LGBTQ+ residents would be 10.9% of adults rather than 2.8%, and the contact "
+        "ratio 0.41 rather than 1.59 and the report ratio 0.85 rather than 3.32."
+    ) in texts(at).splitlines()
 
 
 def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_db, monkeypatch):
@@ -195,8 +223,5 @@ def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, m
     assert not at.exception
     gap = gap_table(at)
     assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
-    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] in (
-        "<5",
-        "suppressed",
-        "too few to say",
-    )
+    # 3 reports: the count is "<5" and a ratio on fewer than 10 is "too few to say".
+    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] == "too few to say"
