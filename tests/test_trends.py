@@ -83,7 +83,12 @@ def test_rolling_mean_of_three_months_leaves_a_gap_where_a_month_is_hidden():
 def test_scale_note_only_with_an_area_filter_and_rates():
     assert trends.scale_note(None, "count", True) is None
     assert trends.scale_note(None, "rate", False) is None
-    assert "all residents only" in trends.scale_note(None, "rate", True)
+    assert trends.scale_note(None, "rate", True) == (
+        "Per 1,000 rates are shown for all residents only: with an area filter the chosen "
+        "areas have no census count of the communities in this build's reference data (it has "
+        "them for the whole district), so their panels show no rate. Switch to Count to see "
+        "their numbers."
+    )
 
 
 # ------------------------------------------------------------------------------ trend arrows
@@ -118,8 +123,9 @@ def test_recent_trend_cannot_be_calculated_with_fewer_than_five_months():
     raw = monthly_raw({"armed_forces": [1, 2, 3, 4]}, [100] * 4)
     row = trends.recent_trends(raw, "contacts", ("armed_forces",)).iloc[0]
     assert row["direction"] == "cannot_be_calculated"
-    assert trends.trend_sentence(row, "contacts").startswith(
-        "– Armed-forces veterans: trend cannot be calculated"
+    assert trends.trend_sentence(row, "contacts") == (
+        "– Armed-forces veterans: trend cannot be calculated (it needs five months, each with "
+        "contacts that record who was involved)."
     )
 
 
