@@ -188,15 +188,6 @@ def _chart(at: AppTest, key: str):
     return found[0]
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    """Every Plotly chart on the page: its key -> its figure spec."""
-    return {
-        el.key: json.loads(el.proto.spec)
-        for el in at.main
-        if getattr(el, "type", "") == "plotly_chart"
-    }
-
-
 def chart(at: AppTest, key: str) -> dict:
     """The figure spec of the chart with this key."""
     return json.loads(_chart(at, key).proto.spec)
