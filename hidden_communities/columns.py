@@ -307,3 +307,45 @@ def dictionary(kind: str):
             }
         )
     return pd.DataFrame(rows)
+
+
+# docs/data-dictionary.md holds each import's table between these markers, generated here.
+DICTIONARY_BEGIN = "<!-- {kind}: generated from hidden_communities/columns.py; do not edit -->"
+DICTIONARY_END = "<!-- end of {kind} -->"
+
+
+def dictionary_markdown(kind: str) -> str:
+    """The data dictionary of an import as a Markdown table: the Data page's table
+    (dictionary()) and the other header names each column is read under."""
+    table = dictionary(kind)
+    table["column"] = [f"`{name}`" for name in table["column"]]
+    table["also read as"] = [", ".join(f"`{a}`" for a in c.aliases) for c in SPECS[kind]]
+
+    def line(cells) -> str:
+        return "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
+
+    lines = [line(table.columns), line(["---"] * len(table.columns))]
+    for row in table.itertuples(index=False):
+        lines.append(line(str(value).replace("|", "\\|") for value in row))
+    return "\n".join(lines)
+
+
+def with_dictionaries(doc: str) -> str:
+    """The text of docs/data-dictionary.md with every import's table, between its markers,
+    regenerated from the specs (the rest of the text is left as written)."""
+    for kind in SPECS:
+        begin, end = DICTIONARY_BEGIN.format(kind=kind), DICTIONARY_END.format(kind=kind)
+        if doc.count(begin) != 1 or doc.count(end) != 1:
+            raise ValueError(f"the data dictionary needs one {begin} and one {end}")
+        head, rest = doc.split(begin)
+        _, tail = rest.split(end)
+        doc = f"{head}{begin}\n{dictionary_markdown(kind)}\n{end}{tail}"
+    return doc
+
+
+if __name__ == "__main__":
+    # python -m hidden_communities.columns: rewrite the tables in docs/data-dictionary.md.
+    from .settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "docs" / "data-dictionary.md"
+    path.write_text(with_dictionaries(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -17,7 +17,7 @@ import pytest
 from hidden_communities import areas_view as av
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import ABBEY_007B, ABBEY_HILL, LARWOOD, explore_db  # noqa: F401
+from tests.builders import ABBEY_007B, ABBEY_HILL, LARWOOD
 
 EE_SHARE = 2885 / 126300  # Eastern European residents (born EU8/EU2) of all residents
 
@@ -68,7 +68,13 @@ FRAME = raw(
 def test_a_rate_without_an_area_baseline_falls_back_to_the_count_and_says_why():
     view = av.map_view("eastern_european", "contacts", "ward", "rate")
     assert (view.measure, view.requested) == ("count", "rate")
-    assert "for the whole district only" in view.notes[0]
+    assert view.notes == (
+        "No rate per 1,000 for wards: this build's census reference data has Eastern European "
+        "residents (born in an EU8 or EU2 country) for the whole district only (ONS publishes "
+        "small-area tables too; the Methods page says how to add them), so the map shows the "
+        "number of records instead. Counts follow where people live and how many live there; "
+        "compare areas with the ratio instead.",
+    )
     assert view.title == "Number of contacts with Eastern European residents, by ward"
 
 
@@ -79,7 +85,11 @@ def test_lgbtq_by_msoa_uses_the_named_lgb_proxy():
     assert av.area_measure("all_residents", "lsoa") == "usual_residents"
     view = av.map_view("lgbtq", "reports", "msoa", "rate")
     assert view.measure == "rate"
-    assert any(note.startswith("Proxy: LGB+ residents") for note in view.notes)
+    assert view.notes == (
+        "Proxy: LGB+ residents aged 16+ (Census 2021 TS077) stand in for LGBTQ+ residents: "
+        "gender identity is published only as shares below the district, so trans residents "
+        "who are not LGB+ are missing from this baseline.",
+    )
     assert view.title == (
         "Crime reports with LGBTQ+ residents per 1,000 LGB+ residents (proxy), by MSOA"
     )
@@ -87,7 +97,12 @@ def test_lgbtq_by_msoa_uses_the_named_lgb_proxy():
 
 def test_the_district_share_proxy_is_named_for_ratios():
     view = av.map_view("armed_forces", "contacts", "lsoa", "ratio")
-    assert view.notes and "district's mix of residents" in view.notes[0]
+    assert view.notes == (
+        "Proxy: each area's share of contacts involving armed forces veterans is compared with "
+        "their share of the whole district's population, because this build's census reference "
+        "data has them for the district only. It assumes every area has the district's mix of "
+        "residents, which is not true everywhere.",
+    )
     with pytest.raises(ValueError):
         av.map_view("eastern_european", "contacts", "postcode", "rate")
     with pytest.raises(ValueError):
@@ -172,7 +187,13 @@ def test_status_hover_and_sentences():
         "who was involved: 200<br>Population share compared with: 2.3%<br>Ratio: 2.19 (95% CI "
         "1.20 to 3.92)<br>over-represented"
     )
-    assert "too few to say (fewer than 10)" in av.hover_text(shown.iloc[1], view, "too_few")
+    # Ward two: 4 of 150 = 0.026667 / 0.022842 = 1.1674; Wilson for 4/150 over the share:
+    # 0.4561 to 2.9136. The inspector sees the figures, flagged as too few.
+    assert av.hover_text(shown.iloc[1], view, "too_few") == (
+        "<b>Ward two</b><br>Contacts with Eastern European residents: 4<br>Contacts saying "
+        "who was involved: 150<br>Population share compared with: 2.3%<br>Ratio: 1.17 (95% CI "
+        "0.46 to 2.91)<br>too few to say<br>too few to say (fewer than 10)"
+    )
     assert av.map_sentence(shown, view) == (
         "Ward one: ratio 2.19; 1 of 3 has too few contacts to say; 1 is only partly in the "
         "area filter; 1 is outside the area filter."
@@ -275,7 +296,7 @@ def _query(path, **params):
         con.close()
 
 
-def test_query_places_records_at_each_level(explore_db):  # noqa: F811
+def test_query_places_records_at_each_level(explore_db):
     wards = _query(
         explore_db, area_codes=[], level="ward", community="eastern_european", area_measure=None
     ).set_index("area_name")
@@ -305,7 +326,7 @@ def test_query_places_records_at_each_level(explore_db):  # noqa: F811
     assert (row["all_contacts"], row["base_count"], row["residents"]) == (40, 1623, 1623)
 
 
-def test_query_coverage_under_an_lsoa_filter(explore_db):  # noqa: F811
+def test_query_coverage_under_an_lsoa_filter(explore_db):
     wards = _query(
         explore_db, area_codes=[ABBEY_007B], level="ward", community="lgbtq", area_measure=None
     ).set_index("area_code")

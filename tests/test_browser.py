@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 
 from hidden_communities import database
-from tests.conftest import PROJECT_ROOT
+from tests.builders import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"

@@ -9,13 +9,10 @@ import duckdb
 import pytest
 
 from hidden_communities.cli import EXIT_LOADED, EXIT_PARTIAL, EXIT_REJECTED, main
-from tests.conftest import PROJECT_ROOT, empty_database
+from tests.builders import CONTACT_ROW, PROJECT_ROOT, csv_header, empty_database
 
-HEADER = (
-    "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
-    "language,topics,follow_up_needed,note\n"
-)
-ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+HEADER = csv_header("contacts")
+ROW = CONTACT_ROW
 BAD = ROW.replace("14/05/2021", "31/02/2021").replace(",1,", ",2,")
 
 
@@ -46,7 +43,9 @@ def test_a_good_file_exits_0(db, tmp_path, capsys):
     assert contacts_in(db) == 1
     # Again: already loaded, still a success, nothing added.
     assert run(db, "contacts", file) == EXIT_LOADED
-    assert "already loaded" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        "This file was already loaded (import 1); nothing was added.\n"
+    )
     assert contacts_in(db) == 1
 
 
@@ -67,14 +66,17 @@ def test_loading_the_valid_rows_only_exits_3_and_writes_the_rejected_rows(db, tm
     assert run(db, "contacts", file, "--load-valid-rows") == EXIT_PARTIAL
     assert contacts_in(db) == 1
     rejected = (tmp_path / "log.rejected.csv").read_text(encoding="utf-8-sig")
-    assert rejected.splitlines()[1].startswith(
-        "3,contact_date: not a date: use dd/mm/yyyy or yyyy-mm-dd,31/02/2021"
-    )
+    # The header, then the bad row as it was in the file, after its row number and problems.
+    assert rejected.splitlines() == [
+        "row,problems," + HEADER.strip(),
+        "3,contact_date: not a date: use dd/mm/yyyy or yyyy-mm-dd," + BAD.strip(),
+    ]
 
 
 def test_a_missing_file_exits_1(db, tmp_path, capsys):
-    assert run(db, "reports", tmp_path / "nope.csv") == EXIT_REJECTED
-    assert "cannot read" in capsys.readouterr().err
+    missing = tmp_path / "nope.csv"
+    assert run(db, "reports", missing) == EXIT_REJECTED
+    assert capsys.readouterr().err == f"cannot read {missing}: No such file or directory\n"
 
 
 def test_the_module_runs_as_a_command(db, tmp_path):

@@ -2,147 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
-import pandas as pd
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import PROJECT_ROOT, empty_database, load_frame
-
-DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
-
-CONTACT_COLUMNS = [
-    "contact_date",
-    "area",
-    "team",
-    "communities",
-    "channel",
-    "direction",
-    "place_type",
-    "people_reached",
-    "language",
-    "topics",
-    "follow_up_needed",
-    "note",
-]
-REPORT_COLUMNS = [
-    "reference",
-    "reported_on",
-    "occurred_on",
-    "area",
-    "team",
-    "crime_type",
-    "hate_strands",
-    "victim_communities",
-    "outcome",
-]
+from tests.builders import app, chart, chart_alt, table_with
 
 
-def contacts(spec: list[tuple[str, int]], day: str = "2021-05-14") -> pd.DataFrame:
-    """(communities, how many) -> distinct contact rows (people_reached numbers them)."""
-    rows, n = [], 0
-    for communities, times in spec:
-        for _ in range(times):
-            n += 1
-            rows.append(
-                [
-                    day,
-                    "E01027925",
-                    "Sutton",
-                    communities,
-                    "face_to_face",
-                    "proactive",
-                    "community_venue",
-                    str(n),
-                    "english",
-                    "",
-                    "no",
-                    "",
-                ]
-            )
-    return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
-
-
-def reports(spec: list[tuple[str, int]], day: str = "2021-06-02") -> pd.DataFrame:
-    rows, n = [], 0
-    for communities, times in spec:
-        for _ in range(times):
-            n += 1
-            rows.append(
-                [
-                    f"21/{n:06d}",
-                    day,
-                    "",
-                    "E01027925",
-                    "",
-                    "public_order",
-                    "",
-                    communities,
-                    "under_investigation",
-                ]
-            )
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
-
-
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory, reference):
-    """20 contacts (16 with the community recorded) and 30 reports (20 recorded)."""
-    path = tmp_path_factory.mktemp("pages") / "fixture.duckdb"
-    con = empty_database(path, reference)
-    areas = reference["areas"]
-    load_frame(
-        con,
-        contacts(
-            [
-                ("eastern_european", 4),
-                ("armed_forces;lgbtq", 1),
-                ("armed_forces", 1),
-                ("lgbtq", 1),
-                ("none", 9),
-                ("not_recorded", 4),
-            ]
-        ),
-        "contacts",
-        areas,
-        "contacts.csv",
-    )
-    load_frame(
-        con,
-        reports(
-            [
-                ("eastern_european", 2),
-                ("armed_forces", 3),
-                ("lgbtq", 1),
-                ("none", 14),
-                ("not_recorded", 10),
-            ]
-        ),
-        "reports",
-        areas,
-        "reports.csv",
-    )
-    con.close()
-    return path
-
-
-def app(db_path, monkeypatch, **query) -> AppTest:
-    monkeypatch.setenv("HC_DB_PATH", str(db_path))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def table(at: AppTest, index: int = 0) -> pd.DataFrame:
-    return at.dataframe[index].value
+def overview_table(at):
+    return table_with(at, "Community", "Contacts", "Crime reports").set_index("Community")
 
 
 def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch)
-    shown = table(at).set_index("Community")
+    shown = overview_table(at)
     # Hand calculation. Eastern European: 4 of the 16 contacts whose community was recorded
     # = 25.0%; Wilson 95% interval for 4/16 = 10.2% to 49.5%; population share 2,885 /
     # 126,300 = 2.284%; ratio 0.25 / 0.02284 = 10.94, interval 0.1018/0.02284 = 4.46 to
@@ -172,24 +41,52 @@ def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
 
 def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch, audience="Public meeting")
-    shown = table(at).set_index("Community")
-    ee = shown.loc["Eastern European"]
-    assert ee["Contacts"] == "<5"
-    assert ee["Share of contacts (95% CI)"] in ("<5", "too few to say")
-    assert "4" not in set(shown["Contacts"]) and "2" not in set(shown["Contacts"])
+    shown = overview_table(at)
+    # Every community has 1 to 4 contacts (4, 2, 2) and 1 to 4 reports (2, 3, 1): each
+    # count is "<5", and a share or ratio on fewer than 10 records is "too few to say".
     # Counts of 10 or more and the census figures stay.
-    assert shown.loc["All residents", "Contacts"] == "16"
+    assert shown["Contacts"].to_dict() == {
+        "Armed forces veterans": "<5",
+        "Eastern European": "<5",
+        "LGBTQ+": "<5",
+        "All residents": "16",
+    }
+    assert shown["Crime reports"].to_dict() == {
+        "Armed forces veterans": "<5",
+        "Eastern European": "<5",
+        "LGBTQ+": "<5",
+        "All residents": "20",
+    }
+    ee = shown.loc["Eastern European"]
+    assert ee["Share of contacts (95% CI)"] == "too few to say"
     assert ee["Residents (Census 2021)"] == "2,885"
+    # The chart's text alternative gives none of the hidden figures back.
+    assert chart_alt(at, "overview_chart") == (
+        "Bar chart: Armed-forces veterans: too few contacts to compare with their share of the "
+        "population. Eastern European residents: too few contacts to compare with their share "
+        "of the population. LGBTQ+ residents: too few contacts to compare with their share of "
+        "the population."
+    )
 
 
 def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch)
-    charts = [el for el in at.main if getattr(el, "type", "") == "plotly_chart"]
-    assert charts
-    spec = json.loads(charts[0].proto.spec)
+    spec = chart(at, "overview_chart")
     names = [trace["name"] for trace in spec["data"]]
     assert names == [
         "Share of population (Census 2021)",
         "Share of contacts",
         "Share of crime reports",
     ]
+    # A sentence a community, on its share of the 16 contacts that record the community:
+    # veterans 2/16 = 12.5% against 4,325/102,846 = 4.2% of adults, ratio 0.125/0.042053
+    # = 2.97; Eastern European 4/16 = 25.0% against 2,885/126,300 = 2.3% of residents,
+    # 10.94; LGBTQ+ 2/16 = 12.5% against 2,871/102,851 = 2.8% of adults, 0.125/0.027914
+    # = 4.48. Each rests on fewer than 10 contacts: too few to say.
+    assert chart_alt(at, "overview_chart") == (
+        "Bar chart: Armed-forces veterans made 12.5% of contacts but are 4.2% of adults: 3.0 "
+        "times their share (too few to say). Eastern European residents made 25.0% of "
+        "contacts but are 2.3% of residents: 10.9 times their share (too few to say). LGBTQ+ "
+        "residents made 12.5% of contacts but are 2.8% of adults: 4.5 times their share (too "
+        "few to say)."
+    )

@@ -1,190 +1,31 @@
-"""The exploring pages (engagement map, trends, under-representation) under AppTest, on a
-small database built here with hand-made rows, so every number shown is known exactly.
-
-The fixture (areas are real Ashfield codes):
-  Abbey Hill ward (E05010673), its LSOA Ashfield 007B (E01027951, 1,623 residents):
-    contacts 2021-02-10: 4 Eastern European
-    contacts 2021-05-14: 12 Eastern European, 20 none, 4 LGBTQ+
-    contacts 2021-05-14 recorded at ward level only: 5 Eastern European
-    reports 2021-01-15: 10 LGBTQ+; 2021-06-02: 3 Eastern European, 40 none
-  Larwood ward (E05010686), its LSOA Ashfield 009D (E01027957, 1,310 residents):
-    contacts 2021-02-10: 30 none, 6 not recorded
-    contacts 2021-05-20: 2 Eastern European; 10 veterans by phone
-    reports 2021-01-15: 50 none; 2021-06-02: 5 veterans
-  No area: contacts 2021-05-14: 3 Eastern European
-  Campaign launch: 2021-04-12.
-The period therefore defaults to 15 Jan 2021 to 2 Jun 2021.
-"""
+"""The exploring pages (engagement map, trends, under-representation) under AppTest, on
+the hand-made explore_db (tests/conftest.py), so every number shown is known exactly."""
 
 from __future__ import annotations
 
 import json
 
-import pandas as pd
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import PROJECT_ROOT, empty_database, load_frame
-
-DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
-ABBEY_HILL, LARWOOD = "E05010673", "E05010686"
-ABBEY_007B, LARWOOD_009D = "E01027951", "E01027957"
-
-CONTACT_COLUMNS = [
-    "contact_date",
-    "area",
-    "team",
-    "communities",
-    "channel",
-    "direction",
-    "place_type",
-    "people_reached",
-    "language",
-    "topics",
-    "follow_up_needed",
-    "note",
-]
-REPORT_COLUMNS = [
-    "reference",
-    "reported_on",
-    "occurred_on",
-    "area",
-    "team",
-    "crime_type",
-    "hate_strands",
-    "victim_communities",
-    "outcome",
-]
+from tests.builders import chart, open_page, table_with, texts
 
 
-def _contacts(spec) -> pd.DataFrame:
-    """(date, area, communities, channel, how many) -> distinct contact rows."""
-    rows, n = [], 0
-    for day, area, communities, channel, times in spec:
-        for _ in range(times):
-            n += 1
-            place = "phone" if channel == "phone" else "community_venue"
-            rows.append(
-                [
-                    day,
-                    area,
-                    "",
-                    communities,
-                    channel,
-                    "proactive",
-                    place,
-                    str(n),
-                    "english",
-                    "",
-                    "no",
-                    "",
-                ]
-            )
-    return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
+def map_table(at, *names: str):
+    return table_with(at, "Area", *names).set_index("Area")
 
 
-def _reports(spec) -> pd.DataFrame:
-    rows, n = [], 0
-    for day, area, communities, times in spec:
-        for _ in range(times):
-            n += 1
-            rows.append(
-                [
-                    f"21/{n:06d}",
-                    day,
-                    "",
-                    area,
-                    "",
-                    "public_order",
-                    "",
-                    communities,
-                    "under_investigation",
-                ]
-            )
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
-
-
-@pytest.fixture(scope="module")
-def explore_db(tmp_path_factory, reference):
-    path = tmp_path_factory.mktemp("explore") / "explore.duckdb"
-    con = empty_database(path, reference)
-    areas = reference["areas"]
-    load_frame(
-        con,
-        _contacts(
-            [
-                ("2021-02-10", ABBEY_007B, "eastern_european", "face_to_face", 4),
-                ("2021-05-14", ABBEY_007B, "eastern_european", "face_to_face", 12),
-                ("2021-05-14", ABBEY_007B, "none", "face_to_face", 20),
-                ("2021-05-14", ABBEY_007B, "lgbtq", "face_to_face", 4),
-                ("2021-05-14", ABBEY_HILL, "eastern_european", "face_to_face", 5),
-                ("2021-02-10", LARWOOD_009D, "none", "face_to_face", 30),
-                ("2021-02-10", LARWOOD_009D, "not_recorded", "face_to_face", 6),
-                ("2021-05-20", LARWOOD_009D, "eastern_european", "face_to_face", 2),
-                ("2021-05-20", LARWOOD_009D, "armed_forces", "phone", 10),
-                ("2021-05-14", "", "eastern_european", "face_to_face", 3),
-            ]
-        ),
-        "contacts",
-        areas,
-        "contacts.csv",
+def gap_table(at):
+    """The reporting gap by community (the table by area below it has the same columns
+    but Area for Community)."""
+    return table_with(at, "Community", "Expected", "Observed / expected (95% CI)").set_index(
+        "Community"
     )
-    load_frame(
-        con,
-        _reports(
-            [
-                ("2021-01-15", ABBEY_007B, "lgbtq", 10),
-                ("2021-06-02", ABBEY_007B, "eastern_european", 3),
-                ("2021-06-02", ABBEY_007B, "none", 40),
-                ("2021-01-15", LARWOOD_009D, "none", 50),
-                ("2021-06-02", LARWOOD_009D, "armed_forces", 5),
-            ]
-        ),
-        "reports",
-        areas,
-        "reports.csv",
-    )
-    con.execute(
-        "INSERT INTO campaign_events VALUES (DATE '2021-04-12', 'launch', "
-        "'Campaign launched', NULL, ['eastern_european', 'armed_forces', 'lgbtq'], NULL)"
-    )
-    con.close()
-    return path
-
-
-def open_page(db, monkeypatch, page: str, **query) -> AppTest:
-    """Run the dashboard (with the query string), switch to the page, run it."""
-    monkeypatch.setenv("HC_DB_PATH", str(db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame.set_index(column)
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [
-        json.loads(el.proto.spec) for el in at.main if getattr(el, "type", "") == "plotly_chart"
-    ]
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [m.value for m in at.info])
 
 
 # ------------------------------------------------------------------------------ map
 
 
 def test_map_shows_counts_where_the_census_has_no_area_baseline(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/map.py")
-    shown = by(at.dataframe[0].value, "Area")
+    at = open_page(explore_db, monkeypatch, "map")
+    shown = map_table(at, "Contacts: Eastern European residents", "All contacts")
     # Eastern European contacts by ward: Abbey Hill 4 + 12 (LSOA 007B) + 5 (ward only) = 21
     # of 4 + 12 + 20 + 4 + 5 = 45 recorded; Larwood 2 of 30 + 2 + 10 = 42 recorded, 48 in all.
     assert shown.loc["Abbey Hill", "Contacts: Eastern European residents"] == "21"
@@ -195,15 +36,25 @@ def test_map_shows_counts_where_the_census_has_no_area_baseline(explore_db, monk
     assert (
         shown.loc["Not on the map: no area recorded", "Contacts: Eastern European residents"] == "3"
     )
-    assert "for the whole district only" in texts(at)
-    assert "3 with no area recorded" in " ".join(c.value for c in at.caption)
+    assert [i.value for i in at.info] == [
+        "No rate per 1,000 for wards: this build's census reference data has Eastern European "
+        "residents (born in an EU8 or EU2 country) for the whole district only (ONS publishes "
+        "small-area tables too; the Methods page says how to add them), so the map shows the "
+        "number of records instead. Counts follow where people live and how many live there; "
+        "compare areas with the ratio instead."
+    ]
+    assert (
+        "Not on the map (contacts with Eastern European residents that cannot be placed in a "
+        "ward): 3 with no area recorded. Click an area to filter every page to it; clear it "
+        "under Area in the sidebar."
+    ) in [c.value for c in at.caption]
 
 
 def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/map.py")
+    at = open_page(explore_db, monkeypatch, "map")
     at.segmented_control(key="measure").set_value("ratio").run()
     assert not at.exception
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Ratio (95% CI)")
     # Abbey Hill: 21 / 45 = 0.4667 against the district share 2,885 / 126,300 = 0.022842:
     # ratio 20.43. Wilson 95% for 21/45: (2*21 + z^2 -/+ z*sqrt(z^2 + 4*21*(1 - 21/45)))
     # / (2*(45 + z^2)) = 0.32935 to 0.60923, over 0.022842 = 14.42 to 26.67.
@@ -213,13 +64,19 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
     # Larwood: 2 / 42 / 0.022842 = 2.08 (Wilson 0.0132 to 0.1579 -> 0.58 to 6.91), too few.
     assert shown.loc["Larwood", "Ratio (95% CI)"] == "2.08 (0.58 to 6.91)"
     assert shown.loc["Larwood", "Reading"] == "too few to say"
-    assert "Proxy" in texts(at)
+    assert [i.value for i in at.info] == [
+        "Proxy: each area's share of contacts involving Eastern European residents (born in "
+        "an EU8 or EU2 country) is compared with their share of the whole district's "
+        "population, because this build's census reference data has them for the district "
+        "only. It assumes every area has the district's mix of residents, which is not true "
+        "everywhere."
+    ]
 
 
 def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/map.py", geo="LSOA", focus="All residents")
+    at = open_page(explore_db, monkeypatch, "map", geo="LSOA", focus="All residents")
     assert at.segmented_control(key="geo").value == "lsoa"
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Per 1,000 (95% CI)")
     # Ashfield 007B: 4 + 12 + 20 + 4 = 40 contacts over 1,623 residents = 24.6 per 1,000;
     # Byar's 95%: 40 (1 - 1/360 - z/(3 sqrt 40))^3 = 28.57 and 41 (1 - 1/369 + z/(3 sqrt 41))^3
     # = 54.47, per 1,623 residents = 17.6 to 33.6 per 1,000.
@@ -227,19 +84,19 @@ def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
     assert shown.loc["Ashfield 007B", "Residents (Census 2021 baseline)"] == "1,623"
     # The 5 ward-only contacts cannot be placed in an LSOA: said so, not spread.
     assert shown.loc["Not on the map: recorded at ward level only", "All contacts"] == "5"
-    spec = charts(at)[0]
+    spec = chart(at, "area_map")
     style = spec["layout"]["map"]["style"]
     assert "glyphs" not in style and "http" not in json.dumps(style)
     assert {t["type"] for t in spec["data"]} == {"choroplethmap", "scattermap"}
 
 
 def test_map_follows_the_sidebar_filter(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/map.py", focus="Armed forces veterans")
-    shown = by(at.dataframe[0].value, "Area")
+    at = open_page(explore_db, monkeypatch, "map", focus="Armed forces veterans")
+    shown = map_table(at, "Contacts: Armed-forces veterans", "All contacts")
     assert shown.loc["Larwood", "Contacts: Armed-forces veterans"] == "10"
     assert shown.loc["Larwood", "All contacts"] == "48"
     at.sidebar.multiselect(key="channel").select("phone").run()
-    shown = by(at.dataframe[0].value, "Area")
+    shown = map_table(at, "Contacts: Armed-forces veterans", "All contacts")
     # Only the 10 phone contacts are left, all with veterans; Abbey Hill has none.
     assert shown.loc["Larwood", "All contacts"] == "10"
     assert shown.loc["Abbey Hill", "All contacts"] == "0"
@@ -249,29 +106,35 @@ def test_map_follows_the_sidebar_filter(explore_db, monkeypatch):
 
 
 def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/trends.py")
-    text = texts(at)
+    at = open_page(explore_db, monkeypatch, "trends")
+    lines = texts(at).splitlines()
     # Contacts run from 10 Feb to 20 May 2021: 61 days before the launch (12 Apr), 39 from it.
     # Eastern European: 4 before, 12 + 5 + 3 + 2 = 22 after. A month (30.4375 days):
     # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; Katz 95%:
     # exp(ln 8.6026 -/+ 1.96 sqrt(1/22 + 1/4)) = 2.96 to 24.96.
     assert (
-        "Contacts with Eastern European residents: 2.0 a month before the launch on "
+        "- Contacts with Eastern European residents: 2.0 a month before the launch on "
         "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
         "more after the launch."
-    ) in text
-    table = at.dataframe[1].value
+    ) in lines
+    table = table_with(at, "Community", "Channel", "Reading")
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
-    assert phone.iloc[0]["Reading"] == "cannot be calculated: none before the launch"
-    # The latest five months (Feb to Jun) include months with no contacts at all.
-    assert "trend cannot be calculated" in text
+    assert phone["Reading"].tolist() == ["cannot be calculated: none before the launch"]
+    # The latest five months (Feb to Jun) include March, April and June, with no contacts at
+    # all: no community's trend can be calculated.
+    for people in ("Eastern European residents", "Armed-forces veterans", "LGBTQ+ residents"):
+        assert (
+            f"– {people}: trend cannot be calculated (it needs five months, each with contacts "
+            "that record who was involved)."
+        ) in lines
 
 
 def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/trends.py")
+    at = open_page(explore_db, monkeypatch, "trends")
     at.segmented_control(key="records").set_value("reports").run()
     assert not at.exception
-    table = at.dataframe[1].value.set_index("Community")
+    table = table_with(at, "Community", "Channel", "Before the launch", "After")
+    table = table.set_index("Community")
     # Reports run from 15 Jan to 2 Jun: Eastern European 0 before, 3 after.
     assert table.loc["Eastern European residents", "Before the launch"] == "0"
     assert table.loc["Eastern European residents", "After"] == "3"
@@ -280,26 +143,31 @@ def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
 
 
 def test_trends_link_opens_monthly_rates(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/trends.py", scale="Per 1,000")
+    at = open_page(explore_db, monkeypatch, "trends", scale="Per 1,000")
     assert at.segmented_control(key="scale").value == "rate"
-    monthly = at.dataframe[0].value
+    monthly = table_with(at, "Month", "Community", "Count", "Per 1,000 (95% CI)")
     may = monthly[(monthly["Month"] == "May 2021")].set_index("Community")
     # May 2021: 12 + 5 + 3 + 2 = 22 Eastern European contacts / 2,885 residents = 7.6 per
     # 1,000; Byar's 95% for 22 (13.79 to 33.31) / 2,885 = 4.8 to 11.5.
     assert may.loc["Eastern European residents", "Count"] == "22"
     assert may.loc["Eastern European residents", "Per 1,000 (95% CI)"] == "7.6 (4.8 to 11.5)"
-    assert charts(at)[0]["layout"]["title"]["text"] == "Monthly contacts per 1,000, by community"
+    assert (
+        chart(at, "trend_chart")["layout"]["title"]["text"]
+        == "Monthly contacts per 1,000, by community"
+    )
 
 
 # ------------------------------------------------------------------------------ representation
 
 
 def test_representation_ratios_and_census_band(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/representation.py")
-    forest = by(at.dataframe[0].value, "Community")
+    at = open_page(explore_db, monkeypatch, "representation")
+    forest = table_with(at, "Community", "Contact ratio (95% CI)", "Contact ratio then")
+    forest = forest.set_index("Community")
     # 90 contacts record who was involved (96 minus 6 not recorded); Eastern European
-    # 4 + 12 + 5 + 3 + 2 = 26: 26/90 / (2,885/126,300) = 12.65.
-    assert forest.loc["Eastern European", "Contact ratio (95% CI)"].startswith("12.65 (")
+    # 4 + 12 + 5 + 3 + 2 = 26: 26/90 / (2,885/126,300) = 12.65. Wilson 95% for 26/90:
+    # 0.20542 to 0.38964, over 0.022842 = 8.99 to 17.06.
+    assert forest.loc["Eastern European", "Contact ratio (95% CI)"] == "12.65 (8.99 to 17.06)"
     # LGBTQ+: 4/90 = 4.4% against 2,871/102,851 = 2.79%: ratio 1.59; if all 8,351 census
     # non-respondents were LGBTQ+ the share would be 11,222/102,851 = 10.9%, ratio
     # 0.0444/0.1091 = 0.41.
@@ -307,20 +175,26 @@ def test_representation_ratios_and_census_band(explore_db, monkeypatch):
     assert lgbtq["Share if all of them were in the community"] == "10.9%"
     assert lgbtq["Contact ratio then"] == "0.41"
     assert lgbtq["Census non-respondents"] == "8,351"
-    assert "8,351 adults answered neither way" in texts(at)
+    # Reports: 10 of the 108 that record the victim's community, 9.26%: ratio 3.32 against
+    # 2.79%, 0.0926/0.1091 = 0.85 against 10.9%.
+    assert (
+        "- Census non-response: 8,351 adults answered neither way; if every one were in the "
+        "community, LGBTQ+ residents would be 10.9% of adults rather than 2.8%, and the contact "
+        "ratio 0.41 rather than 1.59 and the report ratio 0.85 rather than 3.32."
+    ) in texts(at).splitlines()
 
 
 def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/representation.py")
-    gap = by(at.dataframe[2].value, "Community")
+    at = open_page(explore_db, monkeypatch, "representation")
+    gap = gap_table(at)
     # 108 reports record the victim's community. LGBTQ+ expected: 108 x 2,871/102,851 = 3.0;
     # observed 10: 7.0 more; ratio (10/108)/0.027914 = 3.32, Wilson 1.83 to 5.81.
     assert gap.loc["LGBTQ+", "Expected"] == "3.0"
     assert gap.loc["LGBTQ+", "Difference"] == "7.0 more"
     assert gap.loc["LGBTQ+", "Observed / expected (95% CI)"] == "3.32 (1.83 to 5.81)"
-    at = open_page(explore_db, monkeypatch, "pages/representation.py", rr="2.0")
+    at = open_page(explore_db, monkeypatch, "representation", rr="2.0")
     assert at.slider(key="rr").value == 2.0
-    gap = by(at.dataframe[2].value, "Community")
+    gap = gap_table(at)
     # Twice the risk: expected 6.0, ratio 3.32 / 2 = 1.66 (0.91 to 2.90), an interval that
     # includes 1 (10 reports: enough to say).
     assert gap.loc["LGBTQ+", "Expected"] == "6.0"
@@ -329,8 +203,8 @@ def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_d
 
 
 def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/representation.py")
-    funnel = by(at.dataframe[1].value, "Area")
+    at = open_page(explore_db, monkeypatch, "representation")
+    funnel = table_with(at, "Area", "Funnel position").set_index("Area")
     # Only the two wards with recorded contacts are placed. Overall 23/87 = 0.2644.
     # Abbey Hill 21/45 = 0.467: 95% upper limit 0.2644 + 1.96 sqrt(0.2644 x 0.7356/45) = 0.393,
     # 99.8% 0.468, so above the 95% limit only. Larwood 2/42 = 0.048: below the 99.8% lower
@@ -342,15 +216,12 @@ def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
 
 
 def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/map.py", audience="Public meeting")
-    shown = by(at.dataframe[0].value, "Area")
+    at = open_page(explore_db, monkeypatch, "map", audience="Public meeting")
+    shown = map_table(at, "Contacts: Eastern European residents")
     assert shown.loc["Larwood", "Contacts: Eastern European residents"] == "<5"
     at.switch_page("pages/representation.py").run()
     assert not at.exception
-    gap = by(at.dataframe[2].value, "Community")
+    gap = gap_table(at)
     assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
-    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] in (
-        "<5",
-        "suppressed",
-        "too few to say",
-    )
+    # 3 reports: the count is "<5" and a ratio on fewer than 10 is "too few to say".
+    assert gap.loc["Eastern European", "Observed / expected (95% CI)"] == "too few to say"

@@ -15,7 +15,6 @@ from hidden_communities import indicators
 from hidden_communities import representation as rep
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import explore_db  # noqa: F401
 
 COMMUNITIES = ("eastern_european", "armed_forces", "lgbtq")
 
@@ -80,10 +79,15 @@ def test_sensitivity_band_if_every_non_respondent_were_lgbtq():
         "community, LGBTQ+ residents would be 10.9% of adults rather than 2.8%, and the "
         "contact ratio 0.41 rather than 1.59 and the report ratio 0.27 rather than 1.07."
     )
-    # The chart: the band is drawn as a shape from 0.407 to 1.592 on the LGBTQ+ row.
+    # The chart: the bands are drawn as shapes on the LGBTQ+ rows, contacts from 0.407 to
+    # 1.592 and reports from 0.03/0.109109 = 0.27495 to 0.03/0.027914 = 1.07472; no other
+    # community has one.
     fig = rep.forest_chart(out.reset_index())
     bands = [(s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect"]
-    assert (pytest.approx(0.40734, abs=1e-5), pytest.approx(1.59218, abs=1e-5)) in bands
+    assert bands == [
+        (pytest.approx(0.40734, abs=1e-5), pytest.approx(1.59218, abs=1e-5)),
+        (pytest.approx(0.27495, abs=1e-5), pytest.approx(1.07472, abs=1e-5)),
+    ]
 
 
 def test_forest_in_public_says_too_few_instead_of_drawing():
@@ -95,8 +99,17 @@ def test_forest_in_public_says_too_few_instead_of_drawing():
     assert pd.isna(lgbtq["contact_ratio"]) and pd.isna(lgbtq["contact_ratio_if_all"])
     fig = rep.forest_chart(shown)
     notes = [a.text for a in fig.layout.annotations]
-    # 4 contacts: "<5" as a count, and no ratio on fewer than 10: "too few to say".
-    assert "contacts: too few to say" in notes
+    # 4 contacts: "<5" as a count, and no ratio on fewer than 10: "too few to say". So for
+    # the veterans' 0 contacts and every community's 0 reports; Eastern European residents'
+    # 30 contacts are drawn. The last note labels the line at a ratio of 1.
+    assert notes == [
+        "contacts: too few to say",
+        "contacts: too few to say",
+        "crime reports: too few to say",
+        "crime reports: too few to say",
+        "crime reports: too few to say",
+        "fair share (1)",
+    ]
 
 
 # ------------------------------------------------------------------------------ funnel
@@ -214,14 +227,24 @@ def test_reporting_gap_by_area_names_its_baseline():
     assert out["expected"] == pytest.approx(108 * 161 / 6268)
     assert out["baseline"] == "area: LGB+ residents aged 16+ (proxy)"
     assert rep.reporting_gap_by_area(raw, "all_residents", 1.0).empty
-    assert "district only" in rep.area_gap_note("armed_forces", "ward")
-    assert "LGB+" in rep.area_gap_note("lgbtq", "msoa")
+    assert rep.area_gap_note("armed_forces", "ward") == (
+        "This build's census reference data has armed forces veterans for the whole district "
+        "only, so each of the wards is given the district share. Proxy: it assumes every area "
+        "has the district's mix of residents, which is not true everywhere; read these rows as "
+        "prompts, not findings."
+    )
+    assert rep.area_gap_note("lgbtq", "msoa") == (
+        "Each area's expected reports use its own census share. Proxy: LGB+ residents aged 16+ "
+        "(Census 2021 TS077) stand in for LGBTQ+ residents: gender identity is published only "
+        "as shares below the district, so trans residents who are not LGB+ are missing from "
+        "this baseline."
+    )
 
 
 # ------------------------------------------------------------------------------ query
 
 
-def test_census_nonresponse_query(explore_db):  # noqa: F811
+def test_census_nonresponse_query(explore_db):
     con = duckdb.connect(str(explore_db), read_only=True)
     try:
         out = run_query(con, "representation_census_nonresponse").set_index("community")

@@ -450,12 +450,13 @@ def test_funnel_position_hand_worked(value, label):
 
 def test_funnel_position_is_strict_on_the_limit():
     limits = funnel_limits([100], 0.2)
-    for _, row in limits.iterrows():
-        # A value equal to a limit is inside that limit (but may be outside the other).
-        assert funnel_position(row.upper, 100, 0.2) in (WITHIN_LIMITS, ABOVE_95)
-        assert funnel_position(row.lower, 100, 0.2) in (WITHIN_LIMITS, BELOW_95)
+    assert limits["level"].tolist() == [0.95, 0.998]
+    # A value equal to a limit is inside that limit: on a 95% limit it is within limits; on
+    # a 99.8% limit it is inside that one but outside the 95% one.
     assert funnel_position(limits.upper[0], 100, 0.2) == WITHIN_LIMITS
+    assert funnel_position(limits.lower[0], 100, 0.2) == WITHIN_LIMITS
     assert funnel_position(limits.upper[1], 100, 0.2) == ABOVE_95
+    assert funnel_position(limits.lower[1], 100, 0.2) == BELOW_95
     # A rate of 0 is never below a lower limit of 0.
     assert funnel_position(0.0, 10, 5, kind="rate", per=1000) == WITHIN_LIMITS
 

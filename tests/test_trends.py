@@ -13,7 +13,7 @@ import pytest
 from hidden_communities import text, trends
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
-from tests.test_pages_explore import ABBEY_HILL, explore_db  # noqa: F401
+from tests.builders import ABBEY_HILL
 
 
 def monthly_raw(counts: dict[str, list[int]], recorded: list[int], residents=None) -> pd.DataFrame:
@@ -83,7 +83,12 @@ def test_rolling_mean_of_three_months_leaves_a_gap_where_a_month_is_hidden():
 def test_scale_note_only_with_an_area_filter_and_rates():
     assert trends.scale_note(None, "count", True) is None
     assert trends.scale_note(None, "rate", False) is None
-    assert "all residents only" in trends.scale_note(None, "rate", True)
+    assert trends.scale_note(None, "rate", True) == (
+        "Per 1,000 rates are shown for all residents only: with an area filter the chosen "
+        "areas have no census count of the communities in this build's reference data (it has "
+        "them for the whole district), so their panels show no rate. Switch to Count to see "
+        "their numbers."
+    )
 
 
 # ------------------------------------------------------------------------------ trend arrows
@@ -118,8 +123,9 @@ def test_recent_trend_cannot_be_calculated_with_fewer_than_five_months():
     raw = monthly_raw({"armed_forces": [1, 2, 3, 4]}, [100] * 4)
     row = trends.recent_trends(raw, "contacts", ("armed_forces",)).iloc[0]
     assert row["direction"] == "cannot_be_calculated"
-    assert trends.trend_sentence(row, "contacts").startswith(
-        "– Armed-forces veterans: trend cannot be calculated"
+    assert trends.trend_sentence(row, "contacts") == (
+        "– Armed-forces veterans: trend cannot be calculated (it needs five months, each with "
+        "contacts that record who was involved)."
     )
 
 
@@ -198,7 +204,7 @@ def _run(path, name, **params):
         con.close()
 
 
-def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):  # noqa: F811
+def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):
     out = _run(explore_db, "trend_monthly", **PARAMS)
     assert len(out) == 6 * 4  # January to June 2021, three communities and all residents
     ee = out[out["community"] == "eastern_european"]
@@ -214,7 +220,7 @@ def test_monthly_query_lists_every_month_and_the_days_covered(explore_db):  # no
     assert filtered.loc[filtered["community"] != "all_residents", "residents"].isna().all()
 
 
-def test_before_after_query_counts_days_the_records_cover(explore_db):  # noqa: F811
+def test_before_after_query_counts_days_the_records_cover(explore_db):
     out = _run(explore_db, "trend_before_after", **PARAMS)
     contacts = out[(out["records"] == "contacts") & (out["channel"] == "all")]
     ee = contacts.set_index("community").loc["eastern_european"]
@@ -232,7 +238,7 @@ def test_before_after_query_counts_days_the_records_cover(explore_db):  # noqa: 
     assert phone.loc["armed_forces", "after"] == 10
 
 
-def test_campaign_events_in_the_period(explore_db):  # noqa: F811
+def test_campaign_events_in_the_period(explore_db):
     out = _run(
         explore_db,
         "trend_campaign_events",
