@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, empty_database
+from tests.builders import PROJECT_ROOT, empty_database
 
 HEADER = (
     "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
@@ -278,7 +278,7 @@ def test_the_data_page_says_plainly_when_a_load_keeps_the_database_too_long(db, 
     from hidden_communities import settings
     from tests.test_pages_data import open_page
 
-    at = open_page(db, monkeypatch, "data")
+    at = open_page(db, monkeypatch, "load_data")
     upload = contacts_text("Upload", 3).encode()
     at.file_uploader(key="data_upload").set_value(("log.csv", upload, "text/csv"))
     at.text_input(key="data_loaded_by").set_value("PC 1234").run()

@@ -16,14 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest  # noqa: TC002 - a type in signatures
 
 from hidden_communities import baselines, database, indicators, registry, settings, text, vocab
 from hidden_communities.registry import Community, DemoProfile
 from queries import run_query
-from tests.conftest import PROJECT_ROOT
+from tests.builders import PROJECT_ROOT, open_page, table_with
 
-DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 ASHFIELD = "E07000170"
 
 # Census 2021 TS021 (ethnic group), Ashfield: White: Gypsy or Irish Traveller 67, White:
@@ -283,14 +282,7 @@ PAGE_FILES = (
 
 
 def _run(db: Path, monkeypatch, page: str) -> AppTest:
-    monkeypatch.setenv("HC_DB_PATH", str(db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=90)
-    at.query_params["community"] = ROMA_GRT.code
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(db, monkeypatch, page, community=ROMA_GRT.code)
 
 
 def _shown(at: AppTest) -> str:
@@ -315,7 +307,7 @@ def test_every_page_renders_the_fourth_community(
 
 def test_the_overview_shows_its_census_share(fourth_community_db, fourth_registered, monkeypatch):
     at = _run(fourth_community_db, monkeypatch, "overview")
-    table = next(t.value for t in at.dataframe if "Community" in t.value.columns)
+    table = table_with(at, "Community", "Share of population")
     row = table.set_index("Community").loc["Roma, Gypsy and Irish Traveller"]
     # 121 of 126,299 usual residents = 0.0958%, shown to one decimal place.
     assert row["Share of population"] == "0.1%"

@@ -9,9 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hidden_communities import filters, text
-from tests.conftest import PROJECT_ROOT
+from tests.builders import DASHBOARD
 
-DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 PAGES = (
     "overview",
     "map",
