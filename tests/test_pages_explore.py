@@ -209,11 +209,18 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
     # / (2*(45 + z^2)) = 0.32935 to 0.60923, over 0.022842 = 14.42 to 26.67.
     assert shown.loc["Abbey Hill", "Ratio (95% CI)"] == "20.43 (14.42 to 26.67)"
     assert shown.loc["Abbey Hill", "Population share compared with"] == "2.3%"
-    assert shown.loc["Abbey Hill", "Reading"] == "over-represented"
+    # Read after allowing for both wards (Benjamini-Hochberg): Abbey Hill's score test
+    # p is far below 0.05 / 2.
+    reading = "Reading, after allowing for 2 areas"
+    assert shown.loc["Abbey Hill", reading] == "over-represented"
     # Larwood: 2 / 42 / 0.022842 = 2.08 (Wilson 0.0132 to 0.1579 -> 0.58 to 6.91), too few.
     assert shown.loc["Larwood", "Ratio (95% CI)"] == "2.08 (0.58 to 6.91)"
-    assert shown.loc["Larwood", "Reading"] == "too few to say"
+    assert shown.loc["Larwood", reading] == "too few to say"
     assert "Proxy" in texts(at)
+    assert (
+        "Representation read after allowing for 2 wards, at a false discovery rate of 5%: "
+        "over-represented: Abbey Hill; under-represented: none."
+    ) in texts(at)
 
 
 def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
@@ -329,7 +336,8 @@ def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_d
 
 
 def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "pages/representation.py")
+    # Unadjusted limits (the default widens them: see the next test).
+    at = open_page(explore_db, monkeypatch, "pages/representation.py", limits="none")
     funnel = by(at.dataframe[1].value, "Area")
     # Only the two wards with recorded contacts are placed. Overall 23/87 = 0.2644.
     # Abbey Hill 21/45 = 0.467: 95% upper limit 0.2644 + 1.96 sqrt(0.2644 x 0.7356/45) = 0.393,
@@ -339,6 +347,36 @@ def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
     assert funnel.loc["Abbey Hill", "Funnel position"] == "above 95% limit"
     assert funnel.loc["Larwood", "Funnel position"] == "below 99.8% limit"
     assert funnel.loc["Abbey Hill", "All areas"] == "26.4%"
+
+
+def test_representation_funnel_widens_its_limits_and_allows_for_every_area(explore_db, monkeypatch):
+    at = open_page(explore_db, monkeypatch, "pages/representation.py")
+    assert at.segmented_control(key="limits").value == "additive"
+    # Abbey Hill 21/45 and Larwood 2/42 against 23/87 = 0.26437: z = 3.0773 and -3.1853,
+    # winsorised (two areas) to 2.4510 and -2.5590: phi = (6.0075 + 6.5486)/2 = 6.28,
+    # k phi = 12.6 > 3.84 (chi-square 95%, df = 1). tau2 = 11.556 / (447.35 - 100179/447.35)
+    # = 0.0517, a standard deviation of 22.7 percentage points.
+    text = texts(at)
+    assert (
+        "The wards vary more than chance allows (overdispersion φ = 6.28; k·φ = 12.6 against "
+        "3.84, the 95% point of chi-square (df = 1)), so the limits are widened: additive "
+        "(random effects), between-area variance τ² = 0.0517, a standard deviation of 22.7 "
+        "percentage points."
+    ) in text
+    # With the extra spread neither ward is flagged: z = 0.2023/0.2367 = 0.855 (p = 0.393)
+    # and -0.913 (p = 0.361); both 0.393 after Benjamini-Hochberg over 2.
+    assert (
+        "Flagged after allowing for 2 wards, at a false discovery rate of 5%: higher than all "
+        "the wards together: none; lower: none."
+    ) in text
+    funnel = by(at.dataframe[1].value, "Area")
+    assert funnel["Funnel position"].tolist() == ["within limits", "within limits"]
+    header = "Compared with all areas shown, after allowing for 2 areas (false discovery rate 5%)"
+    assert funnel[header].tolist() == ["no clear difference"] * 2
+    names = {t["name"] for t in charts(at)[1]["data"]}
+    assert "95% limits (Additive (random effects))" in names
+    # The reporting gap by area says what it allowed for too.
+    assert "By area, read after allowing for 2 wards, at a false discovery rate of 5%" in text
 
 
 def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, monkeypatch):
