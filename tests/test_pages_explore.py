@@ -18,12 +18,20 @@ The period therefore defaults to 15 Jan 2021 to 2 Jun 2021.
 
 from __future__ import annotations
 
+import base64
 import json
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from hidden_communities import registry, trends
+from hidden_communities.disclosure import apply_disclosure
+from hidden_communities.filters import Filters
+from hidden_communities.text import people as text_of
+from queries import run_query
 from tests.conftest import PROJECT_ROOT, empty_database, load_frame
 
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
@@ -175,6 +183,13 @@ def charts(at: AppTest) -> list[dict]:
     ]
 
 
+def plotted(values) -> list[float]:
+    """A chart's values from its JSON (plotly writes numeric arrays as base64)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
 def texts(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [m.value for m in at.info])
 
@@ -260,25 +275,34 @@ def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
     text = texts(at)
     # Contacts run from 10 Feb to 20 May 2021: 61 days before the launch (12 Apr), 39 from it.
     # Eastern European: 4 before, 12 + 5 + 3 + 2 = 22 after. A month (30.4375 days):
-    # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; Katz 95%:
-    # exp(ln 8.6026 -/+ 1.96 sqrt(1/22 + 1/4)) = 2.96 to 24.96.
-    assert (
-        "Contacts with Eastern European residents: 2.0 a month before the launch on "
-        "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
-        "more after the launch."
-    ) in text
-    table = at.dataframe[1].value
+    # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; with 4 before (under 10)
+    # the exact interval: Clopper-Pearson for 22 of 26, Beta(0.025; 22, 5) = 0.65132 and
+    # Beta(0.975; 23, 4) = 0.95644, as odds x 61/39: 2.92 to 34.34.
+    table = at.dataframe[2].value
+    ee = table[(table["Community"] == "Eastern European residents")].iloc[0]
+    assert (ee["A month before"], ee["A month after"]) == ("2.0", "17.2")
+    assert ee["Rate ratio after/before (95% CI)"] == "8.60 (2.92 to 34.34)"
+    assert ee["Interval"] == "exact (conditional binomial)"
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
     assert phone.iloc[0]["Reading"] == "cannot be calculated: none before the launch"
-    # The latest five months (Feb to Jun) include months with no contacts at all.
-    assert "trend cannot be calculated" in text
+    # The before/after sentence gave way to the interrupted time series, which needs 6
+    # months before the launch month (the period starts in January: 3).
+    assert "times as many" not in text
+    assert (
+        "Eastern European residents: the interrupted time series cannot be estimated: fewer "
+        "than 6 months before the launch month."
+    ) in text
+    # The recent-trend test of the latest five months gave way to the SPC reading: four
+    # complete months (February to May) for each community.
+    assert "trend cannot be calculated" not in text
+    assert "Unusual months (statistical process control" in text
 
 
 def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "pages/trends.py")
     at.segmented_control(key="records").set_value("reports").run()
     assert not at.exception
-    table = at.dataframe[1].value.set_index("Community")
+    table = at.dataframe[2].value.set_index("Community")
     # Reports run from 15 Jan to 2 Jun: Eastern European 0 before, 3 after.
     assert table.loc["Eastern European residents", "Before the launch"] == "0"
     assert table.loc["Eastern European residents", "After"] == "3"
@@ -392,3 +416,44 @@ def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, m
         "suppressed",
         "too few to say",
     )
+
+
+def test_trends_page_reads_the_launch_as_an_interrupted_time_series(demo_db_path, monkeypatch):
+    # The demonstration data: April 2020 to March 2022, the launch on 12 April 2021.
+    at = open_page(demo_db_path, monkeypatch, "pages/trends.py")
+    text = texts(at)
+    con = duckdb.connect(str(demo_db_path), read_only=True)
+    try:
+        status = run_query(con, "data_status").iloc[0]
+        period = Filters(start=status["first_date"], end=status["last_date"])
+        raw = run_query(con, "trend_monthly", **period.params())
+    finally:
+        con.close()
+    communities = registry.codes()
+    readings, lines = trends.interrupted(raw, "contacts", communities, pd.Timestamp("2021-04-12"))
+    # Every community is read on its own and against all residents' contacts, in the words
+    # the logic gives (tests/test_trends.py checks those against stats.interrupted_time_series).
+    shown = apply_disclosure(readings, trends.ITS_SPEC, "inspector")
+    for sentence in trends.its_sentences(shown, "contacts"):
+        assert sentence in text
+    first = registry.ordered(communities)[0]
+    row = readings[(readings["community"] == first) & (readings["model"] == "alone")].iloc[0]
+    assert row["status"] == "estimated" and (row["months_before"], row["months_after"]) == (12, 12)
+    assert (
+        f"{text_of(first)}: in the launch month (Apr 2021) contacts were {row['level']:.2f} times "
+        "what the earlier trend projected"
+    ) in text
+    assert "times as many" not in text  # the before/after sentence is gone
+    # The chart: one counterfactual line a panel, the first panel's being the model's.
+    chart = charts(at)[0]
+    name = "Earlier trend, projected past the launch (interrupted time series)"
+    projected = [t for t in chart["data"] if t.get("name") == name]
+    assert len(projected) == len(communities) + 1
+    expected = lines.loc[lines["community"] == first, "counterfactual"].tolist()
+    assert plotted(projected[0]["y"]) == pytest.approx(expected)
+    # SPC: the mean, the limits and a sentence per community.
+    assert {"SPC mean", "SPC process limits"} <= {t.get("name") for t in chart["data"]}
+    assert "Unusual months (statistical process control: an XmR chart" in text
+    # The table behind the reading.
+    its = at.dataframe[1].value
+    assert set(its["Series"]) == {"On its own", "Relative to all residents"}
