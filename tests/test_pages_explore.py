@@ -416,6 +416,17 @@ def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, m
         "suppressed",
         "too few to say",
     )
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    # 4 Eastern European contacts before the launch month: "<5" as a count, and no time
+    # series reading on fewer than 10 (the reason it could not be fitted is not given
+    # either: it would say whether the count was zero).
+    assert (
+        "Eastern European residents: the interrupted time series cannot be estimated: too few "
+        "to say (fewer than 10 contacts before or after the launch)."
+    ) in texts(at)
+    its = at.dataframe[1].value.set_index(["Community", "Series"])
+    assert its.loc[("Eastern European residents", "On its own"), "Contacts before"] == "<5"
 
 
 def test_trends_page_reads_the_launch_as_an_interrupted_time_series(demo_db_path, monkeypatch):
