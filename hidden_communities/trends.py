@@ -804,18 +804,18 @@ def its_display(shown: pd.DataFrame, records: str) -> pd.DataFrame:
     return readable(
         frame,
         [
-            Col("Community", ("community_label",), "text"),
-            Col("Series", ("model_label",), "text"),
-            Col("Months before the launch month", ("months_before",)),
-            Col("Months from it", ("months_after",)),
-            Col(f"{noun.capitalize()} before", ("events_before",)),
-            Col(f"{noun.capitalize()} from it", ("events_after",)),
-            Col("Level change (95% CI)", ("level", "level_lower", "level_upper"), "ratio"),
-            Col("p (level)", ("level_p",), "text"),
-            Col("Slope change a month (95% CI)", ("slope", "slope_lower", "slope_upper"), "ratio"),
-            Col("p (slope)", ("slope_p",), "text"),
-            Col("Dispersion", ("dispersion",), "ratio"),
-            Col("Not estimated", ("why",), "text"),
+            Col(text.t("its_table.community"), ("community_label",), "text"),
+            Col(text.t("its_table.series"), ("model_label",), "text"),
+            Col(text.t("its_table.months_before"), ("months_before",)),
+            Col(text.t("its_table.months_after"), ("months_after",)),
+            Col(text.t("its_table.events_before", noun=noun.capitalize()), ("events_before",)),
+            Col(text.t("its_table.events_after", noun=noun.capitalize()), ("events_after",)),
+            Col(text.t("its_table.level"), ("level", "level_lower", "level_upper"), "ratio"),
+            Col(text.t("its_table.level_p"), ("level_p",), "text"),
+            Col(text.t("its_table.slope"), ("slope", "slope_lower", "slope_upper"), "ratio"),
+            Col(text.t("its_table.slope_p"), ("slope_p",), "text"),
+            Col(text.t("its_table.dispersion"), ("dispersion",), "ratio"),
+            Col(text.t("its_table.why"), ("why",), "text"),
         ],
     )
 
@@ -1028,7 +1028,7 @@ def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
                 "ratio",
             ),
             Col("Reading", ("reading",), "text", "before_after"),
-            Col("Interval", ("method",), "text", "rate_ratio_method"),
+            Col(text.t("rate_ratio_method.column"), ("method",), "text", "rate_ratio_method"),
         ],
     )
 
