@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import baselines, registry, stats, text, vocab
+from . import baselines, flags, registry, stats, text, vocab
 from .charts import FONT, OKABE_ITO, base_layout
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
@@ -189,21 +189,53 @@ def map_view(
 MAP_SPEC = DisclosureSpec(
     counts=("events", "recorded", "all_events"),
     derived={
-        **dict.fromkeys(("rate", "rate_lower", "rate_upper", "comparison"), "events"),
         **dict.fromkeys(
-            ("ratio", "ratio_lower", "ratio_upper", "classification"), ("events", "recorded")
+            (
+                "rate",
+                "rate_lower",
+                "rate_upper",
+                "comparison",
+                "comparison_p_value",
+                "comparison_p_adjusted",
+            ),
+            "events",
+        ),
+        **dict.fromkeys(
+            (
+                "ratio",
+                "ratio_lower",
+                "ratio_upper",
+                "classification",
+                "classification_p_value",
+                "classification_p_adjusted",
+            ),
+            ("events", "recorded"),
         ),
     },
     # Areas and the not-placed rows add up to the district total the overview shows.
     totals_shown=True,
     area_level_column="area_level",
-    public_columns=("residents", "base_count", "base_denominator", "population_share"),
+    public_columns=(
+        "residents",
+        "base_count",
+        "base_denominator",
+        "population_share",
+        "comparison_tested",
+        "classification_tested",
+        *flags.LIMIT_COLUMNS,
+    ),
 )
 
 
 def map_frame(raw: pd.DataFrame, view: MapView) -> pd.DataFrame:
     """One row per area (then one per reason a record is not on the map) with the count,
-    the rate per 1,000 where a baseline exists, and the representation ratio."""
+    the rate per 1,000 where a baseline exists, and the representation ratio.
+
+    Areas are read after false discovery control (`flags`): `comparison` says whether an
+    area's rate is higher or lower than all the areas' together, with limits widened for
+    overdispersion (additive) when the areas vary more than chance allows, as the funnel
+    does; `classification` reads the ratio against 1 after allowing for every area with
+    a ratio."""
     kind = view.records
     out = pd.DataFrame(
         {
@@ -224,16 +256,19 @@ def map_frame(raw: pd.DataFrame, view: MapView) -> pd.DataFrame:
     whole = on_map & (out["coverage"] == "all")
     has_base = whole & out["base_count"].notna() & (out["base_count"] > 0)
     # Rate per 1,000 residents of the community, only where its census count exists.
-    rates = stats.add_rate_intervals(
-        out.assign(_d=out["base_count"].where(has_base)), "events", "_d", per=1000
-    )
+    base = pd.to_numeric(out["base_count"].where(has_base)).astype(float)
+    rates = stats.add_rate_intervals(out.assign(_d=base), "events", "_d", per=1000)
     for col in ("rate", "rate_lower", "rate_upper"):
         out[col] = rates[col].to_numpy()
     overall = _overall_rate(out[has_base])
-    out["comparison"] = None
-    if not math.isnan(overall):
-        compared = stats.add_benchmark_comparison(out, "rate_lower", "rate_upper", overall)
-        out["comparison"] = compared["comparison"].where(has_base, None)
+    chosen = flags.choose_limits(out["events"].where(has_base), base, overall, "rate", 1000)
+    out = out.assign(**chosen.columns())
+    compared = flags.compare_areas(
+        out.assign(_d=base), "events", "_d", overall, "rate", 1000, chosen, col="comparison"
+    )
+    for col in ("comparison", "comparison_p_value", "comparison_p_adjusted", "comparison_tested"):
+        out[col] = compared[col]
+    out["comparison"] = out["comparison"].where(has_base, None)
     # The population share each ratio compares with.
     if view.community == vocab.ALL_RESIDENTS:
         group_pop, total_pop = out["residents"], out.loc[whole, "residents"].sum()
@@ -252,8 +287,12 @@ def map_frame(raw: pd.DataFrame, view: MapView) -> pd.DataFrame:
     ratios = stats.add_representation_ratios(counts, "events", total_col, "_gp", "_tp")
     for col in ("ratio", "ratio_lower", "ratio_upper"):
         out[col] = ratios[col].to_numpy()
-    out["classification"] = ratios["ratio_classification"].where(whole, None)
     out["population_share"] = (counts["_gp"] / counts["_tp"]).astype("Float64")
+    share = pd.to_numeric(out["population_share"]).astype(float).where(out["ratio"].notna())
+    classified = flags.classify_shares(counts, "events", total_col, share)
+    for col in ("classification", "classification_p_value", "classification_p_adjusted"):
+        out[col] = classified[col].where(whole, None if col == "classification" else np.nan)
+    out["classification_tested"] = classified["classification_tested"]
     return out
 
 
@@ -299,6 +338,51 @@ def _interval_text(row: pd.Series, col: str, fmt: str) -> str:
     return text
 
 
+def _allowing(row: pd.Series, col: str, view: MapView) -> str:
+    tested = row.get(f"{col}_tested")
+    count = 0 if is_missing(tested) else int(tested)
+    return flags.allowing(count, LEVEL_NOUNS[view.level])
+
+
+def flag_sentence(shown: pd.DataFrame, view: MapView) -> str | None:
+    """The areas flagged after false discovery control, for the measure drawn: higher or
+    lower than all areas (rates), over- or under-represented (ratios); None for counts."""
+    areas = shown[shown["unplaced_reason"].isna()]
+    nouns = LEVEL_NOUNS[view.level]
+    if view.measure == "rate":
+        col, codes = "comparison", (stats.HIGHER, stats.LOWER)
+    elif view.measure == "ratio":
+        col, codes = "classification", (stats.OVER_REPRESENTED, stats.UNDER_REPRESENTED)
+    else:
+        return None
+    allowing = flags.allowing(flags.tested_count(areas, col), nouns)
+    areas = areas.assign(_v=pd.to_numeric(areas[value_column(view)], errors="coerce"))
+    names = []
+    for code in codes:
+        rows = areas[areas[col] == code]
+        rows = rows.sort_values("_v", ascending=code in (stats.HIGHER, stats.OVER_REPRESENTED))
+        names.append(flags.listed(rows["area_name"]))
+    if view.measure == "ratio":
+        return text.t("map.ratio_flags", allowing=allowing, over=names[0], under=names[1])
+    chosen = flags.from_frame(areas)
+    spread = ""
+    if chosen is not None and chosen.applied != stats.NO_ADJUSTMENT:
+        spread = text.t(
+            "map.spread",
+            nouns=nouns,
+            limits=text.label("funnel_limits_noun", chosen.applied),
+            phi=flags.number(chosen.phi),
+        )
+    return text.t(
+        "map.compared",
+        nouns=nouns,
+        allowing=allowing,
+        spread=spread,
+        higher=names[0],
+        lower=names[1],
+    )
+
+
 def hover_text(row: pd.Series, view: MapView, status: str) -> str:
     """Area name, count, denominator, value and interval, in words (HTML for plotly)."""
     lines = [f"<b>{row['area_name']}</b>"]
@@ -318,13 +402,30 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
             f"Residents (Census 2021 baseline): {format_value(row['base_count'], 'count')}"
         )
         lines.append(f"Per 1,000: {_interval_text(row, 'rate', 'rate')}")
+        reading = row.get("comparison")
+        if not is_missing(reading) and reading != stats.CANNOT_BE_CALCULATED:
+            lines.append(
+                text.t(
+                    "map.hover_compared",
+                    reading=text.label("flag", reading),
+                    allowing=_allowing(row, "comparison", view),
+                )
+            )
     elif view.measure == "ratio":
         share = row["population_share"]
         if not is_missing(share):
             lines.append(f"Population share compared with: {share:.1%}")
         lines.append(f"Ratio: {_interval_text(row, 'ratio', 'ratio')}")
-        if not is_missing(row.get("classification")):
-            lines.append(text.label("classification", row["classification"]))
+        reading = row.get("classification")
+        if not is_missing(reading):
+            words = text.label("classification", reading)
+            if reading != stats.TOO_FEW_TO_SAY:
+                words = text.t(
+                    "map.hover_reading",
+                    reading=words,
+                    allowing=_allowing(row, "classification", view),
+                )
+            lines.append(words)
     if status == "too_few" and view.measure != "count":
         lines.append(too_few_text())
     return "<br>".join(lines)
@@ -365,7 +466,9 @@ def map_sentence(shown: pd.DataFrame, view: MapView) -> str:
             f"{len(areas) - inside} {'is' if len(areas) - inside == 1 else 'are'} "
             "outside the area filter"
         )
-    return head + "".join(f"; {t}" for t in tail) + "."
+    sentence = head + "".join(f"; {t}" for t in tail) + "."
+    flagged = flag_sentence(shown, view)
+    return f"{sentence} {flagged}" if flagged else sentence
 
 
 def unplaced_sentence(shown: pd.DataFrame, view: MapView) -> str:
@@ -408,13 +511,23 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
         columns += [
             Col("Residents (Census 2021 baseline)", ("base_count",)),
             Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
-            Col("Compared with all areas shown", ("comparison",), "text", "benchmark"),
+            Col(
+                flags.column_header(flags.tested_count(shown, "comparison")),
+                ("comparison",),
+                "text",
+                "flag",
+            ),
         ]
     if view.measure == "ratio":
         columns += [
             Col("Population share compared with", ("population_share",), "percent"),
             Col("Ratio (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
-            Col("Reading", ("classification",), "text", "classification"),
+            Col(
+                flags.reading_header(flags.tested_count(shown, "classification")),
+                ("classification",),
+                "text",
+                "classification",
+            ),
         ]
     columns.append(Col("Area filter", ("filter",), "text"))
     return readable(frame, columns)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import indicators, registry, stats, text, vocab
+from . import flags, indicators, registry, stats, text, vocab
 from .areas_view import LEVEL_NOUNS, RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
@@ -270,21 +270,24 @@ def forest_alt(shown: pd.DataFrame) -> str:
 
 # ------------------------------------------------------------------------------ funnel
 
-# A community's share: the denominator is a count of records (hidden like any count).
+# A community's share: the denominator is a count of records (hidden like any count). The
+# p-values and flags are derived like the position; the spread of all the areas together
+# (phi, tau2, the test for it, how many areas the flags allowed for) is public.
+_FUNNEL_DERIVED = ("value", "position", "flag", "flag_p_value", "flag_p_adjusted")
 FUNNEL_SHARE_SPEC = DisclosureSpec(
     counts=("events", "denominator"),
-    derived=dict.fromkeys(("value", "position"), ("events", "denominator")),
+    derived=dict.fromkeys(_FUNNEL_DERIVED, ("events", "denominator")),
     totals_shown=True,
     area_level_column="area_level",
-    public_columns=("overall",),
+    public_columns=("overall", "flag_tested", *flags.LIMIT_COLUMNS),
 )
 # All residents' rate: the denominator is the census population (public).
 FUNNEL_RATE_SPEC = DisclosureSpec(
     counts=("events",),
-    derived=dict.fromkeys(("value", "position"), "events"),
+    derived=dict.fromkeys(_FUNNEL_DERIVED, "events"),
     totals_shown=True,
     area_level_column="area_level",
-    public_columns=("denominator", "overall"),
+    public_columns=("denominator", "overall", "flag_tested", *flags.LIMIT_COLUMNS),
 )
 
 
@@ -295,13 +298,30 @@ def funnel_spec(community: str) -> DisclosureSpec:
 LIMIT_LEVELS = (0.95, 0.998)
 
 
-def funnel(raw: pd.DataFrame, community: str, records: str) -> pd.DataFrame:
-    """Areas wholly inside the filter, each with its value and funnel position.
+def limits_help() -> str:
+    """What the funnel's limits choice does, for its help tooltip."""
+    return text.t("funnel_sentence.limits_help")
+
+
+def _kind(community: str) -> tuple[str, float]:
+    return ("rate", 1000) if community == vocab.ALL_RESIDENTS else ("proportion", 1)
+
+
+def funnel(
+    raw: pd.DataFrame, community: str, records: str, limits: str = stats.NO_ADJUSTMENT
+) -> pd.DataFrame:
+    """Areas wholly inside the filter, each with its value, funnel position and flag.
 
     A community: its share of the area's records that say who was involved (denominator:
     those records), against the share over all the areas. It needs no census figure
     below the district, so it works for every community. All residents: records per
     1,000 residents (Census 2021) against the rate over all the areas.
+
+    `limits` is the adjustment asked for ("none", "additive" or "multiplicative"): it is
+    used only when the areas are overdispersed (`flags.choose_limits`), and the frame
+    says what was used (`limits`, `phi`, `tau2`, ...; `flags.from_frame`). `flag` is each
+    area against all of them after false discovery control (`flags.compare_areas`):
+    "higher", "lower", "similar" (not flagged) or "cannot_be_calculated".
     """
     if records not in RECORD_NOUNS:  # it picks columns by name: only the known ones
         raise ValueError(f"records must be one of {tuple(RECORD_NOUNS)}, got {records!r}")
@@ -322,33 +342,44 @@ def funnel(raw: pd.DataFrame, community: str, records: str) -> pd.DataFrame:
     ).reset_index(drop=True)
     # An area with no records saying who was involved has no share to place.
     out = out[out["denominator"] > 0].reset_index(drop=True)
-    kind, per = ("rate", 1000) if everyone else ("proportion", 1)
-    usable = out[out["denominator"] > 0]
-    total = usable["denominator"].sum()
-    overall = float(usable["events"].sum() / total * per) if total > 0 else math.nan
-    out["value"] = np.where(
-        out["denominator"] > 0,
-        out["events"] / out["denominator"].where(out["denominator"] > 0) * per,
-        np.nan,
-    )
+    kind, per = _kind(community)
+    total = out["denominator"].sum()
+    overall = float(out["events"].sum() / total * per) if total > 0 else math.nan
+    out["value"] = out["events"] / out["denominator"] * per
     out["overall"] = overall
+    chosen = flags.choose_limits(out["events"], out["denominator"], overall, kind, per, limits)
+    out = out.assign(**chosen.columns())
     out["position"] = None
-    if not math.isnan(overall) and not usable.empty:
-        placed = stats.classify_funnel(out, "value", "denominator", overall, kind=kind, per=per)
+    if not math.isnan(overall) and not out.empty:
+        placed = stats.classify_funnel(
+            out,
+            "value",
+            "denominator",
+            overall,
+            kind=kind,
+            per=per,
+            **flags.limit_arguments(chosen),
+        )
         out["position"] = placed["funnel_position"]
-    return out
+    return flags.compare_areas(out, "events", "denominator", overall, kind, per, chosen)
 
 
 def funnel_limits(shown: pd.DataFrame, community: str) -> pd.DataFrame:
-    """The 95% and 99.8% control limits over the range of the areas' denominators."""
-    kind, per = ("rate", 1000) if community == vocab.ALL_RESIDENTS else ("proportion", 1)
+    """The 95% and 99.8% control limits over the range of the areas' denominators, as the
+    areas were judged (widened, or exact, as `funnel` chose)."""
+    kind, per = _kind(community)
     n = pd.to_numeric(shown["denominator"]).astype(float)
     n = n[n > 0]
     overall = float(shown["overall"].iloc[0]) if len(shown) else math.nan
-    if n.empty or math.isnan(overall):
+    chosen = flags.from_frame(shown)
+    if n.empty or math.isnan(overall) or chosen is None:
         return pd.DataFrame(columns=["denominator", "level", "lower", "upper"])
-    grid = np.unique(np.geomspace(max(n.min() * 0.8, 1), n.max() * 1.1, 120).round(1))
-    return stats.funnel_limits(grid, overall, kind=kind, levels=LIMIT_LEVELS, per=per)
+    grid = np.geomspace(max(n.min() * 0.8, 1), n.max() * 1.1, 120)
+    # Exact binomial limits are for whole numbers of records.
+    grid = np.unique(grid.round(0) if chosen.exact else grid.round(1))
+    return stats.funnel_limits(
+        grid, overall, kind=kind, levels=LIMIT_LEVELS, per=per, **flags.limit_arguments(chosen)
+    )
 
 
 _POSITION_STYLE = {
@@ -360,14 +391,40 @@ _POSITION_STYLE = {
 }
 
 
+def _flag_words(shown: pd.DataFrame, nouns: str) -> list[str]:
+    """Each area's flag in words for its hover: flagged or not, after allowing for N."""
+    allowing = flags.allowing(flags.tested_count(shown, "flag"), nouns)
+    words = []
+    for code in shown["flag"]:
+        if is_missing(code) or code == stats.CANNOT_BE_CALCULATED:
+            words.append("")
+        elif code == stats.SIMILAR:
+            words.append(text.t("funnel_sentence.hover_not_flagged", allowing=allowing))
+        else:
+            flagged = text.t("funnel_sentence.hover_flagged", allowing=allowing)
+            words.append(f"{text.label('flag', code)}: {flagged}")
+    return words
+
+
 def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) -> go.Figure:
     everyone = community == vocab.ALL_RESIDENTS
     limits = funnel_limits(shown, community)
+    chosen = flags.from_frame(shown)
+    widened = chosen is not None and chosen.applied != stats.NO_ADJUSTMENT
     scale = 1 if everyone else 100  # shares drawn as percentages
     fig = go.Figure()
     for level_value, dash in ((0.998, "dot"), (0.95, "dash")):
         rows = limits[limits["level"] == level_value]
-        label = f"{level_value:.1%}".replace(".0%", "%") + " limits"
+        percent = f"{level_value:.1%}".replace(".0%", "%")
+        label = (
+            text.t(
+                "funnel_sentence.limits_widened",
+                level=percent,
+                limits=text.label("funnel_limits", chosen.applied),
+            )
+            if widened
+            else text.t("funnel_sentence.limits", level=percent)
+        )
         for side in ("upper", "lower"):
             fig.add_scatter(
                 x=rows["denominator"],
@@ -388,6 +445,7 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         )
     value = pd.to_numeric(shown["value"]).astype(float) * scale
     labelled = _labelled(shown)
+    hover_flags = pd.Series(_flag_words(shown, LEVEL_NOUNS[level]), index=shown.index)
     for position in stats.FUNNEL_LABELS:
         rows = shown[shown["position"] == position]
         if rows.empty:
@@ -403,10 +461,12 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             textfont=dict(size=12),
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
             name=text.label("funnel", position),
-            customdata=rows[["area_name", "events"]].to_numpy(),
+            customdata=np.column_stack(
+                [rows["area_name"], rows["events"], hover_flags[rows.index]]
+            ),
             hovertemplate="%{customdata[0]}: %{customdata[1]} of %{x:,.0f} = %{y:.2f}"
             + ("" if everyone else "%")
-            + "<extra>"
+            + "<br>%{customdata[2]}<extra>"
             + text.label("funnel", position)
             + "</extra>",
         )
@@ -435,43 +495,64 @@ MAX_LABELS = 8
 
 
 def _labelled(shown: pd.DataFrame) -> set:
-    """The outliers named on the chart: on each side, those beyond the 99.8% limit (or, when
-    there are none, the 95% one), at most MAX_LABELS / 2 a side, the furthest from the
-    overall value first; every point names itself on hover."""
+    """The areas named on the chart: those flagged after false discovery control, at most
+    MAX_LABELS / 2 a side, the furthest from the overall value first; every point names
+    itself on hover."""
     value = pd.to_numeric(shown["value"]).astype(float)
     overall = pd.to_numeric(shown["overall"]).astype(float)
     labelled = set()
-    for far, near in ((stats.ABOVE_998, stats.ABOVE_95), (stats.BELOW_998, stats.BELOW_95)):
-        side = shown["position"] == far
-        if not side.any():
-            side = shown["position"] == near
-        distance = (value - overall).abs().where(side).dropna()
+    for side in (stats.HIGHER, stats.LOWER):
+        distance = (value - overall).abs().where(shown["flag"] == side).dropna()
         labelled |= set(distance.sort_values(ascending=False).index[: MAX_LABELS // 2])
     return labelled
 
 
-def _listed(names: pd.Series, cap: int = 5) -> str:
-    names = list(names)
-    more = f" and {len(names) - cap} more" if len(names) > cap else ""
-    return ", ".join(names[:cap]) + more
-
-
 def funnel_sentence(shown: pd.DataFrame, community: str, records: str, level: str) -> str:
+    """Where the areas sit, which are flagged after allowing for all of them, and how the
+    limits were chosen (overdispersion, phi, tau2; exact or not)."""
     nouns = LEVEL_NOUNS[level]
     placed = shown[shown["position"].notna()]
     if placed.empty:
-        return f"No {nouns} can be placed on the funnel (too few records, or figures hidden)."
+        return text.t("funnel_sentence.none_placed", nouns=nouns)
     placed = placed.assign(_v=pd.to_numeric(placed["value"]).astype(float))
     high = placed[placed["position"].isin([stats.ABOVE_95, stats.ABOVE_998])]
     low = placed[placed["position"].isin([stats.BELOW_95, stats.BELOW_998])]
     parts = [
-        f"{len(placed) - len(high) - len(low)} of {len(placed)} {nouns} sit within the 95% limits"
+        text.t(
+            "funnel_sentence.within",
+            within=len(placed) - len(high) - len(low),
+            placed=len(placed),
+            nouns=nouns,
+        )
     ]
     if len(low):
-        parts.append("below: " + _listed(low.sort_values("_v")["area_name"]))
+        names = flags.listed(low.sort_values("_v")["area_name"])
+        parts.append(text.t("funnel_sentence.below", names=names))
     if len(high):
-        parts.append("above: " + _listed(high.sort_values("_v", ascending=False)["area_name"]))
-    return "; ".join(parts) + ". Points outside the limits are prompts for questions, not verdicts."
+        names = flags.listed(high.sort_values("_v", ascending=False)["area_name"])
+        parts.append(text.t("funnel_sentence.above", names=names))
+    lines = ["; ".join(parts) + "."]
+    flagged = placed[placed["flag"].isin([stats.HIGHER, stats.LOWER])]
+    lines.append(
+        text.t(
+            "funnel_sentence.flagged",
+            allowing=flags.allowing(flags.tested_count(shown, "flag"), nouns),
+            nouns=nouns,
+            higher=flags.listed(
+                flagged[flagged["flag"] == stats.HIGHER].sort_values("_v", ascending=False)[
+                    "area_name"
+                ]
+            ),
+            lower=flags.listed(
+                flagged[flagged["flag"] == stats.LOWER].sort_values("_v")["area_name"]
+            ),
+        )
+    )
+    chosen = flags.from_frame(shown)
+    if chosen is not None:
+        lines.append(flags.limits_sentence(chosen, nouns, _kind(community)[0]))
+    lines.append(text.t("funnel_sentence.prompts"))
+    return " ".join(lines)
 
 
 def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
@@ -493,6 +574,12 @@ def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
             Col("Per 1,000" if everyone else "Share", ("value",), fmt),
             Col("All areas", ("overall",), fmt),
             Col("Funnel position", ("position",), "text", "funnel"),
+            Col(
+                flags.column_header(flags.tested_count(shown, "flag")),
+                ("flag",),
+                "text",
+                "flag",
+            ),
         ],
     )
 
@@ -509,6 +596,8 @@ GAP_SPEC = DisclosureSpec(
             "ratio_lower",
             "ratio_upper",
             "classification",
+            "classification_p_value",
+            "classification_p_adjusted",
             "observed_lower",
             "observed_upper",
         ),
@@ -516,7 +605,13 @@ GAP_SPEC = DisclosureSpec(
     ),
     totals_shown=False,
     area_level_column="area_level",
-    public_columns=("residents", "population_base", "population_share", "risk_factor"),
+    public_columns=(
+        "residents",
+        "population_base",
+        "population_share",
+        "risk_factor",
+        "classification_tested",
+    ),
 )
 
 
@@ -566,13 +661,35 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
     return _gap(frame, frame["residents"], frame["population_base"], risk)
 
 
+def _flagged_gap(
+    frame: pd.DataFrame, group_pop: pd.Series, total_pop: pd.Series, risk: float
+) -> pd.DataFrame:
+    """`_gap` for areas: each reading after allowing for every area with a ratio
+    (`flags.classify_shares`, the score test that matches the ratio's Wilson interval,
+    then Benjamini-Hochberg)."""
+    out = _gap(frame, group_pop, total_pop, risk)
+    share = (pd.to_numeric(out["population_share"]).astype(float) * risk).where(
+        pd.to_numeric(out["ratio"]).notna()
+    )
+    classified = flags.classify_shares(out, "reports", "reports_recorded", share)
+    for col in (
+        "classification",
+        "classification_p_value",
+        "classification_p_adjusted",
+        "classification_tested",
+    ):
+        out[col] = classified[col]
+    return out
+
+
 def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.DataFrame:
     """Per area wholly inside the filter, for one community: where the census has the
     community there (LGB+ by MSOA, a named proxy) its own share, elsewhere the district
-    share, named as a proxy in the `baseline` column."""
+    share, named as a proxy in the `baseline` column. The readings (`classification`) are
+    made after allowing for all the areas (false discovery control)."""
     rows = raw[raw["unplaced_reason"].isna() & (raw["coverage"] == "all")].reset_index(drop=True)
     if community == vocab.ALL_RESIDENTS or rows.empty:
-        return _gap(
+        return _flagged_gap(
             pd.DataFrame(
                 columns=["area_name", "area_level", "reports", "reports_recorded", "baseline"]
             ),
@@ -606,7 +723,7 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
         .astype(float)
         .where(own, float(rows["district_denominator"].iloc[0]))
     )
-    return _gap(frame, group, total, risk)
+    return _flagged_gap(frame, group, total, risk)
 
 
 def gap_sentence(row: pd.Series) -> str:
@@ -718,7 +835,14 @@ def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
             Col("Expected", ("expected",), "rate"),
             Col("Difference", ("gap_words",), "text"),
             Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
-            Col("Reading", ("classification",), "text", "gap_reading"),
+            Col(
+                flags.reading_header(flags.tested_count(shown, "classification"))
+                if by_area
+                else "Reading",
+                ("classification",),
+                "text",
+                "gap_reading",
+            ),
             Col("Baseline", ("baseline",), "text"),
         ],
     )
@@ -728,6 +852,22 @@ def gap_alt(shown: pd.DataFrame) -> str:
     return "Bar chart of observed against expected crime reports. " + " ".join(
         gap_sentence(r) for _, r in shown.iterrows()
     )
+
+
+def area_gap_sentence(shown: pd.DataFrame, level: str) -> str:
+    """The areas whose reading is flagged after false discovery control, in words."""
+    nouns = LEVEL_NOUNS[level]
+    rows = shown.assign(_r=pd.to_numeric(shown["ratio"], errors="coerce"))
+    names = [
+        flags.listed(
+            rows[rows["classification"] == code].sort_values(
+                "_r", ascending=code == stats.UNDER_REPRESENTED
+            )["area_name"]
+        )
+        for code in (stats.UNDER_REPRESENTED, stats.OVER_REPRESENTED)
+    ]
+    allowing = flags.allowing(flags.tested_count(shown, "classification"), nouns)
+    return text.t("gap_by_area.flagged", allowing=allowing, fewer=names[0], more=names[1])
 
 
 def area_gap_note(community: str, level: str) -> str:

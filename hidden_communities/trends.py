@@ -1,5 +1,8 @@
 """Trends: monthly contacts and crime reports per community, campaign events on the time
-axis, before/after the campaign launch, and the recent-trend arrow.
+axis, statistical process control of the months (an XmR chart, `spc_limits` and each
+month's `spc` code), the interrupted time series at the campaign launch (`interrupted`),
+before/after the launch (a descriptive table), and the recent-trend arrow (kept for yearly
+or quarterly points; the monthly page reads SPC instead).
 
 Each function takes the frame a `queries/trend_*.sql` file returns; the chart builders take
 the disclosed frame, so a chart never sees a hidden number. No streamlit here.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -50,7 +54,8 @@ def _check_records(records: str) -> None:
 
 MONTHLY_SPEC = DisclosureSpec(
     counts=("events", "recorded"),
-    derived=dict.fromkeys(("rate", "rate_lower", "rate_upper"), "events"),
+    # A month's SPC reading follows its count, like its rate.
+    derived=dict.fromkeys(("rate", "rate_lower", "rate_upper", "spc", "spc_signals"), "events"),
     # A community's months add up to its total for the period, shown on the overview.
     groups=("community",),
     totals_shown=True,
@@ -80,7 +85,193 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     out = stats.add_rate_intervals(out, "events", "residents", per=1000)
     order = {c: i for i, c in enumerate(_order(communities))}
     out["_order"] = out["community"].map(order)
-    return out.sort_values(["_order", "month"]).drop(columns="_order").reset_index(drop=True)
+    out = out.sort_values(["_order", "month"]).drop(columns="_order").reset_index(drop=True)
+    out["spc"] = pd.Series(PARTIAL_MONTH, index=out.index, dtype=object)
+    out["spc_signals"] = pd.Series("", index=out.index, dtype=object)
+    for _, rows in out.groupby("community", sort=False):
+        whole = rows[rows["days"] == rows["month_days"]]
+        if len(whole):
+            first, every = _spc_codes(whole["events"])
+            out.loc[whole.index, "spc"] = first
+            out.loc[whole.index, "spc_signals"] = every
+    return out
+
+
+# ------------------------------------------------------------------------------ SPC
+
+# An XmR chart of each community's monthly counts (NHS England's Making Data Count rules,
+# stats.spc): counts, because the chart shows counts (per 1,000 is the same count over a
+# fixed number of residents, so the signals are the same). Limits come from the complete
+# months shown; a part month (the period's first or last) has fewer days, so it is not
+# judged. Each month gets one code: its first signal with its direction, "common_cause",
+# or "partial_month".
+SPC_KIND = "xmr"
+PARTIAL_MONTH = "partial_month"
+SPC_CODES = (
+    "beyond_limit_high",
+    "beyond_limit_low",
+    "shift_high",
+    "shift_low",
+    "trend_rising",
+    "trend_falling",
+    "two_of_three_high",
+    "two_of_three_low",
+)
+SPC_SYMBOLS = {
+    "beyond_limit": "star",
+    "shift": "square",
+    "trend_rising": "triangle-up",
+    "trend_falling": "triangle-down",
+    "two_of_three": "diamond",
+}
+
+
+def _trend_directions(value: np.ndarray) -> list[list[str]]:
+    """Per month, "trend_rising" / "trend_falling" for each run of stats.TREND_POINTS or
+    more months it belongs to (the month at a peak can end a rising run and start a falling
+    one), as stats.spc reads its ``trend`` signal."""
+    found: list[list[str]] = [[] for _ in value]
+    steps = np.sign(np.diff(value))
+    start = 0
+    for i in range(1, steps.size + 1):
+        if i == steps.size or steps[i] != steps[start]:
+            if steps[start] != 0 and i - start >= stats.TREND_POINTS - 1:
+                code = "trend_rising" if steps[start] > 0 else "trend_falling"
+                for month in range(start, i + 1):
+                    found[month].append(code)
+            start = i
+    return found
+
+
+def _spc_codes(counts: pd.Series) -> tuple[list[str], list[str]]:
+    """Each month's first signal as a code with its direction, and all its signals (codes
+    separated by spaces; "" for none)."""
+    chart = stats.spc(counts.to_numpy(float), kind=SPC_KIND)
+    value = chart["value"].to_numpy()
+    centre = chart["centre"].to_numpy()
+    runs = _trend_directions(value)
+    codes_all = []
+    for i in range(len(chart)):
+        found = []
+        for signal in stats.SPC_SIGNALS:
+            if not chart[signal].iloc[i]:
+                continue
+            if signal == stats.TREND:
+                found += runs[i]
+            else:
+                found.append(f"{signal}_{'high' if value[i] > centre[i] else 'low'}")
+        codes_all.append(found)
+    first = [found[0] if found else stats.COMMON_CAUSE for found in codes_all]
+    return first, [" ".join(found) for found in codes_all]
+
+
+def _symbol(code: str) -> str:
+    return SPC_SYMBOLS.get(code) or SPC_SYMBOLS[code.rsplit("_", 1)[0]]
+
+
+def spc_label(code: object) -> str:
+    """A month's SPC code in words ("" for a hidden month)."""
+    if is_missing(code):
+        return ""
+    return text.t(f"spc.{code}", shift=stats.SHIFT_POINTS, trend=stats.TREND_POINTS)
+
+
+SPC_SPEC = DisclosureSpec(
+    counts=("events",),
+    derived=dict.fromkeys(("centre", "lower", "upper"), "events"),
+    totals_shown=False,
+    public_columns=("months",),
+)
+
+
+def spc_limits(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
+    """Per community: the XmR chart's centre and process limits (counts a month) over the
+    complete months, with the months and records they rest on."""
+    _check_records(records)
+    rows = []
+    for community in _order(communities):
+        series = raw[raw["community"] == community].sort_values("month")
+        whole = series[series["days"] == series["month_days"]]
+        chart = stats.spc(whole[records].to_numpy(float), kind=SPC_KIND)
+        months = pd.to_datetime(whole["month"])
+        rows.append(
+            {
+                "community": community,
+                "first_month": months.min(),
+                "last_month": months.max(),
+                "months": len(whole),
+                "events": int(whole[records].sum()),
+                "centre": chart["centre"].iloc[0] if len(chart) else math.nan,
+                "lower": chart["lower"].iloc[0] if len(chart) else math.nan,
+                "upper": chart["upper"].iloc[0] if len(chart) else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "community",
+            "first_month",
+            "last_month",
+            "months",
+            "events",
+            "centre",
+            "lower",
+            "upper",
+        ],
+    )
+
+
+def _month_runs(months: list[pd.Timestamp]) -> str:
+    """ "Jun 2021, Aug 2021 to Feb 2022": consecutive months written as a run."""
+    runs: list[list[pd.Timestamp]] = []
+    for month in sorted(months):
+        if (
+            runs
+            and (month.year * 12 + month.month) - (runs[-1][-1].year * 12 + runs[-1][-1].month) == 1
+        ):
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = [
+        f"{run[0]:%b %Y}"
+        if len(run) == 1
+        else text.t("spc_sentence.run", first=f"{run[0]:%b %Y}", last=f"{run[-1]:%b %Y}")
+        for run in runs
+    ]
+    return ", ".join(parts)
+
+
+def spc_reading(shown: pd.DataFrame, records: str) -> str:
+    """Markdown: a heading line, then per community the months that signal special-cause
+    variation, from the disclosed monthly frame (a hidden month's reading is not read)."""
+    head = text.t("spc_sentence.head", noun=RECORD_NOUNS[records])
+    return head + "\n" + "\n".join(f"- {line}" for line in spc_sentences(shown))
+
+
+def spc_sentences(shown: pd.DataFrame) -> list[str]:
+    """Per community, the months that signal special-cause variation."""
+    lines = []
+    for community, rows in shown.groupby("community", sort=False):
+        read = rows[rows["spc"].notna() & (rows["spc"] != PARTIAL_MONTH)]
+        people = _people(community)
+        if len(read) < 2:
+            lines.append(text.t("spc_sentence.too_few", people=people))
+            continue
+        every = read["spc_signals"].fillna("").str.split()
+        signals = [
+            text.t(
+                "spc_sentence.signal",
+                what=spc_label(code),
+                months=_month_runs(list(read.loc[every.map(lambda c, k=code: k in c), "month"])),
+            )
+            for code in SPC_CODES
+            if every.map(lambda c, k=code: k in c).any()
+        ]
+        if signals:
+            lines.append(text.t("spc_sentence.signals", people=people, signals="; ".join(signals)))
+        else:
+            lines.append(text.t("spc_sentence.none", people=people))
+    return lines
 
 
 def with_rolling(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
@@ -109,9 +300,20 @@ def scale_note(raw: pd.DataFrame, scale: str, area_filtered: bool) -> str | None
     )
 
 
-def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale: str) -> go.Figure:
-    """One panel per community: monthly bars, the 3-month rolling mean as a line, and the
-    campaign events as dotted lines across every panel."""
+def monthly_chart(
+    shown: pd.DataFrame,
+    events: pd.DataFrame,
+    records: str,
+    scale: str,
+    limits: pd.DataFrame | None = None,
+    counterfactual: pd.DataFrame | None = None,
+) -> go.Figure:
+    """One panel per community: monthly bars, the 3-month rolling mean as a line, the
+    campaign events as dotted lines across every panel; with `limits` (`spc_limits`,
+    disclosed) the SPC mean and process limits and a marker on each month with a signal
+    (its symbol says which, its hover says so in words); with `counterfactual`
+    (`interrupted`, disclosed) the earlier trend projected past the launch, one line a
+    panel."""
     frame = with_rolling(shown, scale)
     communities = list(dict.fromkeys(frame["community"]))
     titles = [_people(c) for c in communities]
@@ -156,7 +358,14 @@ def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale
             xperiodalignment="middle",
             hovertemplate="%{y:,.2f} (3-month average)<extra></extra>",
         )
+        per = _per_resident(rows, scale)
+        if counterfactual is not None:
+            _draw_counterfactual(fig, counterfactual, community, per, i)
+        if limits is not None:
+            _draw_spc(fig, rows, limits, community, per, i)
         fig.update_yaxes(title_text="", rangemode="tozero", row=i, col=1)
+    if limits is not None:
+        _spc_legend(fig, frame)
     _mark_events(fig, events)
     base_layout(fig, title=f"Monthly {unit}, by community", height=190 * len(communities) + 230)
     # Panel titles on the left, event labels above the top panel, the legend below.
@@ -173,25 +382,141 @@ def monthly_chart(shown: pd.DataFrame, events: pd.DataFrame, records: str, scale
     return fig
 
 
+def _per_resident(rows: pd.DataFrame, scale: str) -> float:
+    """What a count is multiplied by to draw it on this scale (NaN: no rate)."""
+    if scale == "count":
+        return 1.0
+    residents = pd.to_numeric(rows["residents"], errors="coerce").dropna()
+    return 1000 / float(residents.iloc[0]) if len(residents) and residents.iloc[0] > 0 else math.nan
+
+
+def _draw_counterfactual(
+    fig: go.Figure, counterfactual: pd.DataFrame, community: str, per: float, row: int
+) -> None:
+    line = counterfactual[counterfactual["community"] == community]
+    value = pd.to_numeric(line["counterfactual"], errors="coerce") * per
+    if line.empty or value.isna().all():
+        return
+    fig.add_scatter(
+        x=line["month"],
+        y=value,
+        mode="lines",
+        line=dict(color="#1a1a1a", width=2, dash="dash"),
+        name=text.t("its.counterfactual"),
+        legendgroup="counterfactual",
+        showlegend=not any(t.legendgroup == "counterfactual" for t in fig.data),
+        row=row,
+        col=1,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate="%{y:,.2f} (" + text.t("its.counterfactual_hover") + ")<extra></extra>",
+    )
+
+
+def _draw_spc(
+    fig: go.Figure, rows: pd.DataFrame, limits: pd.DataFrame, community: str, per: float, row: int
+) -> None:
+    """The SPC mean and process limits (one trace each), and one marker trace for the
+    months with a signal."""
+    found = limits[limits["community"] == community]
+    if found.empty or is_missing(found.iloc[0]["centre"]) or math.isnan(per):
+        return
+    spc = found.iloc[0]
+    ends = [spc["first_month"], spc["last_month"]]
+    first = not any(t.legendgroup == "spc_mean" for t in fig.data)
+    fig.add_scatter(
+        x=ends,
+        y=[spc["centre"] * per] * 2,
+        mode="lines",
+        line=dict(color="#555555", width=1.2),
+        name=text.t("spc_sentence.mean"),
+        legendgroup="spc_mean",
+        showlegend=first,
+        row=row,
+        col=1,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate="%{y:,.2f} (" + text.t("spc_sentence.mean") + ")<extra></extra>",
+    )
+    lower = max(float(spc["lower"]), 0.0) * per
+    fig.add_scatter(
+        x=[*ends, None, *ends],
+        y=[spc["upper"] * per] * 2 + [None] + [lower] * 2,
+        mode="lines",
+        line=dict(color="#555555", width=1.2, dash="dot"),
+        name=text.t("spc_sentence.limits"),
+        legendgroup="spc_limits",
+        showlegend=first,
+        row=row,
+        col=1,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate="%{y:,.2f} (" + text.t("spc_sentence.limits") + ")<extra></extra>",
+    )
+    signalled = rows[rows["spc"].isin(SPC_CODES)]
+    if signalled.empty:
+        return
+    fig.add_scatter(
+        x=signalled["month"],
+        y=signalled["value"],
+        mode="markers",
+        marker=dict(
+            symbol=[_symbol(code) for code in signalled["spc"]],
+            size=11,
+            color="#1a1a1a",
+            line=dict(color="#ffffff", width=1),
+        ),
+        showlegend=False,
+        row=row,
+        col=1,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertext=[
+            f"{month:%b %Y}: {spc_label(code)}"
+            for month, code in zip(signalled["month"], signalled["spc"], strict=True)
+        ],
+        hoverinfo="text",
+        name=text.t("spc_sentence.signal_trace"),
+    )
+
+
+def _spc_legend(fig: go.Figure, frame: pd.DataFrame) -> None:
+    """One legend entry per signal symbol that appears (legend only, nothing drawn)."""
+    present = {code for code in frame["spc"].dropna() if code in SPC_CODES}
+    for key, symbol in SPC_SYMBOLS.items():
+        if not any(_symbol(code) == symbol for code in present):
+            continue
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker=dict(symbol=symbol, size=11, color="#1a1a1a"),
+            name=text.t(f"spc_legend.{key}", shift=stats.SHIFT_POINTS, trend=stats.TREND_POINTS),
+            legendgroup=f"spc_{key}",
+        )
+
+
 def _month_hover(row: pd.Series, records: str, scale: str) -> str:
     month = f"{row['month']:%b %Y}"
     if row["days"] < row["month_days"]:
         month += f" (part month: {row['days']} of {row['month_days']} days)"
     count = row["events"]
     count_text = row.get(f"events{NOTE_SUFFIX}") or "" if is_missing(count) else f"{int(count):,}"
-    text = f"{month}<br>{count_text} {RECORD_NOUNS[records]}"
+    words = f"{month}<br>{count_text} {RECORD_NOUNS[records]}"
+    if not is_missing(row.get("spc")) and row["spc"] != PARTIAL_MONTH:
+        words += "<br>" + text.t("spc_sentence.hover", reading=spc_label(row["spc"]))
     if scale == "rate":
         rate = row["rate"]
         if is_missing(rate):
-            text += "<br>no rate: " + (
+            words += "<br>no rate: " + (
                 str(row.get(f"rate{NOTE_SUFFIX}") or "") or "no census count"
             )
         else:
-            text += (
+            words += (
                 f"<br>{rate:.2f} per 1,000 (95% CI {row['rate_lower']:.2f} to "
                 f"{row['rate_upper']:.2f})"
             )
-    return text
+    return words
 
 
 def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
@@ -225,6 +550,9 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
         for m, d, md in zip(frame["month"], frame["days"], frame["month_days"], strict=True)
     ]
     frame["community_label"] = frame["community"].map(_people)
+    frame["spc_label"] = frame["spc"].map(spc_label)
+    if "spc_note" in frame.columns:
+        frame["spc_label_note"] = frame["spc_note"]
     fmt = "count" if scale == "count" else "rate"
     return readable(
         frame,
@@ -235,6 +563,7 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
             Col("Residents (Census 2021)", ("residents",)),
             Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
             Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
+            Col(text.t("spc_sentence.column"), ("spc_label",), "text"),
         ],
     )
 
@@ -263,6 +592,234 @@ def monthly_sentence(shown: pd.DataFrame, records: str, scale: str) -> str:
     return f"{RECORD_NOUNS[records].capitalize()}, 3-month average: " + "; ".join(parts) + "."
 
 
+# ------------------------------------------------------------------------------ ITS
+
+NO_LAUNCH = "no_launch"
+#: The model without a comparison series, and the one relative to all residents.
+ALONE = "alone"
+RELATIVE = "relative_to_all_residents"
+_EFFECTS = ("level", "slope")
+_EFFECT_COLUMNS = tuple(
+    f"{effect}{part}" for effect in _EFFECTS for part in ("", "_lower", "_upper", "_p_value")
+)
+# Ratios on both sides of the launch: "too few to say" when either side has fewer than 10
+# records (events_least is the smaller of the two).
+_ITS_INPUTS = ("events_least", "events_before", "events_after")
+ITS_SPEC = DisclosureSpec(
+    counts=_ITS_INPUTS,
+    derived=dict.fromkeys((*_EFFECT_COLUMNS, "dispersion", "status", "reason"), _ITS_INPUTS),
+    totals_shown=False,
+    public_columns=("months_before", "months_after"),
+)
+COUNTERFACTUAL_SPEC = DisclosureSpec(
+    counts=("events_least",),
+    derived={"counterfactual": "events_least"},
+    totals_shown=False,
+)
+
+
+def launch_date(events: pd.DataFrame) -> pd.Timestamp | None:
+    """The first campaign launch among the period's events (None when there is none)."""
+    launches = events.loc[events["kind"] == "launch", "event_date"]
+    return pd.Timestamp(launches.min()) if len(launches) else None
+
+
+def interrupted(
+    raw: pd.DataFrame, records: str, communities, launch: pd.Timestamp | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The interrupted time series of each community's monthly records at the launch
+    (stats.interrupted_time_series: quasi-Poisson segmented regression, the days each month
+    covers as the offset, month-of-year terms from two years of months).
+
+    Returns (readings, counterfactual). readings: one row per community and model, `ALONE`
+    and (for the communities) `RELATIVE`, whose comparison series is the all-resident
+    series of the same records; the level and slope changes with their 95% intervals and
+    p-values, or `status` "not_estimable" and a `reason` code. counterfactual: per month
+    and community, the alone model's fit with the launch terms removed (the earlier trend,
+    projected), in records a month.
+    """
+    _check_records(records)
+    everyone = raw[raw["community"] == vocab.ALL_RESIDENTS].set_index("month").sort_index()
+    readings, lines = [], []
+    for community in _order(communities):
+        series = raw[raw["community"] == community].set_index("month").sort_index()
+        months = pd.to_datetime(series.index)
+        counts = series[records].to_numpy(float)
+        days = series["days"].to_numpy(float)
+        # As the model counts them: before the launch month, and from it on.
+        start = None if launch is None else pd.Timestamp(launch).to_period("M").to_timestamp()
+        before = months < start if start is not None else np.ones(len(months), dtype=bool)
+        events_before, events_after = int(counts[before].sum()), int(counts[~before].sum())
+        models = [(ALONE, {})]
+        if community != vocab.ALL_RESIDENTS:
+            control = everyone.loc[series.index]
+            models.append(
+                (RELATIVE, {"control": control[records].to_numpy(float), "control_offset": days})
+            )
+        for model, extra in models:
+            row = {
+                "community": community,
+                "model": model,
+                "events_before": events_before,
+                "events_after": events_after,
+                "events_least": min(events_before, events_after),
+            }
+            if launch is None or len(series) == 0:
+                row.update(status=stats.NOT_ESTIMABLE, reason=NO_LAUNCH)
+                readings.append(row)
+                continue
+            result = stats.interrupted_time_series(counts, months, launch, offset=days, **extra)
+            row.update(
+                status=result.status,
+                reason=result.reason,
+                intervention_month=result.intervention_month.to_timestamp(),
+                months_before=result.months_before,
+                months_after=result.months_after,
+                seasonal=result.seasonal,
+                dispersion=result.dispersion,
+            )
+            for name, effect in (("level", result.level_change), ("slope", result.slope_change)):
+                row.update(
+                    {
+                        name: effect.ratio,
+                        f"{name}_lower": effect.lower,
+                        f"{name}_upper": effect.upper,
+                        f"{name}_p_value": effect.p_value,
+                    }
+                )
+            readings.append(row)
+            if model == ALONE:
+                own = result.series[result.series["series"] == stats.COMMUNITY]
+                lines.append(
+                    pd.DataFrame(
+                        {
+                            "month": own["month"].dt.to_timestamp().to_numpy(),
+                            "community": community,
+                            "counterfactual": own["counterfactual"].to_numpy(float),
+                            "events_least": row["events_least"],
+                        }
+                    )
+                )
+    columns = [
+        "community",
+        "model",
+        "status",
+        "reason",
+        "intervention_month",
+        "months_before",
+        "months_after",
+        "seasonal",
+        *_EFFECT_COLUMNS,
+        "dispersion",
+        "events_before",
+        "events_after",
+        "events_least",
+    ]
+    out = pd.DataFrame(readings).reindex(columns=columns)
+    for col in (*_EFFECT_COLUMNS, "dispersion"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    for col in ("months_before", "months_after"):
+        out[col] = pd.to_numeric(out[col]).astype("Int64")
+    line_columns = ["month", "community", "counterfactual", "events_least"]
+    counterfactual = (
+        pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=line_columns)
+    )
+    return out, counterfactual
+
+
+def _its_reading(lower: float, upper: float) -> str:
+    if lower > 1:
+        return "rise"
+    if upper < 1:
+        return "fall"
+    return "no_clear_change"
+
+
+def _its_values(row: pd.Series) -> dict[str, str]:
+    values = {}
+    for name in _EFFECTS:
+        values[name] = f"{row[name]:.2f}"
+        values[f"{name}_lower"] = f"{row[f'{name}_lower']:.2f}"
+        values[f"{name}_upper"] = f"{row[f'{name}_upper']:.2f}"
+        values[f"{name}_reading"] = text.label(
+            "its_reading", _its_reading(row[f"{name}_lower"], row[f"{name}_upper"])
+        )
+    return values
+
+
+def _its_why(row: pd.Series, noun: str) -> str:
+    """Why a model has no reading: its disclosure note, or the reason it is not estimable."""
+    note = row.get(f"level{NOTE_SUFFIX}")
+    if not is_missing(note) and note:
+        return text.t("its.hidden", note=text.label("note", note), n=stats.MIN_NUMERATOR, noun=noun)
+    reason = row.get("reason")
+    return text.t(f"its_reason.{reason}", n=stats.ITS_MIN_MONTHS, noun=noun)
+
+
+def its_sentences(shown: pd.DataFrame, records: str) -> list[str]:
+    """One reading per community: the level and slope change at the launch on its own, then
+    relative to all residents (the same records)."""
+    noun = RECORD_NOUNS[records]
+    lines = []
+    for community, rows in shown.groupby("community", sort=False):
+        people = _people(community)
+        parts = []
+        for _, row in rows.iterrows():
+            key = "alone" if row["model"] == ALONE else "relative"
+            if is_missing(row["level"]):
+                parts.append(
+                    text.t(f"its.{key}_none", people=people, noun=noun, why=_its_why(row, noun))
+                )
+                continue
+            month = (
+                ""
+                if is_missing(row["intervention_month"])
+                else f"{row['intervention_month']:%b %Y}"
+            )
+            parts.append(
+                text.t(f"its.{key}", people=people, noun=noun, month=month, **_its_values(row))
+            )
+        lines.append(" ".join(parts))
+    return lines
+
+
+def _p_text(value: object) -> object:
+    if is_missing(value):
+        return None
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def its_display(shown: pd.DataFrame, records: str) -> pd.DataFrame:
+    noun = RECORD_NOUNS[records]
+    frame = shown.copy()
+    frame["community_label"] = frame["community"].map(_people)
+    frame["model_label"] = frame["model"].map(lambda m: text.label("its_model", m))
+    frame["why"] = [
+        "" if not is_missing(r["level"]) else _its_why(r, noun) for _, r in frame.iterrows()
+    ]
+    for name in _EFFECTS:
+        frame[f"{name}_p"] = frame[f"{name}_p_value"].map(_p_text)
+        if f"{name}_p_value{NOTE_SUFFIX}" in frame.columns:
+            frame[f"{name}_p{NOTE_SUFFIX}"] = frame[f"{name}_p_value{NOTE_SUFFIX}"]
+    return readable(
+        frame,
+        [
+            Col(text.t("its_table.community"), ("community_label",), "text"),
+            Col(text.t("its_table.series"), ("model_label",), "text"),
+            Col(text.t("its_table.months_before"), ("months_before",)),
+            Col(text.t("its_table.months_after"), ("months_after",)),
+            Col(text.t("its_table.events_before", noun=noun.capitalize()), ("events_before",)),
+            Col(text.t("its_table.events_after", noun=noun.capitalize()), ("events_after",)),
+            Col(text.t("its_table.level"), ("level", "level_lower", "level_upper"), "ratio"),
+            Col(text.t("its_table.level_p"), ("level_p",), "text"),
+            Col(text.t("its_table.slope"), ("slope", "slope_lower", "slope_upper"), "ratio"),
+            Col(text.t("its_table.slope_p"), ("slope_p",), "text"),
+            Col(text.t("its_table.dispersion"), ("dispersion",), "ratio"),
+            Col(text.t("its_table.why"), ("why",), "text"),
+        ],
+    )
+
+
 # ------------------------------------------------------------------------------ trend arrows
 
 TREND_SPEC = DisclosureSpec(
@@ -274,7 +831,8 @@ TREND_SPEC = DisclosureSpec(
 
 def recent_trends(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     """Per community: the test for a linear trend in its share of the records over the
-    latest five months of the period (stats.trend_test, 99.8%)."""
+    latest five periods (stats.trend_test, 99.8%). For yearly or quarterly points only: the
+    monthly page reads its months with SPC (`spc_sentences`) instead."""
     _check_records(records)
     rows = []
     for community in _order(communities)[:-1]:
@@ -346,7 +904,8 @@ BEFORE_AFTER_SPEC = DisclosureSpec(
         "per_month_before": "before",
         "per_month_after": "after",
         **dict.fromkeys(
-            ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "reading"), ("after", "before")
+            ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "reading", "method"),
+            ("after", "before"),
         ),
     },
     # Channels add up to the community's all-channel row, which is shown.
@@ -358,7 +917,9 @@ BEFORE_AFTER_SPEC = DisclosureSpec(
 
 def before_after(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     """Per community and channel: records a month before and after the campaign launch, and
-    the rate ratio after/before with its 95% Katz interval (stats.rate_ratio)."""
+    the rate ratio after/before with its 95% interval (stats.rate_ratio, method "auto": the
+    exact conditional interval when either side has fewer than 10 records, Katz's otherwise;
+    `method` says which)."""
     _check_records(records)
     rows = raw[(raw["records"] == records) & raw["community"].isin(_order(communities))].copy()
     order = {c: i for i, c in enumerate(_order(communities))}
@@ -383,6 +944,7 @@ def before_after(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     out["rate_ratio_lower"] = [r[3] for r in results]
     out["rate_ratio_upper"] = [r[4] for r in results]
     out["reading"] = pd.Series([r[5] for r in results], dtype=object)
+    out["method"] = pd.Series([r[6] for r in results], dtype=object)
     return out
 
 
@@ -390,23 +952,25 @@ def _rate_ratio(row: pd.Series) -> tuple:
     nan = math.nan
     db, da = row["days_before"], row["days_after"]
     if is_missing(row["launch_date"]):
-        return (nan, nan, nan, nan, nan, "no_launch")
+        return (nan, nan, nan, nan, nan, "no_launch", None)
     if is_missing(db) or is_missing(da) or db <= 0 or da <= 0:
-        return (nan, nan, nan, nan, nan, "not_both_sides")
+        return (nan, nan, nan, nan, nan, "not_both_sides", None)
     before, after = row["before"] / db * MONTH_DAYS, row["after"] / da * MONTH_DAYS
-    ratio, lower, upper = stats.rate_ratio(row["after"], da, row["before"], db)
-    if math.isnan(lower):
+    if row["before"] == 0 or row["after"] == 0:
+        # No ratio against none: it would be 0 or infinite, whatever its interval.
         side = "none_before" if row["before"] == 0 else "none_after"
         if row["before"] == 0 and row["after"] == 0:
             side = "none_either"
-        return (before, after, nan, nan, nan, side)
+        return (before, after, nan, nan, nan, side, None)
+    method = stats.rate_ratio_method(row["after"], row["before"])
+    ratio, lower, upper = stats.rate_ratio(row["after"], da, row["before"], db, method=stats.AUTO)
     if lower > 1:
         reading = "more_after"
     elif upper < 1:
         reading = "fewer_after"
     else:
         reading = "no_significant_change"
-    return (before, after, ratio, lower, upper, reading)
+    return (before, after, ratio, lower, upper, reading, method)
 
 
 def before_after_sentence(row: pd.Series, records: str) -> str:
@@ -464,6 +1028,7 @@ def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
                 "ratio",
             ),
             Col("Reading", ("reading",), "text", "before_after"),
+            Col(text.t("rate_ratio_method.column"), ("method",), "text", "rate_ratio_method"),
         ],
     )
 

@@ -65,6 +65,10 @@ widgets.table(
 )
 st.caption(
     "Intervals are 95%: exact Poisson (under 10 records) or Byar's for rates, Wilson for "
-    "ratios; the census baseline is taken as fixed. Grey areas have fewer than 10 records (or "
-    "figures hidden for this audience): too few to say anything. See the Methods page."
+    "ratios; the census baseline is taken as fixed. Areas are compared with all the areas "
+    "shown, and ratios read, after allowing for every area (Benjamini-Hochberg, false "
+    "discovery rate 5%); the comparison widens its limits as the funnel plot does when the "
+    "areas vary more than chance allows (additive random effects). Grey areas have fewer than "
+    "10 records (or figures hidden for this audience): too few to say anything. See the "
+    "Methods page."
 )

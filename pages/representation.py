@@ -4,7 +4,7 @@ a funnel plot of areas, and the reporting gap."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from hidden_communities import indicators, registry
+from hidden_communities import flags, indicators, registry
 from hidden_communities import representation as rep
 from ui import explore as ec
 from ui import sidebar, store, widgets
@@ -31,13 +31,15 @@ st.caption(
 )
 
 st.subheader("Areas compared: funnel plot")
-left, middle, right = st.columns([3, 2, 3])
+left, middle, right, far = st.columns([3, 2, 3, 3])
 with left:
     community, options = ec.community_choice(filters)
 with middle:
     records = ec.choice("Records", av.RECORD_LABELS, key="records")
 with right:
     level = ec.choice("Areas", av.LEVEL_LABELS, key="geo")
+with far:
+    limits = ec.choice("Limits", flags.LIMIT_LABELS, key="limits", help=rep.limits_help())
 raw = store.query(
     "map_by_area",
     **filters.params(),
@@ -45,24 +47,21 @@ raw = store.query(
     community=community,
     area_measure=av.area_measure(community, level, store.held_baselines()),
 )
-areas = widgets.disclose(rep.funnel(raw, community, records), rep.funnel_spec(community))
+areas = widgets.disclose(rep.funnel(raw, community, records, limits), rep.funnel_spec(community))
 sidebar.describe_filters(filters)
-widgets.chart(
-    rep.funnel_chart(areas, community, records, level),
-    key="funnel_chart",
-    alt="Funnel plot. " + rep.funnel_sentence(areas, community, records, level),
-)
-st.markdown(rep.funnel_sentence(areas, community, records, level))
-widgets.table(
-    rep.funnel_display(areas, community),
-    key="funnel",
-    file_name=f"funnel_{community}_{records}_{level}.csv",
-)
+reading = rep.funnel_sentence(areas, community, records, level)
+funnel = rep.funnel_chart(areas, community, records, level)
+widgets.chart(funnel, key="funnel_chart", alt="Funnel plot. " + reading)
+st.markdown(reading)
+name = f"funnel_{community}_{records}_{level}.csv"
+widgets.table(rep.funnel_display(areas, community), key="funnel", file_name=name)
 st.caption(
-    "Each area against the value over all the areas shown, with 95% and 99.8% control "
-    "limits that narrow as areas get bigger (Wilson for shares, exact Poisson for rates). "
-    "A community's share of an area's records needs no census figure for the area, so "
-    "this works for every community. Areas partly outside the area filter are left out."
+    "Each area against the value over all the areas shown, with 95% and 99.8% control limits "
+    "that narrow as areas get bigger (Wilson for shares, exact binomial where areas are small, "
+    "exact Poisson for rates), widened when the areas vary more than chance allows; areas are "
+    "flagged after allowing for all of them (Benjamini-Hochberg). A community's share needs "
+    "no census figure for the area, so this works for every community. Areas partly outside "
+    "the area filter are left out. See the Methods page."
 )
 
 st.subheader("The reporting gap")
@@ -92,6 +91,7 @@ if registry.is_community(community):
     st.markdown(f"**By area ({av.LEVEL_NOUNS[level]}): {options[community]}**, as chosen above.")
     by_area = widgets.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
     widgets.notes([rep.area_gap_note(community, level)])
+    st.markdown(rep.area_gap_sentence(by_area, level))
     widgets.table(
         rep.gap_display(by_area, by_area=True),
         key="gap_area",

@@ -1,5 +1,6 @@
 """Trends: monthly contacts and crime reports per community with the campaign events, the
-recent trend, and before against after the campaign launch."""
+statistical process control reading, the interrupted time series at the campaign launch,
+and before against after the launch."""
 
 import streamlit as st
 
@@ -22,39 +23,50 @@ with right:
     )
 noun = trends.RECORD_NOUNS[records]
 raw = store.query("trend_monthly", **filters.params())
-
-st.subheader("Recent trend")
-sidebar.describe_filters(filters)
-recent = widgets.disclose(
-    trends.recent_trends(raw, records, filters.communities), trends.TREND_SPEC
-)
-for _, row in recent.iterrows():
-    st.markdown(trends.trend_sentence(row, records))
-st.caption(
-    f"Each community's share of the {noun} that record who was involved, over the "
-    "latest five months of the period: chi-square test for linear trend, significant "
-    "at 99.8% (p < 0.002). See the Methods page."
-)
+events = store.query("trend_campaign_events", start_date=filters.start, end_date=filters.end)
+its, projected = trends.interrupted(raw, records, filters.communities, trends.launch_date(events))
 
 st.subheader("Month by month")
 shown = widgets.disclose(trends.monthly(raw, records, filters.communities), trends.MONTHLY_SPEC)
+limits = widgets.disclose(trends.spc_limits(raw, records, filters.communities), trends.SPC_SPEC)
+projected = widgets.disclose(projected, trends.COUNTERFACTUAL_SPEC)
 widgets.notes(filter(None, [trends.scale_note(raw, scale, bool(filters.areas))]))
 sidebar.describe_filters(filters)
-events = store.query("trend_campaign_events", start_date=filters.start, end_date=filters.end)
 widgets.chart(
-    trends.monthly_chart(shown, events, records, scale),
+    trends.monthly_chart(shown, events, records, scale, limits, projected),
     key="trend_chart",
     alt=trends.trends_alt(shown, records, scale),
 )
 st.markdown(trends.monthly_sentence(shown, records, scale))
+st.markdown(trends.spc_reading(shown, records))
 st.caption(
     "Campaign events (dotted lines): "
     + "; ".join(f"{e.event_date:%-d %b %Y} {e.title}" for e in events.itertuples())
     if len(events)
     else "No campaign events fall in the period."
 )
+st.caption(
+    f"SPC: an XmR chart of each community's monthly {noun} (counts; per 1,000 the same counts "
+    "over a fixed number of residents): mean ± 2.66 × the average month-to-month change, "
+    "from the complete months shown (a part month is not judged). Marked months: ★ beyond a "
+    "limit, ■ a run of 7 on one side of the mean, ▲▼ 6 rising or falling, ◆ 2 of 3 near a "
+    "limit. The dashed line is the earlier trend projected past the launch (below)."
+)
 widgets.table(
     trends.monthly_display(shown, scale), key="trend", file_name=f"monthly_{records}_{scale}.csv"
+)
+
+st.subheader("Did the campaign launch change the trend?")
+sidebar.describe_filters(filters)
+its = widgets.disclose(its, trends.ITS_SPEC)
+st.markdown("\n".join(f"- {line}" for line in trends.its_sentences(its, records)))
+widgets.table(trends.its_display(its, records), key="its", file_name=f"its_{records}.csv")
+st.caption(
+    f"Interrupted time series: a quasi-Poisson segmented regression of monthly {noun} (the "
+    "days each month covers as the offset; month-of-year terms from two years of months), "
+    "level change = the launch month against the earlier trend projected, slope change = how "
+    f"the monthly trend changed after it; relative to all residents = against all {noun}, "
+    "which removes changes that affected everyone. 95% Wald intervals. See the Methods page."
 )
 
 st.subheader("Before and after the campaign launch")
@@ -65,8 +77,6 @@ changes = widgets.disclose(
     ),
     trends.BEFORE_AFTER_SPEC,
 )
-for _, row in changes[changes["channel"] == "all"].iterrows():
-    st.markdown("- " + trends.before_after_sentence(row, records))
 widgets.table(
     trends.before_after_display(changes),
     key="before_after",
@@ -74,7 +84,7 @@ widgets.table(
 )
 st.caption(
     f"{noun[0].upper() + noun[1:]} a month after the launch divided by a month before, over the "
-    "days the period and the records cover on each side; the population is the same on both "
-    "sides, so per 1,000 residents the ratio is the same. 95% intervals: log-normal (Katz). "
-    "It cannot be calculated when either side has none."
+    "days the period and the records cover on each side (a description: the time series above "
+    "allows for the trend). 95% intervals: exact (conditional binomial) when either side has "
+    "fewer than 10, log-normal (Katz) otherwise. No ratio when either side has none."
 )

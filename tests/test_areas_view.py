@@ -162,6 +162,54 @@ def test_rate_per_1000_with_byars_interval():
     assert row["comparison"] == "similar"
 
 
+def test_comparison_with_all_areas_allows_for_overdispersion_and_for_every_area():
+    frame = raw(
+        [
+            ("W1", "Ward one", "all", 20, 20, 20, 1600, 1600, 1600),
+            ("W2", "Ward two", "all", 80, 80, 80, 1600, 1600, 1600),
+            ("W3", "Ward three", "all", 50, 50, 50, 1600, 1600, 1600),
+            ("W4", "Ward four", "all", 40, 40, 40, 1600, 1600, 1600),
+        ],
+        district=(126300, 126300),
+    )
+    view = av.map_view("all_residents", "contacts", "ward", "rate")
+    out = av.map_frame(frame, view)
+    # Overall 190 per 6,400 = 29.6875 per 1,000. z against it, se = sqrt(0.0296875/1600) =
+    # 0.0043075: -3.990, 4.716, 0.363, -1.088; winsorised to -3.119 and 3.410: phi =
+    # (9.731 + 11.628 + 0.132 + 1.184)/4 = 5.6684, k phi = 22.67 > 7.81: overdispersed, so the
+    # comparison uses the additive limits, tau2 = (22.674 - 3)/(4w - w) with w = 1600/0.0296875,
+    # = 1.2168e-4 per resident squared = 121.68 per 1,000 squared.
+    assert out["phi"].iloc[0] == pytest.approx(5.668421, abs=1e-6)
+    assert out["tau2"].iloc[0] == pytest.approx(121.6797, abs=1e-4)
+    assert set(out["limits"]) == {"additive"}
+    # Ward two: (0.05 - 0.0296875)/sqrt(1.8555e-5 + 1.21680e-4) = 1.7153, p = 0.0863; Ward
+    # one p = 0.1467. BH over 4: both 0.2933; nothing flagged. (Each ward's own 95% interval
+    # excludes 29.7, so the old overlapping-interval rule called Ward two higher and Ward one
+    # lower.)
+    assert out["comparison_p_value"].tolist() == pytest.approx(
+        [0.146670, 0.086293, 0.895028, 0.692227], abs=1e-6
+    )
+    assert out["comparison_p_adjusted"].tolist()[:2] == pytest.approx([0.29334, 0.29334], abs=1e-5)
+    assert out["comparison"].tolist() == ["similar"] * 4
+    assert out["rate_lower"][1] > 29.6875 > out["rate_upper"][0]
+    assert av.hover_text(out.iloc[1], view, "shown").endswith(
+        "<br>Compared with all areas shown: no clear difference (after allowing for 4 wards, at a "
+        "false discovery rate of 5%)"
+    )
+    assert av.map_sentence(out, view) == (
+        "Highest per 1,000: Ward two (50.0); lowest: Ward one (12.5), among 4 wards shown. "
+        "Compared with all the wards shown, after allowing for 4 wards, at a false discovery "
+        "rate of 5%, with the limits widened because the wards vary more than chance allows "
+        "(additive random effects, φ = 5.67): higher: none; lower: none."
+    )
+    header = "Compared with all areas shown, after allowing for 4 areas (false discovery rate 5%)"
+    assert av.map_display(out, view)[header].tolist() == ["no clear difference"] * 4
+    # The leadership audience sees no comparison on fewer than 10 records.
+    few = raw([("W1", "Ward one", "all", 8, 8, 8, 1600, 1600, 1600)], district=(126300, 126300))
+    shown = apply_disclosure(av.map_frame(few, view), av.MAP_SPEC, "leadership")
+    assert pd.isna(shown.loc[0, "comparison"]) and pd.isna(shown.loc[0, "comparison_p_value"])
+
+
 def test_lgbtq_msoa_rate_and_ratio_use_the_lgb_baseline():
     frame = raw([("M1", "MSOA one", "all", 12, 300, 320, 7795, 161, 6268)], district=(2871, 102851))
     view = av.map_view("lgbtq", "contacts", "msoa", "ratio")
@@ -185,7 +233,8 @@ def test_status_hover_and_sentences():
     assert hover == (
         "<b>Ward one</b><br>Contacts with Eastern European residents: 10<br>Contacts saying "
         "who was involved: 200<br>Population share compared with: 2.3%<br>Ratio: 2.19 (95% CI "
-        "1.20 to 3.92)<br>over-represented"
+        "1.20 to 3.92)<br>over-represented (after allowing for 2 wards, at a false discovery "
+        "rate of 5%)"
     )
     # Ward two: 4 of 150 = 0.026667 / 0.022842 = 1.1674; Wilson for 4/150 over the share:
     # 0.4561 to 2.9136. The inspector sees the figures, flagged as too few.
@@ -194,9 +243,13 @@ def test_status_hover_and_sentences():
         "who was involved: 150<br>Population share compared with: 2.3%<br>Ratio: 1.17 (95% CI "
         "0.46 to 2.91)<br>too few to say<br>too few to say (fewer than 10)"
     )
+    # Score tests against the district share: Ward one z = 0.027158/0.010565 = 2.571,
+    # p = 0.0101; Ward two 4/150, p = 0.75. BH over the 2 wards with a ratio: 0.0203, flagged.
     assert av.map_sentence(shown, view) == (
         "Ward one: ratio 2.19; 1 of 3 has too few contacts to say; 1 is only partly in the "
-        "area filter; 1 is outside the area filter."
+        "area filter; 1 is outside the area filter. Representation read after allowing for 2 "
+        "wards, at a false discovery rate of 5%: over-represented: Ward one; under-represented: "
+        "none."
     )
     assert av.unplaced_sentence(shown, view) == (
         "Not on the map (contacts with Eastern European residents that cannot be placed in a "

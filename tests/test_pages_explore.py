@@ -3,9 +3,27 @@ the hand-made explore_db (tests/conftest.py), so every number shown is known exa
 
 from __future__ import annotations
 
+import base64
 import json
 
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from hidden_communities import registry, trends
+from hidden_communities.disclosure import apply_disclosure
+from hidden_communities.filters import Filters
+from hidden_communities.text import people as text_of
+from queries import run_query
 from tests.builders import chart, open_page, table_with, texts
+
+
+def plotted(values) -> list[float]:
+    """A chart's values from its JSON (plotly writes numeric arrays as base64)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
 
 
 def map_table(at, *names: str):
@@ -60,10 +78,17 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
     # / (2*(45 + z^2)) = 0.32935 to 0.60923, over 0.022842 = 14.42 to 26.67.
     assert shown.loc["Abbey Hill", "Ratio (95% CI)"] == "20.43 (14.42 to 26.67)"
     assert shown.loc["Abbey Hill", "Population share compared with"] == "2.3%"
-    assert shown.loc["Abbey Hill", "Reading"] == "over-represented"
+    # Read after allowing for both wards (Benjamini-Hochberg): Abbey Hill's score test
+    # p is far below 0.05 / 2.
+    reading = "Reading, after allowing for 2 areas"
+    assert shown.loc["Abbey Hill", reading] == "over-represented"
     # Larwood: 2 / 42 / 0.022842 = 2.08 (Wilson 0.0132 to 0.1579 -> 0.58 to 6.91), too few.
     assert shown.loc["Larwood", "Ratio (95% CI)"] == "2.08 (0.58 to 6.91)"
-    assert shown.loc["Larwood", "Reading"] == "too few to say"
+    assert shown.loc["Larwood", reading] == "too few to say"
+    assert (
+        "Representation read after allowing for 2 wards, at a false discovery rate of 5%: "
+        "over-represented: Abbey Hill; under-represented: none."
+    ) in texts(at)
     assert [i.value for i in at.info] == [
         "Proxy: each area's share of contacts involving Eastern European residents (born in "
         "an EU8 or EU2 country) is compared with their share of the whole district's "
@@ -110,23 +135,27 @@ def test_trends_before_and_after_the_launch(explore_db, monkeypatch):
     lines = texts(at).splitlines()
     # Contacts run from 10 Feb to 20 May 2021: 61 days before the launch (12 Apr), 39 from it.
     # Eastern European: 4 before, 12 + 5 + 3 + 2 = 22 after. A month (30.4375 days):
-    # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; Katz 95%:
-    # exp(ln 8.6026 -/+ 1.96 sqrt(1/22 + 1/4)) = 2.96 to 24.96.
-    assert (
-        "- Contacts with Eastern European residents: 2.0 a month before the launch on "
-        "12 Apr 2021 and 17.2 a month after: 8.60 times as many (95% CI 2.96 to 24.96), "
-        "more after the launch."
-    ) in lines
+    # 4/61 = 2.0, 22/39 = 17.2. Rate ratio (22/39)/(4/61) = 8.60; with 4 before (under 10)
+    # the exact interval: Clopper-Pearson for 22 of 26, Beta(0.025; 22, 5) = 0.65132 and
+    # Beta(0.975; 23, 4) = 0.95644, as odds x 61/39: 2.92 to 34.34.
     table = table_with(at, "Community", "Channel", "Reading")
+    ee = table[(table["Community"] == "Eastern European residents")].iloc[0]
+    assert (ee["A month before"], ee["A month after"]) == ("2.0", "17.2")
+    assert ee["Rate ratio after/before (95% CI)"] == "8.60 (2.92 to 34.34)"
+    assert ee["Interval"] == "exact (conditional binomial)"
     phone = table[(table["Community"] == "Armed-forces veterans") & (table["Channel"] == "Phone")]
     assert phone["Reading"].tolist() == ["cannot be calculated: none before the launch"]
-    # The latest five months (Feb to Jun) include March, April and June, with no contacts at
-    # all: no community's trend can be calculated.
-    for people in ("Eastern European residents", "Armed-forces veterans", "LGBTQ+ residents"):
-        assert (
-            f"– {people}: trend cannot be calculated (it needs five months, each with contacts "
-            "that record who was involved)."
-        ) in lines
+    # The before/after sentence gave way to the interrupted time series, which needs 6
+    # months before the launch month (the period starts in January: 3).
+    assert not any("times as many" in line for line in lines)
+    assert any(
+        "Eastern European residents: the interrupted time series cannot be estimated: fewer "
+        "than 6 months before the launch month." in line
+        for line in lines
+    )
+    # The recent-trend test of the latest five months gave way to the SPC reading.
+    assert not any("trend cannot be calculated" in line for line in lines)
+    assert any("Unusual months (statistical process control" in line for line in lines)
 
 
 def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
@@ -203,7 +232,8 @@ def test_representation_reporting_gap_with_a_risk_factor_from_the_link(explore_d
 
 
 def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
-    at = open_page(explore_db, monkeypatch, "representation")
+    # Unadjusted limits (the default widens them: see the next test).
+    at = open_page(explore_db, monkeypatch, "representation", limits="none")
     funnel = table_with(at, "Area", "Funnel position").set_index("Area")
     # Only the two wards with recorded contacts are placed. Overall 23/87 = 0.2644.
     # Abbey Hill 21/45 = 0.467: 95% upper limit 0.2644 + 1.96 sqrt(0.2644 x 0.7356/45) = 0.393,
@@ -213,6 +243,36 @@ def test_representation_funnel_places_the_wards(explore_db, monkeypatch):
     assert funnel.loc["Abbey Hill", "Funnel position"] == "above 95% limit"
     assert funnel.loc["Larwood", "Funnel position"] == "below 99.8% limit"
     assert funnel.loc["Abbey Hill", "All areas"] == "26.4%"
+
+
+def test_representation_funnel_widens_its_limits_and_allows_for_every_area(explore_db, monkeypatch):
+    at = open_page(explore_db, monkeypatch, "representation")
+    assert at.segmented_control(key="limits").value == "additive"
+    # Abbey Hill 21/45 and Larwood 2/42 against 23/87 = 0.26437: z = 3.0773 and -3.1853,
+    # winsorised (two areas) to 2.4510 and -2.5590: phi = (6.0075 + 6.5486)/2 = 6.28,
+    # k phi = 12.6 > 3.84 (chi-square 95%, df = 1). tau2 = 11.556 / (447.35 - 100179/447.35)
+    # = 0.0517, a standard deviation of 22.7 percentage points.
+    text = texts(at)
+    assert (
+        "The wards vary more than chance allows (overdispersion φ = 6.28; k·φ = 12.6 against "
+        "3.84, the 95% point of chi-square (df = 1)), so the limits are widened: additive "
+        "(random effects), between-area variance τ² = 0.0517, a standard deviation of 22.7 "
+        "percentage points."
+    ) in text
+    # With the extra spread neither ward is flagged: z = 0.2023/0.2367 = 0.855 (p = 0.393)
+    # and -0.913 (p = 0.361); both 0.393 after Benjamini-Hochberg over 2.
+    assert (
+        "Flagged after allowing for 2 wards, at a false discovery rate of 5%: higher than all "
+        "the wards together: none; lower: none."
+    ) in text
+    funnel = table_with(at, "Area", "Funnel position").set_index("Area")
+    assert funnel["Funnel position"].tolist() == ["within limits", "within limits"]
+    header = "Compared with all areas shown, after allowing for 2 areas (false discovery rate 5%)"
+    assert funnel[header].tolist() == ["no clear difference"] * 2
+    names = {t["name"] for t in chart(at, "funnel_chart")["data"]}
+    assert "95% limits (Additive (random effects))" in names
+    # The reporting gap by area says what it allowed for too.
+    assert "By area, read after allowing for 2 wards, at a false discovery rate of 5%" in text
 
 
 def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, monkeypatch):
@@ -225,3 +285,56 @@ def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, m
     assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
     # 3 reports: the count is "<5" and a ratio on fewer than 10 is "too few to say".
     assert gap.loc["Eastern European", "Observed / expected (95% CI)"] == "too few to say"
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    # 4 Eastern European contacts before the launch month: "<5" as a count, and no time
+    # series reading on fewer than 10 (the reason it could not be fitted is not given
+    # either: it would say whether the count was zero).
+    assert (
+        "Eastern European residents: the interrupted time series cannot be estimated: too few "
+        "to say (fewer than 10 contacts before or after the launch)."
+    ) in texts(at)
+    its = table_with(at, "Community", "Series", "Contacts before")
+    its = its.set_index(["Community", "Series"])
+    assert its.loc[("Eastern European residents", "On its own"), "Contacts before"] == "<5"
+
+
+def test_trends_page_reads_the_launch_as_an_interrupted_time_series(demo_db_path, monkeypatch):
+    # The demonstration data: April 2020 to March 2022, the launch on 12 April 2021.
+    at = open_page(demo_db_path, monkeypatch, "trends")
+    text = texts(at)
+    con = duckdb.connect(str(demo_db_path), read_only=True)
+    try:
+        status = run_query(con, "data_status").iloc[0]
+        period = Filters(start=status["first_date"], end=status["last_date"])
+        raw = run_query(con, "trend_monthly", **period.params())
+    finally:
+        con.close()
+    communities = registry.codes()
+    readings, lines = trends.interrupted(raw, "contacts", communities, pd.Timestamp("2021-04-12"))
+    # Every community is read on its own and against all residents' contacts, in the words
+    # the logic gives (tests/test_trends.py checks those against stats.interrupted_time_series).
+    shown = apply_disclosure(readings, trends.ITS_SPEC, "inspector")
+    for sentence in trends.its_sentences(shown, "contacts"):
+        assert sentence in text
+    first = registry.ordered(communities)[0]
+    row = readings[(readings["community"] == first) & (readings["model"] == "alone")].iloc[0]
+    assert row["status"] == "estimated" and (row["months_before"], row["months_after"]) == (12, 12)
+    assert (
+        f"{text_of(first)}: in the launch month (Apr 2021) contacts were {row['level']:.2f} times "
+        "what the earlier trend projected"
+    ) in text
+    assert "times as many" not in text  # the before/after sentence is gone
+    # The chart: one counterfactual line a panel, the first panel's being the model's.
+    drawn = chart(at, "trend_chart")
+    name = "Earlier trend, projected past the launch (interrupted time series)"
+    projected = [t for t in drawn["data"] if t.get("name") == name]
+    assert len(projected) == len(communities) + 1
+    expected = lines.loc[lines["community"] == first, "counterfactual"].tolist()
+    assert plotted(projected[0]["y"]) == pytest.approx(expected)
+    # SPC: the mean, the limits and a sentence per community.
+    assert {"SPC mean", "SPC process limits"} <= {t.get("name") for t in drawn["data"]}
+    assert "Unusual months (statistical process control: an XmR chart" in text
+    # The table behind the reading.
+    its = table_with(at, "Community", "Series", "Contacts before")
+    assert set(its["Series"]) == {"On its own", "Relative to all residents"}

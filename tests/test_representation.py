@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from hidden_communities import indicators
+from hidden_communities import indicators, stats
 from hidden_communities import representation as rep
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
@@ -163,9 +163,18 @@ def test_funnel_positions_of_areas():
     assert first["upper"] == pytest.approx(0.165739, abs=1e-6)
     assert limits["denominator"].max() == 770.0
     shown = apply_disclosure(out.reset_index(), rep.FUNNEL_SHARE_SPEC, "inspector")
+    # Score tests (the Wilson rule): A z = 0.25/0.03 = 8.33, p = 7.9e-17; D z = -3.33,
+    # p = 0.00086; B z = -1.67, p = 0.0956; C z = -1.26, p = 0.208. Benjamini-Hochberg over
+    # the 4 wards: A 3.1e-16, D 0.00086 x 4/2 = 0.0017, B 0.0956 x 4/3 = 0.127, C 0.208:
+    # A and D are flagged. The wards are overdispersed (see the test below), but no
+    # widening was asked for, and the sentence says so.
     assert rep.funnel_sentence(shown, "eastern_european", "contacts", "ward") == (
-        "2 of 4 wards sit within the 95% limits; below: D; above: A. Points outside the "
-        "limits are prompts for questions, not verdicts."
+        "2 of 4 wards sit within the 95% limits; below: D; above: A. Flagged after allowing "
+        "for 4 wards, at a false discovery rate of 5%: higher than all the wards together: A; "
+        "lower: D. The wards vary more than chance allows (overdispersion φ = 10.5; k·φ = "
+        "42.2 against 7.81, the 95% point of chi-square (df = 3)), but the limits are not "
+        "widened (Unadjusted chosen), so some wards fall outside them for ordinary reasons. "
+        "Points outside the limits are prompts for questions, not verdicts."
     )
 
 
@@ -175,6 +184,103 @@ def test_funnel_for_all_residents_uses_rates_per_1000():
     # 30 and 10 contacts per 1,000 residents each; overall 40 per 2,000 = 20 per 1,000.
     assert out["value"].tolist() == [30.0, 10.0]
     assert out["overall"].iloc[0] == 20.0
+
+
+def test_funnel_widens_its_limits_when_the_areas_are_overdispersed():
+    raw = by_area([("A", 35, 100), ("B", 5, 100), ("C", 60, 700), ("D", 0, 100)])
+    out = rep.funnel(raw, "eastern_european", "contacts", "additive").set_index("area_code")
+    # z-scores against 0.1: A 0.25/0.03 = 8.3333, B -1.6667, C -0.0142857/sqrt(0.09/700) =
+    # -1.2599, D -3.3333. Winsorised at the 10% and 90% quantiles (-3.3333 + 0.3 x 1.6667 =
+    # -2.8333 and -1.2599 + 0.7 x 9.5932 = 5.4554): squares 29.761, 2.778, 1.587, 8.028,
+    # phi = 42.154/4 = 10.5385. k phi = 42.15 > 7.8147 (chi-square 95%, 3 df): widened.
+    assert out["phi"].iloc[0] == pytest.approx(10.53848, abs=1e-5)
+    assert out["dispersion_statistic"].iloc[0] == pytest.approx(42.15391, abs=1e-5)
+    assert out["dispersion_critical"].iloc[0] == pytest.approx(7.814728, abs=1e-6)
+    # tau2 = (42.154 - 3) / (sum w - sum w^2 / sum w), w = n / 0.09 = 1111.1 (x3), 7777.8:
+    # 11111.1 - 64197531/11111.1 = 5333.3; tau2 = 39.154/5333.3 = 0.0073414.
+    assert out["tau2"].iloc[0] == pytest.approx(0.0073414, abs=1e-7)
+    assert set(out["limits"]) == {"additive"} and not out["exact_limits"].any()
+    # At n = 100 the spread is sqrt(0.0009 + 0.0073414) = 0.090782: 95% limits 0.1 +/-
+    # 0.17793 (0 to 0.27793), 99.8% up to 0.1 + 3.090232 x 0.090782 = 0.38054. A 0.35 is
+    # above 95% only; D 0 is within (the lower limit is 0).
+    assert out["position"].to_dict() == {
+        "A": "above_95",
+        "B": "within_limits",
+        "C": "within_limits",
+        "D": "within_limits",
+    }
+    limits = rep.funnel_limits(out.reset_index(), "eastern_european")
+    at_100 = stats.funnel_limits([100], 0.1, adjustment="additive", tau2=0.0073414)
+    assert at_100["upper"].tolist() == pytest.approx([0.27793, 0.38054], abs=1e-5)
+    # The curve drawn starts at 80 records: 0.1 + 1.959964 sqrt(0.09/80 + 0.0073414) = 0.28034.
+    first = limits[limits["level"] == 0.95].iloc[0]
+    assert (first["denominator"], first["upper"]) == (80.0, pytest.approx(0.280342, abs=1e-6))
+    # Flags from the same spread: A z = 0.25/0.090782 = 2.7539, p = 0.00589; D 1.1015,
+    # p = 0.2707; B 0.5508, p = 0.5818; C 0.0142857/0.086428 = 0.1653, p = 0.8687. BH over 4:
+    # A 0.0236 (flagged), D 0.541, B 0.776, C 0.869.
+    assert out["flag_p_value"].to_dict() == pytest.approx(
+        {"A": 0.005890, "B": 0.581791, "C": 0.868717, "D": 0.270661}, abs=1e-6
+    )
+    assert out["flag_p_adjusted"]["A"] == pytest.approx(0.023559, abs=1e-6)
+    assert out["flag"].to_dict() == {"A": "higher", "B": "similar", "C": "similar", "D": "similar"}
+    assert (out["flag_tested"] == 4).all()
+    shown = apply_disclosure(out.reset_index(), rep.FUNNEL_SHARE_SPEC, "inspector")
+    sentence = rep.funnel_sentence(shown, "eastern_european", "contacts", "ward")
+    assert (
+        "Flagged after allowing for 4 wards, at a false discovery rate of 5%: higher than all "
+        "the wards together: A; lower: none." in sentence
+    )
+    assert (
+        "so the limits are widened: additive (random effects), between-area variance τ² = "
+        "0.00734, a standard deviation of 8.6 percentage points." in sentence
+    )
+    table = rep.funnel_display(shown, "eastern_european").set_index("Area")
+    header = "Compared with all areas shown, after allowing for 4 areas (false discovery rate 5%)"
+    assert table[header].to_dict() == {
+        "A": "higher",
+        "B": "no clear difference",
+        "C": "no clear difference",
+        "D": "no clear difference",
+    }
+    fig = rep.funnel_chart(shown, "eastern_european", "contacts", "ward")
+    assert "95% limits (Additive (random effects))" in {t.name for t in fig.data}
+    # Only the flagged area is named on the chart.
+    named = {name for t in fig.data if t.text is not None for name in t.text if name}
+    assert named == {"A"}
+    # Multiplicative: the 95% limits are 0.1 +/- 1.959964 x sqrt(10.5385) x 0.03.
+    mult = rep.funnel(raw, "eastern_european", "contacts", "multiplicative")
+    wide = rep.funnel_limits(mult, "eastern_european")
+    first = wide[wide["level"] == 0.95].iloc[0]
+    assert first["upper"] == pytest.approx(0.1 + 1.959964 * (10.53848 * 0.09 / 80) ** 0.5)
+
+
+def test_small_areas_get_exact_binomial_limits_when_not_overdispersed():
+    raw = by_area([("A", 6, 20), ("B", 3, 30), ("C", 5, 50), ("D", 6, 100)])
+    out = rep.funnel(raw, "eastern_european", "contacts", "additive").set_index("area_code")
+    # Overall 20/200 = 0.1. z: A 0.2/sqrt(0.09/20) = 2.9814, B 0, C 0, D -1.3333;
+    # winsorised to 2.0870 and -0.9333: phi = (4.3555 + 0.8711)/4 = 1.3067, k phi = 5.23 <
+    # 7.81: not overdispersed, so no widening even though additive was asked for. A expects
+    # 20 x 0.1 = 2 records, under 10: exact binomial limits.
+    assert out["phi"].iloc[0] == pytest.approx(1.306667, abs=1e-6)
+    assert set(out["limits"]) == {"none"} and out["exact_limits"].all()
+    # Exact upper limits at n = 20 (Spiegelhalter's interpolation): 95% 0.22847, 99.8%
+    # 0.33517. A (0.3) lies between them.
+    limits = rep.funnel_limits(out.reset_index(), "eastern_european")
+    assert (limits["denominator"] == limits["denominator"].round()).all()
+    assert out.loc["A", "position"] == "above_95"
+    # The flags use the exact binomial test: A P(X >= 6 | 20, 0.1) = 0.011253, p = 0.022506;
+    # D P(X <= 6 | 100, 0.1) = 0.117156, p = 0.234311; B and C 1. BH over 4: A 0.0900 and D
+    # 0.4686: outside the 95% limits, but not flagged after allowing for 4 areas.
+    assert out.loc["A", "flag_p_value"] == pytest.approx(0.022506, abs=1e-6)
+    assert out.loc["A", "flag_p_adjusted"] == pytest.approx(0.090025, abs=1e-6)
+    assert out.loc["D", "flag_p_value"] == pytest.approx(0.234311, abs=1e-6)
+    assert (out["flag"] == "similar").all()
+    sentence = rep.funnel_sentence(out.reset_index(), "eastern_european", "contacts", "ward")
+    assert (
+        "The wards vary no more than chance allows (overdispersion φ = 1.31; k·φ = 5.23, below "
+        "7.81, the 95% point of chi-square (df = 3)): ordinary limits. Exact "
+        "binomial limits, as some areas expect fewer than 10 records." in sentence
+    )
 
 
 # ------------------------------------------------------------------------------ reporting gap
@@ -241,6 +347,43 @@ def test_reporting_gap_by_area_names_its_baseline():
     )
 
 
+def test_reporting_gap_by_area_reads_each_area_after_allowing_for_all_of_them():
+    rows = [("W1", 0, 0), ("W2", 0, 0), ("W3", 0, 0), ("W4", 0, 0), ("W5", 0, 0)]
+    raw = by_area(rows).assign(
+        reports=[30, 19, 12, 11, 10], reports_recorded=[500, 500, 500, 500, 400]
+    )
+    out = rep.reporting_gap_by_area(raw, "eastern_european", 1.0).set_index("area_name")
+    # District share 2,885/126,300 = 0.022842. Score tests: W1 30/500 = 0.06, z = 0.037158 /
+    # sqrt(0.022842 x 0.977158/500) = 5.561, p = 2.7e-8; W2 19/500 = 0.038, z = 2.269,
+    # p = 0.02329 (its Wilson interval, 1.07 to 2.56 times expected, excludes 1); W3 0.862,
+    # W4 0.900, W5 0.773. Benjamini-Hochberg over 5: W1 1.3e-7; W2 0.02329 x 5/2 = 0.0582,
+    # not flagged.
+    assert out.loc["W2", "ratio_lower"] == pytest.approx(1.070819, abs=1e-6)
+    assert out.loc["W2", "classification_p_value"] == pytest.approx(0.023292, abs=1e-6)
+    assert out.loc["W2", "classification_p_adjusted"] == pytest.approx(0.058229, abs=1e-6)
+    assert out["classification"].to_dict() == {
+        "W1": "over_represented",
+        "W2": "not_significantly_different",
+        "W3": "not_significantly_different",
+        "W4": "not_significantly_different",
+        "W5": "not_significantly_different",
+    }
+    assert (out["classification_tested"] == 5).all()
+    assert rep.area_gap_sentence(out.reset_index(), "ward") == (
+        "By area, read after allowing for 5 wards, at a false discovery rate of 5%: fewer "
+        "reports than expected: none; more than expected: W1."
+    )
+    table = rep.gap_display(out.reset_index(), by_area=True).set_index("Area")
+    assert table.loc["W2", "Reading, after allowing for 5 areas"] == "about as many as expected"
+    # Leadership: the p-values follow the reports' numerator rule like the ratio.
+    few = raw.assign(reports=[30, 9, 12, 11, 10])
+    shown = apply_disclosure(
+        rep.reporting_gap_by_area(few, "eastern_european", 1.0), rep.GAP_SPEC, "leadership"
+    )
+    assert pd.isna(shown.loc[1, "classification_p_value"])
+    assert shown.loc[1, "classification_p_value_note"] == "too_few_to_say"
+
+
 # ------------------------------------------------------------------------------ query
 
 
@@ -272,4 +415,5 @@ def test_public_funnel_hides_a_small_denominator_and_its_share():
     table = rep.funnel_display(shown, "eastern_european").set_index("Area")
     assert table.loc["B", "Records saying who was involved"] == "<5"
     # All residents: the denominator is the census population, public.
-    assert rep.funnel_spec("all_residents").public_columns == ("denominator", "overall")
+    assert {"denominator", "overall"} <= set(rep.funnel_spec("all_residents").public_columns)
+    assert "denominator" not in rep.funnel_spec("eastern_european").public_columns

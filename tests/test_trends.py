@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from hidden_communities import text, trends
+from hidden_communities import stats, text, trends
 from hidden_communities.disclosure import apply_disclosure
 from queries import run_query
 from tests.builders import ABBEY_HILL
@@ -272,3 +272,214 @@ def test_records_choice_is_an_allow_list():
     raw = monthly_raw({"eastern_european": [1]}, [10])
     with pytest.raises(ValueError):
         trends.monthly(raw, "contacts; DROP TABLE contacts", ("eastern_european",))
+
+
+# ------------------------------------------------------------------------------ SPC
+
+
+def test_spc_reads_each_communitys_monthly_counts_with_an_xmr_chart():
+    raw = monthly_raw({"eastern_european": [5] * 9 + [30], "all_residents": [100] * 10}, [100] * 10)
+    out = trends.monthly(raw, "contacts", ("eastern_european",))
+    ee = out[out["community"] == "eastern_european"]
+    # Mean 75/10 = 7.5; moving ranges 0 (x8) and 25: mean 25/9 = 2.7778; limits 7.5 -/+ 2.66 x
+    # 2.7778 = 0.1111 to 14.8889. October's 30 is beyond the upper limit; January to
+    # September (9 months at 5) sit on one side of the mean: a shift.
+    assert ee["spc"].tolist() == ["shift_low"] * 9 + ["beyond_limit_high"]
+    limits = trends.spc_limits(raw, "contacts", ("eastern_european",)).set_index("community")
+    assert limits.loc["eastern_european", ["centre", "lower", "upper"]].tolist() == pytest.approx(
+        [7.5, 0.111111, 14.888889], abs=1e-6
+    )
+    assert limits.loc["eastern_european", "months"] == 10
+    assert trends.spc_sentences(out) == [
+        "Eastern European residents: above the upper process limit: Oct 2021; 7 or more months "
+        "in a row below the mean: Jan 2021 to Sep 2021.",
+        "All residents: no signal; the months vary no more than usual (common-cause variation).",
+    ]
+    table = trends.monthly_display(out, "count")
+    assert table["SPC (XmR chart of the counts)"].iloc[9] == "above the upper process limit"
+
+
+def test_spc_trend_two_of_three_and_part_months():
+    # 1, 2, 3, 4, 5, 6, 6 (complete months), then a part month that is not judged.
+    raw = monthly_raw(
+        {"eastern_european": [1, 2, 3, 4, 5, 6, 6, 1], "all_residents": [100] * 8}, [100] * 8
+    )
+    raw.loc[raw["month"] == raw["month"].max(), "days"] = 10
+    out = trends.monthly(raw, "contacts", ("eastern_european",))
+    ee = out[out["community"] == "eastern_european"]
+    # Mean 27/7 = 3.857; moving ranges 1 (x5), 0: mean 0.8333; limits 3.857 -/+ 2.2167 =
+    # 1.640 to 6.074, sigma 0.7389. January (1) is below the lower limit; January to June
+    # rise five times in a row (6 months: a trend); June and July (6) are beyond 2 sigma
+    # (5.335) but inside the limit: two of three. The first signal gives the marker.
+    assert ee["spc"].tolist() == [
+        "beyond_limit_low",
+        *["trend_rising"] * 5,
+        "two_of_three_high",
+        "partial_month",
+    ]
+    assert ee["spc_signals"].tolist()[0] == "beyond_limit_low trend_rising"
+    assert ee["spc_signals"].tolist()[5] == "trend_rising two_of_three_high"
+    assert trends.spc_sentences(out)[0] == (
+        "Eastern European residents: below the lower process limit: Jan 2021; 6 or more months "
+        "in a row, each higher than the last: Jan 2021 to Jun 2021; 2 of 3 months close to the "
+        "upper limit: Jun 2021 to Jul 2021."
+    )
+    limits = trends.spc_limits(raw, "contacts", ("eastern_european",))
+    fig = trends.monthly_chart(
+        out, pd.DataFrame(columns=["event_date", "kind"]), "contacts", "count", limits
+    )
+    markers = [t for t in fig.data if t.name == "SPC signal"]
+    assert len(markers) == 1  # all residents: no signal, no marker trace
+    assert list(markers[0].marker.symbol) == ["star", *["triangle-up"] * 5, "diamond"]
+    assert markers[0].hovertext[6] == "Jul 2021: 2 of 3 months close to the upper limit"
+    legend = {t.name for t in fig.data if t.showlegend is not False}
+    assert {"SPC: beyond a process limit", "SPC: trend (6+ months rising)"} <= legend
+    # The bars' hover says it in words too.
+    bars = [t for t in fig.data if t.type == "bar"][0]
+    assert "SPC: below the lower process limit" in bars.hovertext[0]
+
+
+def test_spc_reading_of_a_hidden_month_is_hidden():
+    raw = monthly_raw({"eastern_european": [20, 50, 20, 30, 2, 40]}, [500] * 6)
+    shown = apply_disclosure(
+        trends.monthly(raw, "contacts", ("eastern_european",)), trends.MONTHLY_SPEC, "public"
+    )
+    # 2 is "<5" and 20 suppressed (see above): their SPC readings go with them; so does any
+    # month under 10 records for leadership and public, as a rate would.
+    assert shown["spc"].isna().tolist() == [True, False, False, False, True, False]
+    assert shown.loc[0, "spc_note"] == "suppressed"
+
+
+# ------------------------------------------------------------------------------ ITS
+
+
+def its_raw(noise: bool = True) -> pd.DataFrame:
+    """24 months from Jan 2021: the community 1 record a day for a year, then 2; all
+    residents 10 a day, then 15; with a fixed +/-10% wobble so the model has something to
+    estimate."""
+    months = pd.date_range("2021-01-01", periods=24, freq="MS")
+    wobble = [1.1 if i % 2 else 0.9 for i in range(24)] if noise else [1.0] * 24
+    ee = [
+        round((1 if i < 12 else 2) * m.days_in_month * w)
+        for i, (m, w) in enumerate(zip(months, wobble, strict=True))
+    ]
+    al = [
+        round((10 if i < 12 else 15) * m.days_in_month * w)
+        for i, (m, w) in enumerate(zip(months, wobble, strict=True))
+    ]
+    return monthly_raw({"eastern_european": ee, "all_residents": al}, [5000] * 24)
+
+
+def test_interrupted_time_series_alone_and_against_all_residents():
+    raw = its_raw()
+    launch = pd.Timestamp("2022-01-10")
+    readings, lines = trends.interrupted(raw, "contacts", ("eastern_european",), launch)
+    rows = readings.set_index(["community", "model"])
+    # The community's own model: the days each month covers as the offset.
+    ee = raw[raw["community"] == "eastern_european"]
+    everyone = raw[raw["community"] == "all_residents"]
+    alone = stats.interrupted_time_series(ee["contacts"], ee["month"], launch, offset=ee["days"])
+    relative = stats.interrupted_time_series(
+        ee["contacts"],
+        ee["month"],
+        launch,
+        offset=ee["days"],
+        control=everyone["contacts"],
+        control_offset=everyone["days"],
+    )
+    mine = rows.loc[("eastern_european", "alone")]
+    assert mine["level"] == pytest.approx(alone.level_change.ratio)
+    assert mine["slope_upper"] == pytest.approx(alone.slope_change.upper)
+    theirs = rows.loc[("eastern_european", "relative_to_all_residents")]
+    assert theirs["level"] == pytest.approx(relative.level_change.ratio)
+    # The rate doubled at the launch (2 a day against 1): the level change is close to 2,
+    # and against all residents (who rose by half) close to 2/1.5 = 1.33.
+    assert mine["level"] == pytest.approx(2.0, abs=0.1)
+    assert theirs["level"] == pytest.approx(4 / 3, abs=0.1)
+    assert (mine["months_before"], mine["months_after"]) == (12, 12)
+    # Records before the launch month and from it: the model's split.
+    assert (mine["events_before"], mine["events_after"]) == (
+        int(ee["contacts"][:12].sum()),
+        int(ee["contacts"][12:].sum()),
+    )
+    assert ("all_residents", "relative_to_all_residents") not in rows.index
+    # The counterfactual: the alone model's earlier trend, one value a month.
+    line = lines[lines["community"] == "eastern_european"]
+    assert len(line) == 24
+    assert line["counterfactual"].tolist() == pytest.approx(alone.series["counterfactual"].tolist())
+    sentences = trends.its_sentences(readings, "contacts")
+    assert sentences[0].startswith(
+        f"Eastern European residents: in the launch month (Jan 2022) contacts were "
+        f"{mine['level']:.2f} times what the earlier trend projected (95% CI "
+        f"{mine['level_lower']:.2f} to {mine['level_upper']:.2f}: a clear rise)"
+    )
+    assert (
+        "Relative to all contacts (the all-resident series of the same records): " in sentences[0]
+    )
+    fig = trends.monthly_chart(
+        trends.monthly(raw, "contacts", ("eastern_european",)),
+        pd.DataFrame(columns=["event_date", "kind"]),
+        "contacts",
+        "count",
+        counterfactual=lines,
+    )
+    projected = [t for t in fig.data if t.legendgroup == "counterfactual"]
+    assert len(projected) == 2  # one a panel: the community and all residents
+    assert [t.showlegend for t in projected] == [True, False]
+
+
+def test_interrupted_time_series_says_why_it_cannot_be_estimated():
+    raw = its_raw().iloc[: 2 * 16]  # January 2021 to April 2022: 4 months from the launch
+    readings, _ = trends.interrupted(
+        raw, "contacts", ("eastern_european",), pd.Timestamp("2022-01-10")
+    )
+    assert set(readings["reason"]) == {"too_few_months_after"}
+    assert trends.its_sentences(readings, "contacts")[0] == (
+        "Eastern European residents: the interrupted time series cannot be estimated: fewer "
+        "than 6 months from the launch month on. Relative to all contacts: not estimated: "
+        "fewer than 6 months from the launch month on."
+    )
+    readings, lines = trends.interrupted(its_raw(), "contacts", ("eastern_european",), None)
+    assert set(readings["reason"]) == {"no_launch"} and lines.empty
+    assert "no campaign launch in the period" in trends.its_sentences(readings, "contacts")[0]
+
+
+def test_interrupted_time_series_follows_the_numerator_rule():
+    raw = its_raw()
+    small = raw.copy()
+    # 9 records before the launch month: too few to say for leadership and public.
+    ee = small["community"] == "eastern_european"
+    small.loc[ee, "contacts"] = [1] * 9 + [0] * 3 + list(small.loc[ee, "contacts"][12:])
+    readings, lines = trends.interrupted(
+        small, "contacts", ("eastern_european",), pd.Timestamp("2022-01-10")
+    )
+    shown = apply_disclosure(readings, trends.ITS_SPEC, "leadership")
+    row = shown[shown["community"] == "eastern_european"].iloc[0]
+    assert row["events_least"] == 9 and pd.isna(row["level"])
+    assert trends.its_sentences(shown, "contacts")[0].startswith(
+        "Eastern European residents: the interrupted time series cannot be estimated: too few "
+        "to say (fewer than 10 contacts before or after the launch)."
+    )
+    projected = apply_disclosure(lines, trends.COUNTERFACTUAL_SPEC, "leadership")
+    assert (
+        projected.loc[projected["community"] == "eastern_european", "counterfactual"].isna().all()
+    )
+    assert projected.loc[projected["community"] == "all_residents", "counterfactual"].notna().all()
+
+
+def test_before_after_uses_the_exact_interval_under_ten():
+    row = trends.before_after(ba_raw(4, 22, 61, 39), "contacts", ("eastern_european",)).iloc[0]
+    # 22 of 26 after: Clopper-Pearson Beta(0.025; 22, 5) = 0.651321, Beta(0.975; 23, 4) =
+    # 0.956437; RR = p/(1 - p) x 61/39: 2.921695 to 34.339886 (Katz would give 2.96 to 24.96).
+    assert row["method"] == "exact"
+    assert row["rate_ratio"] == pytest.approx(22 / 39 / (4 / 61))
+    assert (row["rate_ratio_lower"], row["rate_ratio_upper"]) == (
+        pytest.approx(2.921695, abs=1e-6),
+        pytest.approx(34.339886, abs=1e-6),
+    )
+    table = trends.before_after_display(
+        trends.before_after(ba_raw(4, 22, 61, 39), "contacts", ("eastern_european",))
+    )
+    assert table.iloc[0]["Interval"] == "exact (conditional binomial)"
+    katz = trends.before_after(ba_raw(10, 40), "contacts", ("eastern_european",)).iloc[0]
+    assert katz["method"] == "katz"
