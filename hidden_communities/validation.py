@@ -94,12 +94,17 @@ class ValidationResult:
 
 
 class _Problems:
-    def __init__(self) -> None:
+    """The problems found so far, and which rows they rule out (`bad`)."""
+
+    def __init__(self, index: pd.Index) -> None:
         self.parts: list[pd.DataFrame] = []
+        self.bad = pd.Series(False, index=index)
 
     def add(self, mask: pd.Series, column: str, values: pd.Series, rule: str | pd.Series) -> None:
+        """Record `rule` for every row in `mask`, and rule those rows out."""
         if not mask.any():
             return
+        self.bad |= mask
         rows = mask[mask].index
         self.parts.append(
             pd.DataFrame(
@@ -162,13 +167,10 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 
 def _check_date_range(
     problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str, today: date
-) -> pd.Series:
+) -> None:
     ok = parsed.notna()
-    future = ok & (parsed > pd.Timestamp(today))
-    early = ok & (parsed < pd.Timestamp(EARLIEST_DATE))
-    problems.add(future, column, raw, RULE_FUTURE)
-    problems.add(early, column, raw, RULE_TOO_EARLY)
-    return future | early
+    problems.add(ok & (parsed > pd.Timestamp(today)), column, raw, RULE_FUTURE)
+    problems.add(ok & (parsed < pd.Timestamp(EARLIEST_DATE)), column, raw, RULE_TOO_EARLY)
 
 
 _SEPARATOR = re.compile(r"[;|,]")
@@ -214,202 +216,301 @@ def _by_distinct(raw: pd.Series, parse) -> pd.DataFrame:
 def validate(
     frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *, today: date | None = None
 ) -> ValidationResult:
-    """Check every cell of an import; never raises on bad data."""
+    """Check every cell of an import; never raises on bad data.
+
+    The steps: the header row (`check_headers`), each column's cells parsed by its kind
+    (`parse_columns`), free text checked for personal data (`check_personal_data`), then
+    the rules of the kind of import, which also shape the rows for the database
+    (`contact_rows`, `report_rows`, `police_uk_rows`). Repeated records are not a problem
+    here: the load skips the ones already in the database (queries/load_*.sql).
+    """
     today = today or date.today()
     spec = SPECS[kind]
+    frame = _with_row_positions(frame)
+    result = _empty_result(kind, len(frame))
+    found = check_headers(frame, kind, spec, result.file_errors)
+    if found is None:
+        return result
+    text = cell_texts(frame, spec, found)
+    problems = _Problems(frame.index)
+    out = parse_columns(text, spec, kind, areas, today, problems)
+    check_personal_data(text, spec, problems)
+    if kind == "contacts":
+        clean = contact_rows(frame, out)
+    elif kind == "reports":
+        clean = report_rows(frame, text, out, problems)
+    else:
+        clean = police_uk_rows(frame, text, out, areas, problems, result)
+    result.problems = problems.frame()
+    result.clean = clean.loc[~problems.bad.to_numpy()].reset_index(drop=True)
+    if "people_reached" in result.clean:
+        result.clean["people_reached"] = result.clean["people_reached"].astype("int64")
+    return result
+
+
+def _with_row_positions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Row numbers come from the index: keep an integer one (readers set it), else number
+    the rows from 0."""
     if not isinstance(frame.index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(
         frame.index
     ):
-        frame = frame.reset_index(drop=True)
+        return frame.reset_index(drop=True)
+    return frame
+
+
+def check_headers(
+    frame: pd.DataFrame, kind: str, spec: tuple[Column, ...], file_errors: list[str]
+) -> dict[str, str] | None:
+    """Match the header row to the kind's columns. On a problem with the file as a whole
+    (a missing column, the wrong kind of file, no rows) add it to `file_errors` and return
+    None; otherwise return the spec column name -> file header mapping."""
     headers = [str(h) for h in frame.columns]
     found, missing = match_columns(headers, spec)
-    empty = _empty_result(kind, len(frame))
     if missing:
         guess = guess_kind(headers)
         if guess and guess != kind:
-            empty.file_errors.append(
+            file_errors.append(
                 f"this looks like a {vocab.IMPORT_KINDS[guess].lower()} file, not a "
                 f"{vocab.IMPORT_KINDS[kind].lower()} file (columns {', '.join(missing)} are missing)"
             )
         else:
-            empty.file_errors.append("missing required column(s): " + ", ".join(missing))
-        return empty
+            file_errors.append("missing required column(s): " + ", ".join(missing))
+        return None
     if frame.empty:
-        empty.file_errors.append("the file has a header but no rows")
-        return empty
+        file_errors.append("the file has a header but no rows")
+        return None
+    return found
 
+
+def cell_texts(
+    frame: pd.DataFrame, spec: tuple[Column, ...], found: Mapping[str, str]
+) -> dict[str, pd.Series]:
+    """Each spec column's cells as stripped text; a column the file lacks is all blank."""
     text = {
         name: frame[header].fillna("").astype(str).str.strip() for name, header in found.items()
     }
     blank = pd.Series("", index=frame.index)
     for col in spec:
         text.setdefault(col.name, blank)
-    problems = _Problems()
-    bad = pd.Series(False, index=frame.index)
+    return text
+
+
+def parse_columns(
+    text: Mapping[str, pd.Series],
+    spec: tuple[Column, ...],
+    kind: str,
+    areas: pd.DataFrame,
+    today: date,
+    problems: _Problems,
+) -> dict[str, pd.Series]:
+    """Parse each column by its kind, recording every cell that breaks its rule.
+
+    Returns the typed values by column name; a list column also gives
+    `<name>__recorded` (false when the cell says the communities were not recorded).
+    """
     out: dict[str, pd.Series] = {}
-
     area_lookup = _area_lookup(areas)
-
     for col in spec:
         if kind == "police_uk" and col.name in ("LSOA code", "Last outcome category"):
-            continue  # handled below: outside rows are counted, outcomes are mapped
+            continue  # police_uk_rows: outside rows are counted, outcomes are mapped
         raw = text[col.name]
-        is_blank = raw == ""
+        present = raw != ""
         if not col.nullable:
-            problems.add(is_blank, col.name, raw, RULE_REQUIRED)
-            bad |= is_blank
-        present = ~is_blank
-        if col.kind == "date":
-            parsed = _parse_dates(raw)
-            wrong = present & parsed.isna()
-            problems.add(wrong, col.name, raw, RULE_DATE)
-            bad |= wrong | _check_date_range(problems, parsed, raw, col.name, today)
-            out[col.name] = parsed.dt.date.where(parsed.notna(), None)
-        elif col.kind == "month":
-            ok = raw.str.match(_MONTH.pattern)
-            parsed = pd.to_datetime(raw.where(ok, None) + "-01", format="%Y-%m-%d", errors="coerce")
-            wrong = present & parsed.isna()
-            problems.add(wrong, col.name, raw, RULE_MONTH)
-            bad |= wrong | _check_date_range(problems, parsed, raw, col.name, today)
-            out[col.name] = parsed.dt.date.where(parsed.notna(), None)
-        elif col.kind == "int":
-            number = pd.to_numeric(raw.where(present, None), errors="coerce")
-            not_whole = present & (number.isna() | (number % 1 != 0))
-            problems.add(not_whole, col.name, raw, RULE_INT)
-            out_of_range = present & ~not_whole & ((number < 1) | (number > 5000))
-            problems.add(out_of_range, col.name, raw, RULE_PEOPLE_RANGE)
-            bad |= not_whole | out_of_range
-            out[col.name] = number.where(~(not_whole | out_of_range) & present)
-        elif col.kind == "bool":
-            lowered = raw.str.lower()
-            wrong = present & ~lowered.isin(_TRUE | _FALSE)
-            problems.add(wrong, col.name, raw, RULE_BOOL)
-            bad |= wrong
-            out[col.name] = lowered.isin(_TRUE)
-        elif col.kind == "code":
-            lookup = code_lookup(col.allowed)
-            codes = _keys(raw).map(lookup)
-            wrong = present & codes.isna()
-            problems.add(wrong, col.name, raw, rule_allowed(col.allowed))
-            bad |= wrong
-            out[col.name] = codes
-        elif col.kind in ("codes", "communities"):
-            parsed = _by_distinct(
-                raw, lambda t, c=col: _parse_code_lists(t, c.allowed, c.kind == "communities")
-            )
-            problems.add(parsed["mixed"], col.name, raw, RULE_NONE_MIXED)
-            problems.add(parsed["unknown"], col.name, raw, rule_allowed(col.allowed))
-            bad |= parsed["mixed"] | parsed["unknown"]
-            out[col.name] = parsed["codes"]
-            out[col.name + "__recorded"] = parsed["recorded"]
-        elif col.kind == "area":
-            codes = _keys(raw).map(area_lookup)
-            wrong = present & codes.isna()
-            problems.add(wrong, col.name, raw, RULE_AREA)
-            bad |= wrong
-            out[col.name] = codes
-        elif col.kind == "text":
-            if col.max_length:
-                long = raw.str.len() > col.max_length
-                problems.add(long, col.name, raw, RULE_TOO_LONG.format(n=col.max_length))
-                bad |= long
-            out[col.name] = raw.where(present, None)
-        else:  # pragma: no cover - a spec error, not a data error
+            problems.add(~present, col.name, raw, RULE_REQUIRED)
+        parse = _PARSERS.get(col.kind)
+        if parse is None:  # pragma: no cover - a spec error, not a data error
             raise ValueError(f"unknown column kind {col.kind}")
+        out.update(parse(col, raw, present, problems, today=today, area_lookup=area_lookup))
+    return out
 
-    if "note" in out:
-        for what, pattern in _PERSONAL_PATTERNS:
-            hit = text["note"].str.contains(pattern.pattern, flags=pattern.flags, regex=True)
-            problems.add(hit, "note", text["note"], RULE_PERSONAL.format(what=what))
-            bad |= hit
 
-    result = _empty_result(kind, len(frame))
-    if kind == "contacts":
-        clean = pd.DataFrame(
-            {
-                "file_row": frame.index + FIRST_DATA_ROW,
-                "contact_date": out["contact_date"],
-                "area_code": out["area"],
-                "team": out["team"],
-                "community_recorded": out["communities__recorded"],
-                "communities": out["communities"],
-                "channel": out["channel"],
-                "direction": out["direction"],
-                "place_type": out["place_type"],
-                "people_reached": out["people_reached"],
-                "language": out["language"],
-                "topics": out["topics"],
-                "follow_up_needed": out["follow_up_needed"],
-                "note": out["note"],
-                "entry_ref": "",  # set by the log-a-contact form, blank for files
-            }
-        )
-    elif kind == "reports":
-        occurred, reported = out["occurred_on"], out["reported_on"]
-        after = (
-            occurred.notna()
-            & reported.notna()
-            & (pd.to_datetime(occurred) > pd.to_datetime(reported))
-        )
-        problems.add(after, "occurred_on", text["occurred_on"], RULE_OCCURRED_AFTER)
-        bad |= after
-        clean = pd.DataFrame(
-            {
-                "file_row": frame.index + FIRST_DATA_ROW,
-                "source": "records_system",
-                "reference": out["reference"],
-                "reported_on": reported,
-                "date_precision": "day",
-                "occurred_on": occurred,
-                "area_code": out["area"],
-                "team": out["team"],
-                "crime_type": out["crime_type"],
-                "hate_strands": out["hate_strands"],
-                "victim_community_recorded": out["victim_communities__recorded"],
-                "victim_communities": out["victim_communities"],
-                "outcome": out["outcome"],
-            }
-        )
-    else:
-        outcome_text = text["Last outcome category"]
-        outcomes = outcome_text.map(vocab.POLICE_UK_OUTCOMES)
-        wrong = outcomes.isna()
-        problems.add(wrong, "Last outcome category", outcome_text, RULE_OUTCOME)
-        bad |= wrong
-        lsoa = text["LSOA code"]
-        known = set(areas.loc[areas["area_level"] == "lsoa", "area_code"])
-        no_location = lsoa == ""
-        outside = ~no_location & ~lsoa.isin(known)
-        skip = (no_location | outside) & ~bad
-        result.rows_outside_area = int(skip.sum())
-        result.outside_detail = (
-            f"{int((outside & ~bad).sum())} in LSOAs outside the district, "
-            f"{int((no_location & ~bad).sum())} with no location"
-        )
-        bad |= no_location | outside
-        clean = pd.DataFrame(
-            {
-                "file_row": frame.index + FIRST_DATA_ROW,
-                "source": "police_uk",
-                "reference": out["Crime ID"],
-                "reported_on": out["Month"],
-                "date_precision": "month",
-                "occurred_on": None,
-                "area_code": lsoa.where(~(no_location | outside), None),
-                "team": None,
-                "crime_type": out["Crime type"],
-                "hate_strands": [[] for _ in range(len(frame))],
-                "victim_community_recorded": False,
-                "victim_communities": [[] for _ in range(len(frame))],
-                "outcome": outcomes,
-            }
-        )
+def _parse_date_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
+    """dd/mm/yyyy or yyyy-mm-dd, not in the future and not before 2000."""
+    parsed = _parse_dates(raw)
+    problems.add(present & parsed.isna(), col.name, raw, RULE_DATE)
+    _check_date_range(problems, parsed, raw, col.name, today)
+    return {col.name: parsed.dt.date.where(parsed.notna(), None)}
 
-    result.problems = problems.frame()
-    result.clean = clean.loc[~bad.to_numpy()].reset_index(drop=True)
-    if "people_reached" in result.clean:
-        result.clean["people_reached"] = result.clean["people_reached"].astype("int64")
-    return result
+
+def _parse_month_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
+    """yyyy-mm (data.police.uk), stored as the first of the month."""
+    ok = raw.str.match(_MONTH.pattern)
+    parsed = pd.to_datetime(raw.where(ok, None) + "-01", format="%Y-%m-%d", errors="coerce")
+    problems.add(present & parsed.isna(), col.name, raw, RULE_MONTH)
+    _check_date_range(problems, parsed, raw, col.name, today)
+    return {col.name: parsed.dt.date.where(parsed.notna(), None)}
+
+
+def _parse_int_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
+    """A whole number from 1 to 5000 (people reached)."""
+    number = pd.to_numeric(raw.where(present, None), errors="coerce")
+    not_whole = present & (number.isna() | (number % 1 != 0))
+    problems.add(not_whole, col.name, raw, RULE_INT)
+    out_of_range = present & ~not_whole & ((number < 1) | (number > 5000))
+    problems.add(out_of_range, col.name, raw, RULE_PEOPLE_RANGE)
+    return {col.name: number.where(~(not_whole | out_of_range) & present)}
+
+
+def _parse_bool_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
+    """yes/no (also y/n, true/false, 1/0)."""
+    lowered = raw.str.lower()
+    problems.add(present & ~lowered.isin(_TRUE | _FALSE), col.name, raw, RULE_BOOL)
+    return {col.name: lowered.isin(_TRUE)}
+
+
+def _parse_code_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
+    """One code of the column's vocabulary, by code or label, without regard to case."""
+    codes = _keys(raw).map(code_lookup(col.allowed))
+    problems.add(present & codes.isna(), col.name, raw, rule_allowed(col.allowed))
+    return {col.name: codes}
+
+
+def _parse_list_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
+    """Codes separated by ';' (see `_parse_code_lists`)."""
+    parsed = _by_distinct(
+        raw, lambda t: _parse_code_lists(t, col.allowed, col.kind == "communities")
+    )
+    problems.add(parsed["mixed"], col.name, raw, RULE_NONE_MIXED)
+    problems.add(parsed["unknown"], col.name, raw, rule_allowed(col.allowed))
+    return {col.name: parsed["codes"], col.name + "__recorded": parsed["recorded"]}
+
+
+def _parse_area_column(col, raw, present, problems, *, area_lookup, **_) -> dict[str, pd.Series]:
+    """An LSOA, MSOA or ward of the district, by code or name, without regard to case."""
+    codes = _keys(raw).map(area_lookup)
+    problems.add(present & codes.isna(), col.name, raw, RULE_AREA)
+    return {col.name: codes}
+
+
+def _parse_text_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
+    """Free text, within the column's length limit; blank is stored as null."""
+    if col.max_length:
+        too_long = raw.str.len() > col.max_length
+        problems.add(too_long, col.name, raw, RULE_TOO_LONG.format(n=col.max_length))
+    return {col.name: raw.where(present, None)}
+
+
+_PARSERS = {
+    "date": _parse_date_column,
+    "month": _parse_month_column,
+    "int": _parse_int_column,
+    "bool": _parse_bool_column,
+    "code": _parse_code_column,
+    "codes": _parse_list_column,
+    "communities": _parse_list_column,
+    "area": _parse_area_column,
+    "text": _parse_text_column,
+}
+
+
+def check_personal_data(
+    text: Mapping[str, pd.Series], spec: tuple[Column, ...], problems: _Problems
+) -> None:
+    """Refuse a note that looks like it holds an email address, phone number or postcode."""
+    if not any(col.name == "note" for col in spec):
+        return
+    for what, pattern in _PERSONAL_PATTERNS:
+        hit = text["note"].str.contains(pattern.pattern, flags=pattern.flags, regex=True)
+        problems.add(hit, "note", text["note"], RULE_PERSONAL.format(what=what))
+
+
+def contact_rows(frame: pd.DataFrame, out: Mapping[str, pd.Series]) -> pd.DataFrame:
+    """Contacts in the database's shape (queries/load_contacts.sql)."""
+    return pd.DataFrame(
+        {
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "contact_date": out["contact_date"],
+            "area_code": out["area"],
+            "team": out["team"],
+            "community_recorded": out["communities__recorded"],
+            "communities": out["communities"],
+            "channel": out["channel"],
+            "direction": out["direction"],
+            "place_type": out["place_type"],
+            "people_reached": out["people_reached"],
+            "language": out["language"],
+            "topics": out["topics"],
+            "follow_up_needed": out["follow_up_needed"],
+            "note": out["note"],
+            "entry_ref": "",  # set by the log-a-contact form, blank for files
+        }
+    )
+
+
+def report_rows(
+    frame: pd.DataFrame,
+    text: Mapping[str, pd.Series],
+    out: Mapping[str, pd.Series],
+    problems: _Problems,
+) -> pd.DataFrame:
+    """Records-system reports: an offence cannot have happened after it was reported.
+    Returns the reports in the database's shape (queries/load_reports.sql)."""
+    occurred, reported = out["occurred_on"], out["reported_on"]
+    after = (
+        occurred.notna() & reported.notna() & (pd.to_datetime(occurred) > pd.to_datetime(reported))
+    )
+    problems.add(after, "occurred_on", text["occurred_on"], RULE_OCCURRED_AFTER)
+    return pd.DataFrame(
+        {
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "source": "records_system",
+            "reference": out["reference"],
+            "reported_on": reported,
+            "date_precision": "day",
+            "occurred_on": occurred,
+            "area_code": out["area"],
+            "team": out["team"],
+            "crime_type": out["crime_type"],
+            "hate_strands": out["hate_strands"],
+            "victim_community_recorded": out["victim_communities__recorded"],
+            "victim_communities": out["victim_communities"],
+            "outcome": out["outcome"],
+        }
+    )
+
+
+def police_uk_rows(
+    frame: pd.DataFrame,
+    text: Mapping[str, pd.Series],
+    out: Mapping[str, pd.Series],
+    areas: pd.DataFrame,
+    problems: _Problems,
+    result: ValidationResult,
+) -> pd.DataFrame:
+    """data.police.uk rows: the outcome category is mapped to an outcome group, and rows
+    outside the district's LSOAs (or with no location) are counted in `result`, not
+    loaded. Returns the reports in the database's shape."""
+    outcome_text = text["Last outcome category"]
+    outcomes = outcome_text.map(vocab.POLICE_UK_OUTCOMES)
+    problems.add(outcomes.isna(), "Last outcome category", outcome_text, RULE_OUTCOME)
+    lsoa = text["LSOA code"]
+    known = set(areas.loc[areas["area_level"] == "lsoa", "area_code"])
+    no_location = lsoa == ""
+    outside = ~no_location & ~lsoa.isin(known)
+    valid = ~problems.bad
+    result.rows_outside_area = int(((no_location | outside) & valid).sum())
+    result.outside_detail = (
+        f"{int((outside & valid).sum())} in LSOAs outside the district, "
+        f"{int((no_location & valid).sum())} with no location"
+    )
+    problems.bad |= no_location | outside
+    return pd.DataFrame(
+        {
+            "file_row": frame.index + FIRST_DATA_ROW,
+            "source": "police_uk",
+            "reference": out["Crime ID"],
+            "reported_on": out["Month"],
+            "date_precision": "month",
+            "occurred_on": None,
+            "area_code": lsoa.where(~(no_location | outside), None),
+            "team": None,
+            "crime_type": out["Crime type"],
+            "hate_strands": [[] for _ in range(len(frame))],
+            "victim_community_recorded": False,
+            "victim_communities": [[] for _ in range(len(frame))],
+            "outcome": outcomes,
+        }
+    )
 
 
 def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
@@ -426,5 +527,8 @@ def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
 
 def _empty_result(kind: str, rows: int) -> ValidationResult:
     return ValidationResult(
-        kind=kind, rows_in_file=rows, clean=pd.DataFrame(), problems=_Problems().frame()
+        kind=kind,
+        rows_in_file=rows,
+        clean=pd.DataFrame(),
+        problems=_Problems(pd.RangeIndex(0)).frame(),
     )
