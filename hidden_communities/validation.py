@@ -23,6 +23,9 @@ from .columns import NONE_OF_THESE, SPECS, Column, normalise_header
 
 FIRST_DATA_ROW = 2
 EARLIEST_DATE = date(2000, 1, 1)
+# A date before this, or more than a year after today, is a typing slip (0000-01-01,
+# 01/01/2201), not a late or early record: it is "not a date" rather than out of range.
+EARLIEST_PLAUSIBLE_DATE = date(1900, 1, 1)
 
 # Rules, worded for the person fixing the file.
 RULE_REQUIRED = "a value is required"
@@ -37,7 +40,14 @@ RULE_TOO_LONG = "longer than {n} characters"
 RULE_AREA = "not an area of this district (use an LSOA, MSOA or ward code or name)"
 RULE_NONE_MIXED = "'none' or 'not_recorded' cannot be combined with a community"
 RULE_OCCURRED_AFTER = "occurred after it was reported"
-RULE_PERSONAL = "looks like personal data ({what}): remove it; notes must not identify anyone"
+RULE_PERSONAL = "looks like personal data ({what}): remove it; {where} must not identify anyone"
+RULE_CONTROL = "holds a control character ({what}) at character {at}: retype the value without it"
+RULE_HEADER_CONTROL = (
+    "column {n} of the header row holds a control character ({what}): retype the header"
+)
+RULE_DUPLICATE_HEADER = (
+    "the header row has {count} columns for {name} ({where}): keep one and delete the others"
+)
 RULE_OUTCOME = "not a data.police.uk outcome category"
 
 
@@ -50,9 +60,24 @@ _PERSONAL_PATTERNS = (
     ("a phone number", re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")),
     ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+# What the personal-data rule calls each free-text column's values.
+_PERSONAL_WHERE = {"note": "notes", "team": "team names", "reference": "references"}
+# Control characters: C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F). Inside a cell none
+# is structural: the reader has already used the delimiters and line ends. A line break
+# is allowed in a multi-line column (a note written with Alt+Enter in Excel).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINE_BREAK = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {
+    0x00: "NUL",
+    0x09: "tab",
+    0x0A: "line break",
+    0x0D: "carriage return",
+    0x1B: "escape",
+    0x7F: "DEL",
+}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _NOT_RECORDED_WORDS = {"", "notrecorded", "unknown", "notknown"}
@@ -156,13 +181,42 @@ def guess_kind(headers: list[str]) -> str | None:
     return None
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
-    iso = text.str.match(_ISO_DATE.pattern)
-    uk = text.str.match(_UK_DATE.pattern)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
-    out[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce")
-    out[uk] = pd.to_datetime(text[uk], format="%d/%m/%Y", errors="coerce")
-    return out
+def _latest_plausible_date(today: date) -> date:
+    """A year after today (28 February when today is 29 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def plausible_date(text: str, today: date, *, month: bool = False) -> date | None:
+    """The date a cell names (yyyy-mm-dd or dd/mm/yyyy; yyyy-mm when `month`), or None
+    when it names none: malformed, impossible (31/02/2021, year 0) or implausible (before
+    1900, or more than a year after today)."""
+    if month:
+        found = _MONTH.fullmatch(text)
+        parts = (found.group(1), found.group(2), "1") if found else None
+    elif found := _ISO_DATE.fullmatch(text):
+        parts = found.group(1, 2, 3)
+    elif found := _UK_DATE.fullmatch(text):
+        parts = found.group(3, 2, 1)
+    else:
+        parts = None
+    if parts is None:
+        return None
+    try:
+        day = date(*(int(p) for p in parts))
+    except ValueError:
+        return None
+    if day < EARLIEST_PLAUSIBLE_DATE or day > _latest_plausible_date(today):
+        return None
+    return day
+
+
+def _parse_dates(text: pd.Series, today: date, *, month: bool = False) -> pd.Series:
+    """`plausible_date` for a whole column (once per distinct text), as timestamps."""
+    parsed = {t: plausible_date(t, today, month=month) for t in pd.unique(text)}
+    return pd.to_datetime(text.map(parsed))
 
 
 def _check_date_range(
@@ -218,7 +272,8 @@ def validate(
 ) -> ValidationResult:
     """Check every cell of an import; never raises on bad data.
 
-    The steps: the header row (`check_headers`), each column's cells parsed by its kind
+    The steps: the header row (`check_headers`), control characters in any cell
+    (`check_control_characters`), each column's cells parsed by its kind
     (`parse_columns`), free text checked for personal data (`check_personal_data`), then
     the rules of the kind of import, which also shape the rows for the database
     (`contact_rows`, `report_rows`, `police_uk_rows`). Repeated records are not a problem
@@ -233,8 +288,9 @@ def validate(
         return result
     text = cell_texts(frame, spec, found)
     problems = _Problems(frame.index)
+    check_control_characters(frame, spec, found, text, problems)
     out = parse_columns(text, spec, kind, areas, today, problems)
-    check_personal_data(text, spec, problems)
+    check_personal_data(text, spec, kind, problems)
     if kind == "contacts":
         clean = contact_rows(frame, out)
     elif kind == "reports":
@@ -262,9 +318,17 @@ def check_headers(
     frame: pd.DataFrame, kind: str, spec: tuple[Column, ...], file_errors: list[str]
 ) -> dict[str, str] | None:
     """Match the header row to the kind's columns. On a problem with the file as a whole
-    (a missing column, the wrong kind of file, no rows) add it to `file_errors` and return
-    None; otherwise return the spec column name -> file header mapping."""
+    (a control character in a header, two columns for the same thing, a missing column,
+    the wrong kind of file, no rows) add it to `file_errors` and return None; otherwise
+    return the spec column name -> file header mapping."""
     headers = [str(h) for h in frame.columns]
+    for number, header in enumerate(headers, start=1):
+        if found := _CONTROL.search(header):
+            what = _control_name(found.group())
+            file_errors.append(RULE_HEADER_CONTROL.format(n=number, what=what))
+    file_errors.extend(_duplicate_headers(headers, spec))
+    if file_errors:
+        return None
     found, missing = match_columns(headers, spec)
     if missing:
         guess = guess_kind(headers)
@@ -282,17 +346,77 @@ def check_headers(
     return found
 
 
+def _duplicate_headers(headers: list[str], spec: tuple[Column, ...]) -> list[str]:
+    """Two headers that mean the same column ('people_reached' twice, 'contact_date' and
+    'Contact Date', or 'area' and its alias 'lsoa'): which one would be loaded is a guess,
+    so the file is refused. Headers the import does not use are compared as written."""
+    meaning = {_key(name): col.name for col in spec for name in (col.name, *col.aliases)}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for number, header in enumerate(headers, start=1):
+        key = _key(header)
+        if key:
+            groups.setdefault(meaning.get(key, key), []).append((number, header))
+    return [
+        RULE_DUPLICATE_HEADER.format(
+            count=len(group),
+            name=name if name in meaning.values() else group[0][1],
+            where=", ".join(f"'{header}' in column {number}" for number, header in group),
+        )
+        for name, group in groups.items()
+        if len(group) > 1
+    ]
+
+
 def cell_texts(
     frame: pd.DataFrame, spec: tuple[Column, ...], found: Mapping[str, str]
 ) -> dict[str, pd.Series]:
-    """Each spec column's cells as stripped text; a column the file lacks is all blank."""
-    text = {
-        name: frame[header].fillna("").astype(str).str.strip() for name, header in found.items()
-    }
-    blank = pd.Series("", index=frame.index)
+    """Each spec column's cells as stripped text; a column the file lacks is all blank.
+    In a multi-line column a Windows line break (CR LF) is read as a plain line break."""
+    text = {}
     for col in spec:
-        text.setdefault(col.name, blank)
+        if col.name not in found:
+            text[col.name] = pd.Series("", index=frame.index)
+            continue
+        cells = frame[found[col.name]].fillna("").astype(str).str.strip()
+        text[col.name] = cells.str.replace("\r\n", "\n", regex=False) if col.multiline else cells
     return text
+
+
+def _control_name(character: str) -> str:
+    code = ord(character)
+    name = _CONTROL_NAMES.get(code)
+    return f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
+
+
+def check_control_characters(
+    frame: pd.DataFrame,
+    spec: tuple[Column, ...],
+    found: Mapping[str, str],
+    text: Mapping[str, pd.Series],
+    problems: _Problems,
+) -> None:
+    """Refuse any cell, in any column (used or not), that holds a control character: a
+    NUL, an escape, DEL or a C1 character is never meant, and a tab or carriage return
+    inside a value is a sign of a damaged file. Edges are stripped first, as every cell
+    is; a multi-line column (the note) may hold line breaks."""
+    multiline = {found[col.name] for col in spec if col.multiline and col.name in found}
+    used = {header: name for name, header in found.items()}
+    for position, header in enumerate(frame.columns):
+        header = str(header)
+        if header in used:
+            name, cells = used[header], text[used[header]]
+        else:
+            name = header or f"column {position + 1}"
+            cells = frame.iloc[:, position].fillna("").astype(str).str.strip()
+        pattern = _CONTROL_BUT_LINE_BREAK if header in multiline else _CONTROL
+        if not pattern.search("".join(cells)):
+            continue  # the usual case: one search over the whole column
+        hits = cells.map(pattern.search)
+        flagged = hits.notna()
+        rules = hits[flagged].map(
+            lambda m: RULE_CONTROL.format(what=_control_name(m.group()), at=m.start() + 1)
+        )
+        problems.add(flagged, name, cells, rules.reindex(cells.index))
 
 
 def parse_columns(
@@ -326,7 +450,7 @@ def parse_columns(
 
 def _parse_date_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
     """dd/mm/yyyy or yyyy-mm-dd, not in the future and not before 2000."""
-    parsed = _parse_dates(raw)
+    parsed = _parse_dates(raw, today)
     problems.add(present & parsed.isna(), col.name, raw, RULE_DATE)
     _check_date_range(problems, parsed, raw, col.name, today)
     return {col.name: parsed.dt.date.where(parsed.notna(), None)}
@@ -334,8 +458,7 @@ def _parse_date_column(col, raw, present, problems, *, today, **_) -> dict[str, 
 
 def _parse_month_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
     """yyyy-mm (data.police.uk), stored as the first of the month."""
-    ok = raw.str.match(_MONTH.pattern)
-    parsed = pd.to_datetime(raw.where(ok, None) + "-01", format="%Y-%m-%d", errors="coerce")
+    parsed = _parse_dates(raw, today, month=True)
     problems.add(present & parsed.isna(), col.name, raw, RULE_MONTH)
     _check_date_range(problems, parsed, raw, col.name, today)
     return {col.name: parsed.dt.date.where(parsed.notna(), None)}
@@ -404,14 +527,27 @@ _PARSERS = {
 
 
 def check_personal_data(
-    text: Mapping[str, pd.Series], spec: tuple[Column, ...], problems: _Problems
+    text: Mapping[str, pd.Series], spec: tuple[Column, ...], kind: str, problems: _Problems
 ) -> None:
-    """Refuse a note that looks like it holds an email address, phone number or postcode."""
-    if not any(col.name == "note" for col in spec):
+    """Refuse free text (every text column of contacts and reports: the note, the team,
+    the reference) that looks like it holds an email address, phone number or postcode.
+    A data.police.uk file is published open data whose text columns are not loaded."""
+    if kind == "police_uk":
         return
-    for what, pattern in _PERSONAL_PATTERNS:
-        hit = text["note"].str.contains(pattern.pattern, flags=pattern.flags, regex=True)
-        problems.add(hit, "note", text["note"], RULE_PERSONAL.format(what=what))
+    for col in spec:
+        if col.kind != "text":
+            continue
+        cells = text[col.name]
+        distinct = pd.unique(cells)
+        where = _PERSONAL_WHERE.get(col.name, f"{col.name} values")
+        for what, pattern in _PERSONAL_PATTERNS:
+            found = {t: bool(pattern.search(t)) for t in distinct}
+            problems.add(
+                cells.map(found).astype(bool),
+                col.name,
+                cells,
+                RULE_PERSONAL.format(what=what, where=where),
+            )
 
 
 def contact_rows(frame: pd.DataFrame, out: Mapping[str, pd.Series]) -> pd.DataFrame:
@@ -481,9 +617,9 @@ def police_uk_rows(
     outside the district's LSOAs (or with no location) are counted in `result`, not
     loaded. Returns the reports in the database's shape."""
     outcome_text = text["Last outcome category"]
-    outcomes = outcome_text.map(vocab.POLICE_UK_OUTCOMES)
+    outcomes = _keys(outcome_text).map(_POLICE_UK_OUTCOME_KEYS)
     problems.add(outcomes.isna(), "Last outcome category", outcome_text, RULE_OUTCOME)
-    lsoa = text["LSOA code"]
+    lsoa = text["LSOA code"].str.upper()  # codes are case-insensitive: e01027926 is ours
     known = set(areas.loc[areas["area_level"] == "lsoa", "area_code"])
     no_location = lsoa == ""
     outside = ~no_location & ~lsoa.isin(known)
@@ -511,6 +647,10 @@ def police_uk_rows(
             "outcome": outcomes,
         }
     )
+
+
+# Published outcome categories, compared without case, spaces or punctuation.
+_POLICE_UK_OUTCOME_KEYS = {_key(text): code for text, code in vocab.POLICE_UK_OUTCOMES.items()}
 
 
 def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
