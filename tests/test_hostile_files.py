@@ -4,9 +4,14 @@ traceback, and nothing is loaded."""
 from __future__ import annotations
 
 import io
+import re
+import tracemalloc
+import zipfile
+from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from tests.test_ingest import GOOD_ROW, HEADER, POLICE_UK, REPORT_HEADER, load, rejected
 
@@ -116,6 +121,11 @@ def test_a_line_break_inside_a_note_is_kept_as_one(con):
     ("extra", "message"),
     [
         (
+            "people_reached",
+            "the header row has 2 columns for people_reached ('people_reached' in column 8, "
+            "'people_reached' in column 13): keep one and delete the others",
+        ),
+        (
             "Contact Date",
             "the header row has 2 columns for contact_date ('contact_date' in column 1, "
             "'Contact Date' in column 13): keep one and delete the others",
@@ -193,4 +203,205 @@ def test_personal_data_in_every_free_text_column_of_a_report_is_refused(con):
             "looks like personal data (an email address): remove it; team names must not "
             "identify anyone",
         ),
+    ]
+
+
+# --------------------------------------------------------------------------- spreadsheet bombs
+
+
+def write_sheet(path, rows: int, columns: int, value="x") -> bytes:
+    """A one-sheet workbook written row by row (openpyxl write_only keeps memory flat)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("log")
+    for _ in range(rows):
+        sheet.append([value] * columns)
+    book.save(path)
+    return path.read_bytes()
+
+
+def write_bomb(path, rows: int, columns: int = 16_384) -> bytes:
+    """A spreadsheet bomb: a small .xlsx whose one sheet unpacks to rows x columns number
+    cells, with a true <dimension> and a reference on every cell, as Excel writes them.
+    The sheet XML is streamed into the zip (openpyxl's write_only takes minutes for this)."""
+    letters = [get_column_letter(n) for n in range(1, columns + 1)]
+    sheet = "xl/worksheets/sheet1.xml"
+    with (
+        zipfile.ZipFile(io.BytesIO(contact_workbook())) as template,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in template.infolist():
+            if item.filename != sheet:
+                target.writestr(item, template.read(item))
+        with target.open(sheet, "w") as out:
+            out.write(
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + f'<dimension ref="A1:{letters[-1]}{rows}"/><sheetData>'.encode()
+            )
+            for n in range(1, rows + 1):
+                cells = "".join(f'<c r="{c}{n}" t="n"><v>1</v></c>' for c in letters)
+                out.write(f'<row r="{n}">{cells}</row>'.encode())
+            out.write(b"</sheetData></worksheet>")
+    return path.read_bytes()
+
+
+def peak_mb(function) -> tuple[object, float]:
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_sheet_16384_columns_wide_is_refused_at_once(con, tmp_path):
+    """Read whole, a 200-row bomb took 1.5 GB and 53 s. Streamed, it is refused at the
+    first value past the widest import, having read one row."""
+    data = write_bomb(tmp_path / "bomb.xlsx", rows=200)
+    outcome, peak = peak_mb(lambda: rejected(con, data, name="bomb.xlsx"))
+    assert outcome.errors == [
+        "row 1 has a value in column Y, beyond column 24 (X): no import has more than 12 "
+        "columns, so the sheet is refused before it is read. Delete the columns to the right "
+        "of your data, save and upload again"
+    ]
+    assert peak < 40, f"refusing the bomb took {peak:.0f} MB"
+
+
+def test_a_sheet_longer_than_the_row_limit_is_refused_as_soon_as_it_is_seen(con, tmp_path):
+    data = write_sheet(tmp_path / "long.xlsx", rows=5_000, columns=3)
+    outcome = rejected(con, data, name="long.xlsx", max_rows=1_000)
+    assert outcome.errors == [
+        "the sheet has more than 1,000 rows; the limit is 1,000 rows a file (split it, or ask "
+        "an administrator to raise HC_MAX_IMPORT_ROWS)"
+    ]
+
+
+def rewrite_part(data: bytes, name: str, change) -> bytes:
+    """The same workbook with one XML part edited, as a hostile or damaged file would be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == name:
+                content = change(content.decode("utf-8")).encode("utf-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def contact_workbook() -> bytes:
+    book = Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append([datetime(2021, 5, 14), *GOOD_ROW.strip().split(",")[1:]])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_a_sheet_declaring_a_huge_size_is_read_by_its_cells(con):
+    # openpyxl's read-only mode pads every row to the declared size: A1:XFD1048576 would be
+    # seventeen billion empty cells. The cells themselves are what count.
+    def declare_huge(xml: str) -> str:
+        return re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+
+    data = rewrite_part(contact_workbook(), "xl/worksheets/sheet1.xml", declare_huge)
+    assert load(con, data, name="log.xlsx").loaded
+
+
+def test_a_sheet_declaring_a_small_size_is_still_checked_cell_by_cell(con):
+    def widen(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:B2"', xml)
+        return xml.replace("</row>", '<c r="ZZ1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+
+    data = rewrite_part(contact_workbook(), "xl/worksheets/sheet1.xml", widen)
+    assert (
+        rejected(con, data, name="log.xlsx")
+        .errors[0]
+        .startswith("row 1 has a value in column ZZ, beyond column 24 (X)")
+    )
+
+
+def test_a_workbook_with_a_document_type_is_refused(con):
+    def add_doctype(xml: str) -> str:
+        return xml.replace("<worksheet", '<!DOCTYPE lol [<!ENTITY a "aaaa">]><worksheet', 1)
+
+    data = rewrite_part(contact_workbook(), "xl/worksheets/sheet1.xml", add_doctype)
+    assert rejected(con, data, name="log.xlsx").errors == [
+        "this .xlsx workbook could not be opened (xl/worksheets/sheet1.xml declares a document "
+        "type, which Excel never writes): open it in Excel and save it again"
+    ]
+
+
+# --------------------------------------------------------------------------- damaged CSVs
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            (HEADER + GOOD_ROW * 3).replace("\n", "\r"),
+            "line 1 ends with a carriage return alone (the old Mac line ending), so the file "
+            "reads as one long line: save it again from Excel as 'CSV UTF-8'",
+        ),
+        (
+            HEADER + GOOD_ROW + GOOD_ROW.replace("Sutton", "Sut\rton") + GOOD_ROW,
+            "line 3 has a carriage return (CR) inside it, outside quotes: delete it, or put the "
+            "value in quotes",
+        ),
+        (
+            HEADER + (GOOD_ROW * 50).replace("\n", ",\n"),
+            "every row ends with an extra empty column that the header does not have (a comma "
+            "at the end of each line from line 2 on): remove the trailing commas",
+        ),
+        (
+            HEADER + GOOD_ROW + GOOD_ROW.replace("\n", ",x\n") + GOOD_ROW,
+            "line 3 has 13 cells but the header has 12: a value that holds a comma (,) must be "
+            "in quotes",
+        ),
+        (
+            HEADER + GOOD_ROW + GOOD_ROW.replace(",no,\n", ',no,"' + "x" * 140_000 + '"\n'),
+            "line 3: a cell is longer than 131,072 characters, the most one may hold; if none "
+            'should be, a quote (") opened on line 3 is never closed',
+        ),
+        (
+            HEADER + GOOD_ROW + GOOD_ROW.replace("Sutton", '"Sutton') + GOOD_ROW,
+            'line 3: a quote (") opens a cell that is never closed before the end of the file: '
+            "close it, or delete it",
+        ),
+        (
+            HEADER + GOOD_ROW.replace("Sutton", '"Sut"ton'),
+            "line 2: text follows the closing quote of a quoted cell: put the whole value in "
+            'quotes and write each quote inside it twice ("")',
+        ),
+    ],
+    ids=[
+        "cr-only",
+        "stray-cr",
+        "trailing-comma",
+        "too-many-cells",
+        "huge-cell",
+        "unclosed",
+        "text-after-quote",
+    ],
+)
+def test_a_damaged_csv_is_explained_by_line(con, text, message):
+    assert rejected(con, text).errors == [message]
+
+
+def test_a_quoted_carriage_return_is_named_by_row_and_column(con):
+    row = GOOD_ROW.replace(",no,\n", ',no,"one\rtwo"\n')
+    outcome = rejected(con, HEADER + row)
+    assert row_problems(outcome) == [
+        {
+            "row": 2,
+            "column": "note",
+            "value": "one\rtwo",
+            "rule": "holds a control character (carriage return, U+000D) at character 4: retype "
+            "the value without it",
+        }
+    ]
+
+
+def test_a_first_line_that_is_blank_is_not_a_header(con):
+    assert rejected(con, "\n" + HEADER + GOOD_ROW).errors == [
+        "line 1 is blank: the header row must be the first line"
     ]
