@@ -253,30 +253,28 @@ def read_xlsx(
     trusted. Only then does openpyxl read the values (read-only mode, row by row), no
     further than the scan found values; it turns Excel dates and shared texts into values.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows
     if data.count(b"PK\x01\x02") > MAX_WORKBOOK_PARTS:
         raise FileProblem(
             f"this .xlsx workbook holds more than {MAX_WORKBOOK_PARTS:,} parts, which no "
             "contact log or export needs: open it in Excel and save the sheet on its own"
         )
+    unreadable = (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, RuntimeError)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             scan = _scan_workbook(archive, max_rows, max_columns)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except FileProblem:
         raise
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        zlib.error,
-        KeyError,
-        OSError,
-        ValueError,
-        RuntimeError,  # an encrypted part
-    ) as error:
+    except unreadable as error:  # RuntimeError: an encrypted part
+        raise FileProblem(f"this .xlsx workbook could not be opened ({error})") from None
+
+    # Imported after the scan: refusing a bomb needs none of openpyxl.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except (InvalidFileException, *unreadable) as error:
         raise FileProblem(f"this .xlsx workbook could not be opened ({error})") from None
     try:
         sheets = book.sheetnames
