@@ -1,7 +1,7 @@
 """Load validated rows into DuckDB: one transaction, idempotent, with provenance.
 
 A load writes an `imports` row and the new records together or not at all. Records
-already in the database (same key, see queries/load_*.sql) are counted as duplicates and
+already in the database (same key, see record_keys.py) are counted as duplicates and
 skipped, so loading a file twice adds nothing.
 """
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from queries import execute, run_query, scalar
 
+from .record_keys import contact_keys, report_keys
 from .validation import ValidationResult
 
 TARGET_TABLE = {"contacts": "contacts", "reports": "reports", "police_uk": "reports"}
@@ -94,7 +95,7 @@ def load_validated(
         return LoadResult(None, result.rows_in_file, 0, 0, 0, 0, already_loaded_as=previous)
 
     table = TARGET_TABLE[result.kind]
-    staged = result.clean
+    staged = keyed(result.clean, table)
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = scalar(
@@ -146,6 +147,19 @@ def load_validated(
         result.rows_outside_area,
         outside_detail=result.outside_detail,
     )
+
+
+def keyed(rows: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The validated rows with their record keys (and, for reports, whether each is keyed
+    by its reference)."""
+    staged = rows.copy()
+    if staged.empty:
+        staged["record_key"] = pd.Series(dtype=object)
+    elif table == "contacts":
+        staged["record_key"] = contact_keys(staged)
+    else:
+        staged["record_key"], staged["by_reference"] = report_keys(staged)
+    return staged
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:

@@ -1,11 +1,25 @@
-"""Create the DuckDB schema: enum types from `vocab`, then the tables in queries/schema.sql."""
+"""Create the DuckDB schema (enum types from `vocab`, then the tables in queries/schema.sql)
+and bring a database built by an older version of the code up to date.
+
+`SCHEMA_VERSION` is the one place the schema's version is set. A new database records it
+in `schema_version`; `upgrade_schema` (run by `database.connect` on every read-write open)
+finds an older one and runs the migrations in order, in one transaction.
+"""
 
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
+
+from queries import scalar, sql
 
 from . import vocab
+from .record_keys import contact_keys, report_keys
 from .settings import QUERIES_DIR
+
+# 1: before versions were recorded (record keys: md5 of the fields joined with '|').
+# 2: record keys are the SHA-256 of a canonical, typed encoding (record_keys.py).
+SCHEMA_VERSION = 2
 
 TABLES = (
     "imports",
@@ -16,6 +30,7 @@ TABLES = (
     "reports",
     "campaign_events",
     "towns",
+    "schema_version",
 )
 
 
@@ -32,6 +47,9 @@ def enum_ddl() -> list[str]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema in a new database at the current version, or bring an existing
+    database's schema up to date (creating what is missing, then migrating)."""
+    version = stored_version(con)
     existing = {
         row[0]
         for row in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()
@@ -40,9 +58,80 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if name not in existing:
             con.execute(statement)
     con.execute((QUERIES_DIR / "schema.sql").read_text(encoding="utf-8"))
+    if version is None:
+        con.execute("INSERT INTO schema_version VALUES ($v)", {"v": SCHEMA_VERSION})
+    else:
+        _migrate(con, version)
     create_macros(con)
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the shared filter macros, so a database always has the code's version."""
     con.execute((QUERIES_DIR / "macros.sql").read_text(encoding="utf-8"))
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version of the database: None when it has no tables yet, 1 when it was
+    built before versions were recorded."""
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "imports" not in tables:
+        return None
+    if "schema_version" not in tables:
+        return 1
+    return scalar(con, "SELECT max(version) FROM schema_version") or 1
+
+
+def upgrade_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older database up to the current version; a current one, or a file with
+    no schema at all, is left as it is."""
+    version = stored_version(con)
+    if version is not None and version != SCHEMA_VERSION:
+        create_schema(con)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this code "
+            f"({SCHEMA_VERSION}): update the code before opening it"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](con)
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES ($v)", {"v": SCHEMA_VERSION})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _rekey(con: duckdb.DuckDBPyConnection, table: str, id_column: str) -> None:
+    """Replace every record's key with the current kind. The occurrence number ('#n') is
+    renumbered among records that now share an identity, in their old order, which is
+    what loading their file again gives."""
+    rows = con.execute(sql(f"rekey_{table}_source")).df()
+    if rows.empty:
+        return
+    old_occurrence = rows["old_key"].str.rsplit("#", n=1).str[-1].astype("int64")
+    sequence = rows.assign(o=old_occurrence).sort_values(["o", id_column]).index
+    rows["file_row"] = pd.Series(range(len(rows)), index=sequence).reindex(rows.index)
+    keys = contact_keys(rows) if table == "contacts" else report_keys(rows)[0]
+    con.register("rekeyed", pd.DataFrame({id_column: rows[id_column], "record_key": keys}))
+    try:
+        con.execute(sql(f"rekey_{table}"))
+    finally:
+        con.unregister("rekeyed")
+
+
+def _version_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Record keys: from md5 of '|'-joined fields to SHA-256 of a typed encoding."""
+    _rekey(con, "contacts", "contact_id")
+    _rekey(con, "reports", "report_id")
+
+
+# MIGRATIONS[n] takes a database from version n to n + 1.
+MIGRATIONS = {1: _version_1_to_2}

@@ -134,3 +134,10 @@ CREATE TABLE IF NOT EXISTS towns (
     label_lat DOUBLE NOT NULL,
     wards     VARCHAR NOT NULL
 );
+
+-- The schema's version (one row). hidden_communities/schema.py sets it on a new database
+-- and brings an older one up to date when it is opened; a database built before versions
+-- were recorded has no such table and is version 1.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER NOT NULL CHECK (version >= 1)
+);
