@@ -2,7 +2,8 @@
 
 A load writes an `imports` row and the new records together or not at all. Records
 already in the database (same key, see record_keys.py) are counted as duplicates and
-skipped, so loading a file twice adds nothing.
+skipped, so loading a file twice adds nothing; the load is noted as one more holder of
+them (`record_holders`), so that undoing the load that added them first keeps them.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def load_validated(
             con.register("staged", staged)
             try:
                 execute(con, f"load_{table}", import_id=import_id)
+                execute(con, "hold_records", import_id=import_id)
             finally:
                 con.unregister("staged")
         accepted = scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
@@ -163,15 +165,11 @@ def keyed(rows: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:
-    """Delete every record of one import (one transaction); keep its imports row as the trail."""
+    """Undo one import in one transaction, all or nothing: delete the records only it
+    holds, pass those another live import also loaded to that import, and keep the
+    import's row as the trail. Returns the number of records deleted."""
     con.execute("BEGIN TRANSACTION")
     try:
-        params = {"id": import_id}
-        removed = (
-            scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)
-            + scalar(con, "DELETE FROM reports WHERE import_id = $id", params)
-            + scalar(con, "DELETE FROM campaign_events WHERE import_id = $id", params)
-        )
         updated = con.execute(
             "UPDATE imports SET undone_at = $at, undone_by = $by"
             " WHERE import_id = $id AND undone_at IS NULL RETURNING import_id",
@@ -179,6 +177,14 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: st
         ).fetchall()
         if not updated:
             raise ImportRejected(f"import {import_id} does not exist or was already undone")
+        for statement in ("undo_pass_on_contacts", "undo_pass_on_reports", "undo_release_holders"):
+            execute(con, statement, import_id=import_id)
+        params = {"id": import_id}
+        removed = (
+            scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM reports WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM campaign_events WHERE import_id = $id", params)
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -141,3 +141,13 @@ CREATE TABLE IF NOT EXISTS towns (
 CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER NOT NULL CHECK (version >= 1)
 );
+
+-- The other live imports that hold a record: a load whose file repeated a record already
+-- in the database. A record belongs first to its own import_id; undoing that import passes
+-- it to the earliest other holder instead of deleting it, so a record stays while any
+-- live import holds it. An undone import's rows here are removed.
+CREATE TABLE IF NOT EXISTS record_holders (
+    record_key VARCHAR NOT NULL,  -- contacts.record_key or reports.record_key
+    import_id  INTEGER NOT NULL,  -- imports.import_id
+    PRIMARY KEY (record_key, import_id)
+);

@@ -1,4 +1,5 @@
-"""Nothing real is lost: record keys that cannot collide, old databases re-keyed on open."""
+"""Nothing real is lost: record keys that cannot collide, old databases re-keyed on open,
+an undo that keeps what another load still holds."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hidden_communities import database, vocab
+from hidden_communities.loading import ImportRejected, undo_import
 from hidden_communities.schema import enum_ddl
 from hidden_communities.validation import validate
-from tests.test_ingest import GOOD_ROW, HEADER, POLICE_UK, REPORT_HEADER, TODAY, load
+from tests.test_ingest import GOOD_ROW, HEADER, POLICE_UK, REPORT_HEADER, TODAY, load, snapshot
 
 V1 = Path(__file__).resolve().parent / "fixtures" / "schema_v1"
 
@@ -227,3 +230,63 @@ def test_a_rekeyed_database_is_not_rekeyed_again(tmp_path, reference):
     assert con.execute(keys).fetchall() == first
     assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(1,)]
     con.close()
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def numbered_rows(first: int, last: int) -> str:
+    """Contacts told apart by people_reached: row n reached n people."""
+    return "".join(GOOD_ROW.replace(",3,", f",{n},") for n in range(first, last + 1))
+
+
+def people(con) -> list[int]:
+    return [n for (n,) in con.execute("SELECT people_reached FROM contacts ORDER BY 1").fetchall()]
+
+
+def orphans(con) -> int:
+    """Records whose import_id is not a live import (tests/test_integrity.py's rule)."""
+    return con.execute(
+        "SELECT count(*) FROM contacts AS c LEFT JOIN imports AS i USING (import_id)"
+        " WHERE i.import_id IS NULL OR i.undone_at IS NOT NULL"
+    ).fetchall()[0][0]
+
+
+def test_undo_keeps_the_records_another_live_import_holds(con):
+    a = load(con, HEADER + numbered_rows(1, 10), name="a.csv")
+    b = load(con, HEADER + numbered_rows(6, 15), name="b.csv")
+    assert b.message == "5 new record(s) loaded; 5 already in the database (skipped)."
+    # Undoing A removes only what no other load holds: B still holds rows 6 to 10.
+    assert undo_import(con, a.load.import_id, undone_by="pytest") == 5
+    assert people(con) == list(range(6, 16))
+    assert orphans(con) == 0
+    # A can be loaded again, and brings back exactly what it alone held.
+    again = load(con, HEADER + numbered_rows(1, 10), name="a.csv")
+    assert again.message == "5 new record(s) loaded; 5 already in the database (skipped)."
+    assert people(con) == list(range(1, 16))
+    # Undoing B now leaves A's ten, then undoing A's reload leaves nothing.
+    assert undo_import(con, b.load.import_id, undone_by="pytest") == 5
+    assert people(con) == list(range(1, 11))
+    assert orphans(con) == 0
+    assert undo_import(con, again.load.import_id, undone_by="pytest") == 10
+    assert people(con) == []
+
+
+def test_a_load_undone_can_be_loaded_again_beside_an_overlapping_one(con):
+    load(con, HEADER + numbered_rows(1, 10), name="a.csv")
+    b = load(con, HEADER + numbered_rows(6, 15), name="b.csv")
+    undo_import(con, b.load.import_id, undone_by="pytest")
+    assert people(con) == list(range(1, 11))
+    again = load(con, HEADER + numbered_rows(6, 15), name="b.csv")
+    assert again.message == "5 new record(s) loaded; 5 already in the database (skipped)."
+    assert people(con) == list(range(1, 16))
+
+
+def test_an_undo_that_fails_changes_nothing(con):
+    a = load(con, HEADER + numbered_rows(1, 10), name="a.csv")
+    load(con, HEADER + numbered_rows(6, 15), name="b.csv")
+    undo_import(con, a.load.import_id, undone_by="pytest")
+    before = snapshot(con), con.execute("SELECT * FROM imports ORDER BY 1").fetchall()
+    with pytest.raises(ImportRejected, match="already undone"):
+        undo_import(con, a.load.import_id, undone_by="pytest")
+    assert (snapshot(con), con.execute("SELECT * FROM imports ORDER BY 1").fetchall()) == before
