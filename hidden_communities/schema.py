@@ -18,7 +18,9 @@ from .record_keys import contact_keys, report_keys
 from .settings import QUERIES_DIR
 
 # 1: before versions were recorded (record keys: md5 of the fields joined with '|').
-# 2: record keys are the SHA-256 of a canonical, typed encoding (record_keys.py).
+# 2: record keys are the SHA-256 of a canonical, typed encoding (record_keys.py); records
+#    held by more than one load (record_holders); outcomes updated by a later file
+#    (outcome_updates, imports.rows_updated).
 SCHEMA_VERSION = 2
 
 TABLES = (
@@ -128,9 +130,14 @@ def _rekey(con: duckdb.DuckDBPyConnection, table: str, id_column: str) -> None:
 
 
 def _version_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
-    """Record keys: from md5 of '|'-joined fields to SHA-256 of a typed encoding."""
+    """Record keys from md5 of '|'-joined fields to SHA-256 of a typed encoding, and the
+    imports' count of updated outcomes. (schema.sql has already created record_holders
+    and outcome_updates; which later loads repeated a record was never kept, so holders
+    are known from now on.)"""
     _rekey(con, "contacts", "contact_id")
     _rekey(con, "reports", "report_id")
+    # DuckDB cannot add a column with a CHECK constraint; new databases have both checks.
+    con.execute("ALTER TABLE imports ADD COLUMN rows_updated INTEGER NOT NULL DEFAULT 0")
 
 
 # MIGRATIONS[n] takes a database from version n to n + 1.

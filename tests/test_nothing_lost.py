@@ -1,5 +1,6 @@
 """Nothing real is lost: record keys that cannot collide, old databases re-keyed on open,
-an undo that keeps what another load still holds."""
+an undo that keeps what another load still holds, newer outcomes taken from a republished
+file (and put back by its undo)."""
 
 from __future__ import annotations
 
@@ -201,6 +202,7 @@ def test_an_old_database_is_rekeyed_when_opened(tmp_path, reference):
     con = database.connect(path)
     try:
         assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(2,)]
+        assert con.execute("SELECT sum(rows_updated) FROM imports").fetchall() == [(0,)]
         keys = [
             k
             for (k,) in con.execute(
@@ -290,3 +292,81 @@ def test_an_undo_that_fails_changes_nothing(con):
     with pytest.raises(ImportRejected, match="already undone"):
         undo_import(con, a.load.import_id, undone_by="pytest")
     assert (snapshot(con), con.execute("SELECT * FROM imports ORDER BY 1").fetchall()) == before
+
+
+# --------------------------------------------------------------------------- refreshed files
+
+# The same month as POLICE_UK, republished three months on: two outcomes have moved on,
+# one crime is new, the anti-social behaviour rows (no Crime ID, no outcome) are the same.
+REFRESHED = (
+    POLICE_UK.replace(
+        "Ashfield 002C,Other theft,Under investigation",
+        "Ashfield 002C,Other theft,Investigation complete; no suspect identified",
+    ).replace(
+        "Ashfield 015A,Violence and sexual offences,Unable to prosecute suspect",
+        "Ashfield 015A,Violence and sexual offences,Offender given a caution",
+    )
+    + "dd44,2024-02,Nottinghamshire Police,Nottinghamshire Police,-1.2,53.1,On or near X,"
+    "E01027925,Ashfield 015A,Drugs,Local resolution,\n"
+)
+FIRST_OUTCOMES = [
+    ("aa11", "under_investigation"),
+    ("cc33", "evidential_difficulties"),
+    (None, "not_recorded"),
+    (None, "not_recorded"),
+]
+
+
+def outcomes(con) -> list[tuple]:
+    return con.execute(
+        "SELECT reference, outcome FROM reports ORDER BY reference NULLS LAST, report_id"
+    ).fetchall()
+
+
+def test_a_republished_police_uk_month_updates_outcomes_and_adds_no_duplicates(con):
+    load(con, POLICE_UK, kind="police_uk", name="2024-02-street (March).csv")
+    assert outcomes(con) == FIRST_OUTCOMES
+    newer = load(con, REFRESHED, kind="police_uk", name="2024-02-street (June).csv")
+    assert newer.message == (
+        "1 new record(s) loaded; 4 already in the database (2 of them with a newer outcome, "
+        "now updated); 2 outside the district (counted, not loaded: 1 in LSOAs outside the "
+        "district, 1 with no location)."
+    )
+    assert outcomes(con) == [
+        ("aa11", "no_suspect"),
+        ("cc33", "out_of_court"),
+        ("dd44", "out_of_court"),
+        (None, "not_recorded"),
+        (None, "not_recorded"),
+    ]
+    assert con.execute(
+        "SELECT rows_in_file, rows_accepted, rows_duplicate, rows_updated, rows_outside_area"
+        " FROM imports ORDER BY import_id"
+    ).fetchall() == [(6, 4, 0, 0, 2), (7, 1, 4, 2, 2)]
+    # Undoing the newer file takes its crime away and puts the outcomes back.
+    undo_import(con, newer.load.import_id, undone_by="pytest")
+    assert outcomes(con) == FIRST_OUTCOMES
+
+
+def test_an_export_with_a_newer_outcome_updates_the_report(con):
+    row = "21/000001,02/06/2021,,E01027925,,burglary,,none,{}\n"
+    load(con, REPORT_HEADER + row.format("under_investigation"), kind="reports", name="may.csv")
+    later = load(con, REPORT_HEADER + row.format("charged_summonsed"), kind="reports")
+    assert later.message == (
+        "0 new record(s) loaded; 1 already in the database (1 of them with a newer outcome, "
+        "now updated)."
+    )
+    assert outcomes(con) == [("21/000001", "charged_summonsed")]
+
+
+def test_undoing_an_update_in_the_middle_keeps_the_latest_outcome(con):
+    row = "21/000001,02/06/2021,,E01027925,,burglary,,none,{}\n"
+    steps = ["under_investigation", "evidential_difficulties", "charged_summonsed"]
+    loads = [
+        load(con, REPORT_HEADER + row.format(outcome), kind="reports", name=f"{n}.csv").load
+        for n, outcome in enumerate(steps)
+    ]
+    undo_import(con, loads[1].import_id, undone_by="pytest")
+    assert outcomes(con) == [("21/000001", "charged_summonsed")]
+    undo_import(con, loads[2].import_id, undone_by="pytest")
+    assert outcomes(con) == [("21/000001", "under_investigation")]
