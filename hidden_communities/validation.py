@@ -76,9 +76,10 @@ _CONTROL_NAMES = {
     0x1B: "escape",
     0x7F: "DEL",
 }
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+# ASCII digits only: Python's \d would also read other scripts' digits as a date.
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _NOT_RECORDED_WORDS = {"", "notrecorded", "unknown", "notknown"}
