@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from . import settings
-from .schema import create_macros
+from .schema import create_macros, upgrade_schema
 
 # Pauses between tries: from 5 ms, doubling, at most a quarter of a second, with jitter.
 FIRST_PAUSE_S = 0.005
@@ -244,6 +244,7 @@ def writing(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPyC
     with _locked(db, deadline):
         con = _connect(db, read_only=False, deadline=deadline)
         try:
+            upgrade_schema(con)  # a database built by older code is migrated, once
             create_macros(con)  # the code's version of the filter macros, on every write
             writers[key] = con
             yield con

@@ -30,6 +30,7 @@ class Column:
     allowed: Mapping[str, str] | None = None
     max_length: int | None = None
     aliases: tuple[str, ...] = field(default=())
+    multiline: bool = False  # a cell may hold line breaks (Alt+Enter in Excel)
 
 
 CONTACT_COLUMNS: tuple[Column, ...] = (
@@ -109,6 +110,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         required=False,
         nullable=True,
         max_length=500,
+        multiline=True,
     ),
 )
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import access, demo
 from .loading import frame_sha256, load_validated
-from .schema import create_macros, create_schema
+from .schema import create_macros, create_schema, upgrade_schema
 from .settings import REFERENCE_DIR
 from .validation import validate
 
@@ -157,5 +157,6 @@ def ensure_database(
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
+        upgrade_schema(con)  # a database built by older code is migrated once
         create_macros(con)
     return con

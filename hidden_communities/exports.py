@@ -2,26 +2,44 @@
 
 A cell that starts with = + - @ (or a tab or carriage return, which some spreadsheet
 programs skip before reading a formula) is prefixed with an apostrophe, the OWASP
-advice for CSV injection. Numbers stay numbers: only text cells are touched, and a text
-cell that is just a signed number ("-7.0") is left as it is.
+advice for CSV injection. So is one whose first visible character is one of those behind
+characters a spreadsheet may skip or that cannot be seen: spaces, a non-breaking space, a
+byte-order mark, a zero-width space, line breaks or other control and format characters;
+and the full-width signs (＝ ＋ － ＠) East Asian keyboards type. Numbers stay numbers:
+only text cells are touched, and a text cell that is just a signed number ("-7.0") is left
+as it is.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 # A signed number written as text ("-7.0", "+12%", "-1,204") is not a formula and stays
 # readable as a number; anything more ("-2+3", "-A1") is neutralised.
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
 
 
+def _unseen(character: str) -> bool:
+    """Whitespace, control (Cc) and format (Cf: BOM, zero-width) characters."""
+    return character.isspace() or unicodedata.category(character) in ("Cc", "Cf")
+
+
+def _hides_a_formula(value: str) -> bool:
+    if value.startswith(FORMULA_STARTS):
+        return not PLAIN_NUMBER.fullmatch(value)
+    for character in value:
+        if not _unseen(character):
+            return character in FORMULA_SIGNS
+    return False
+
+
 def neutralise_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        if PLAIN_NUMBER.fullmatch(value):
-            return value
+    if isinstance(value, str) and _hides_a_formula(value):
         return "'" + value
     return value
 

@@ -1,8 +1,11 @@
 """Load validated rows into DuckDB: one transaction, idempotent, with provenance.
 
 A load writes an `imports` row and the new records together or not at all. Records
-already in the database (same key, see queries/load_*.sql) are counted as duplicates and
-skipped, so loading a file twice adds nothing.
+already in the database (same key, see record_keys.py) are counted as duplicates and
+skipped, so loading a file twice adds nothing; the load is noted as one more holder of
+them (`record_holders`), so that undoing the load that added them first keeps them. A
+report matched by its reference takes the file's outcome when it differs (a republished
+data.police.uk month): `outcome_updates` keeps what an undo puts back.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 
 from queries import execute, run_query, scalar
 
+from .record_keys import contact_keys, report_keys
 from .validation import ValidationResult
 
 TARGET_TABLE = {"contacts": "contacts", "reports": "reports", "police_uk": "reports"}
@@ -35,6 +39,7 @@ class LoadResult:
     rows_outside_area: int
     already_loaded_as: int | None = None
     outside_detail: str = ""
+    rows_updated: int = 0  # of the duplicates, the reports given the file's newer outcome
 
     @property
     def summary(self) -> str:
@@ -44,7 +49,12 @@ class LoadResult:
                 "nothing was added."
             )
         parts = [f"{self.rows_accepted} new record(s) loaded"]
-        if self.rows_duplicate:
+        if self.rows_duplicate and self.rows_updated:
+            parts.append(
+                f"{self.rows_duplicate} already in the database ({self.rows_updated} of them "
+                "with a newer outcome, now updated)"
+            )
+        elif self.rows_duplicate:
             parts.append(f"{self.rows_duplicate} already in the database (skipped)")
         if self.rows_rejected:
             parts.append(f"{self.rows_rejected} rejected")
@@ -94,7 +104,7 @@ def load_validated(
         return LoadResult(None, result.rows_in_file, 0, 0, 0, 0, already_loaded_as=previous)
 
     table = TARGET_TABLE[result.kind]
-    staged = result.clean
+    staged = keyed(result.clean, table)
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = scalar(
@@ -118,18 +128,26 @@ def load_validated(
             con.register("staged", staged)
             try:
                 execute(con, f"load_{table}", import_id=import_id)
+                execute(con, "hold_records", import_id=import_id)
+                if table == "reports":
+                    execute(con, "refresh_outcomes_note", import_id=import_id)
+                    execute(con, "refresh_outcomes", import_id=import_id)
             finally:
                 con.unregister("staged")
         accepted = scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
         duplicate = len(staged) - accepted
+        updated = scalar(
+            con, "SELECT count(*) FROM outcome_updates WHERE import_id = $id", {"id": import_id}
+        )
         con.execute(
             "UPDATE imports SET rows_accepted = $a, rows_duplicate = $d, rows_rejected = $r,"
-            " rows_outside_area = $o WHERE import_id = $id",
+            " rows_outside_area = $o, rows_updated = $u WHERE import_id = $id",
             {
                 "a": accepted,
                 "d": duplicate,
                 "r": rejected,
                 "o": result.rows_outside_area,
+                "u": updated,
                 "id": import_id,
             },
         )
@@ -145,19 +163,30 @@ def load_validated(
         rejected,
         result.rows_outside_area,
         outside_detail=result.outside_detail,
+        rows_updated=updated,
     )
 
 
+def keyed(rows: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The validated rows with their record keys (and, for reports, whether each is keyed
+    by its reference)."""
+    staged = rows.copy()
+    if staged.empty:
+        staged["record_key"] = pd.Series(dtype=object)
+    elif table == "contacts":
+        staged["record_key"] = contact_keys(staged)
+    else:
+        staged["record_key"], staged["by_reference"] = report_keys(staged)
+    return staged
+
+
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: str) -> int:
-    """Delete every record of one import (one transaction); keep its imports row as the trail."""
+    """Undo one import in one transaction, all or nothing: put back the outcomes it
+    updated, delete the records only it holds, pass those another live import also loaded
+    to that import, and keep the import's row as the trail. Returns the number of records
+    deleted."""
     con.execute("BEGIN TRANSACTION")
     try:
-        params = {"id": import_id}
-        removed = (
-            scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)
-            + scalar(con, "DELETE FROM reports WHERE import_id = $id", params)
-            + scalar(con, "DELETE FROM campaign_events WHERE import_id = $id", params)
-        )
         updated = con.execute(
             "UPDATE imports SET undone_at = $at, undone_by = $by"
             " WHERE import_id = $id AND undone_at IS NULL RETURNING import_id",
@@ -165,6 +194,20 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: st
         ).fetchall()
         if not updated:
             raise ImportRejected(f"import {import_id} does not exist or was already undone")
+        for statement in (
+            "undo_outcomes_restore",
+            "undo_outcomes_pass_on",
+            "undo_pass_on_contacts",
+            "undo_pass_on_reports",
+            "undo_release_holders",
+        ):
+            execute(con, statement, import_id=import_id)
+        params = {"id": import_id}
+        removed = (
+            scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM reports WHERE import_id = $id", params)
+            + scalar(con, "DELETE FROM campaign_events WHERE import_id = $id", params)
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,12 +1,26 @@
-"""Create the DuckDB schema: enum types from `vocab`, then the tables in queries/schema.sql."""
+"""Create the DuckDB schema (enum types from `vocab`, then the tables in queries/schema.sql)
+and bring a database built by an older version of the code up to date.
+
+`SCHEMA_VERSION` is the one place the schema's version is set. A new database records it
+in `schema_version`; `upgrade_schema` (run by `database.connect` on every read-write open)
+finds an older one and runs the migrations in order, in one transaction.
+"""
 
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
-from queries import sql
+from queries import scalar, sql
 
 from . import vocab
+from .record_keys import contact_keys, report_keys
+
+# 1: before versions were recorded (record keys: md5 of the fields joined with '|').
+# 2: record keys are the SHA-256 of a canonical, typed encoding (record_keys.py); records
+#    held by more than one load (record_holders); outcomes updated by a later file
+#    (outcome_updates, imports.rows_updated).
+SCHEMA_VERSION = 2
 
 TABLES = (
     "imports",
@@ -17,6 +31,7 @@ TABLES = (
     "reports",
     "campaign_events",
     "towns",
+    "schema_version",
 )
 
 
@@ -33,6 +48,9 @@ def enum_ddl() -> list[str]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema in a new database at the current version, or bring an existing
+    database's schema up to date (creating what is missing, then migrating)."""
+    version = stored_version(con)
     existing = {
         row[0]
         for row in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()
@@ -41,9 +59,85 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if name not in existing:
             con.execute(statement)
     con.execute(sql("schema"))
+    if version is None:
+        con.execute("INSERT INTO schema_version VALUES ($v)", {"v": SCHEMA_VERSION})
+    else:
+        _migrate(con, version)
     create_macros(con)
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the shared filter macros, so a database always has the code's version."""
     con.execute(sql("macros"))
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version of the database: None when it has no tables yet, 1 when it was
+    built before versions were recorded."""
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "imports" not in tables:
+        return None
+    if "schema_version" not in tables:
+        return 1
+    return scalar(con, "SELECT max(version) FROM schema_version") or 1
+
+
+def upgrade_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older database up to the current version; a current one, or a file with
+    no schema at all, is left as it is."""
+    version = stored_version(con)
+    if version is not None and version != SCHEMA_VERSION:
+        create_schema(con)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this code "
+            f"({SCHEMA_VERSION}): update the code before opening it"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](con)
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES ($v)", {"v": SCHEMA_VERSION})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _rekey(con: duckdb.DuckDBPyConnection, table: str, id_column: str) -> None:
+    """Replace every record's key with the current kind. The occurrence number ('#n') is
+    renumbered among records that now share an identity, in their old order, which is
+    what loading their file again gives."""
+    rows = con.execute(sql(f"rekey_{table}_source")).df()
+    if rows.empty:
+        return
+    old_occurrence = rows["old_key"].str.rsplit("#", n=1).str[-1].astype("int64")
+    sequence = rows.assign(o=old_occurrence).sort_values(["o", id_column]).index
+    rows["file_row"] = pd.Series(range(len(rows)), index=sequence).reindex(rows.index)
+    keys = contact_keys(rows) if table == "contacts" else report_keys(rows)[0]
+    con.register("rekeyed", pd.DataFrame({id_column: rows[id_column], "record_key": keys}))
+    try:
+        con.execute(sql(f"rekey_{table}"))
+    finally:
+        con.unregister("rekeyed")
+
+
+def _version_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Record keys from md5 of '|'-joined fields to SHA-256 of a typed encoding, and the
+    imports' count of updated outcomes. (schema.sql has already created record_holders
+    and outcome_updates; which later loads repeated a record was never kept, so holders
+    are known from now on.)"""
+    _rekey(con, "contacts", "contact_id")
+    _rekey(con, "reports", "report_id")
+    # DuckDB cannot add a column with a CHECK constraint; new databases have both checks.
+    con.execute("ALTER TABLE imports ADD COLUMN rows_updated INTEGER NOT NULL DEFAULT 0")
+
+
+# MIGRATIONS[n] takes a database from version n to n + 1.
+MIGRATIONS = {1: _version_1_to_2}

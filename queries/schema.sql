@@ -22,11 +22,14 @@ CREATE TABLE IF NOT EXISTS imports (
     rows_duplicate   INTEGER NOT NULL CHECK (rows_duplicate >= 0),
     rows_rejected    INTEGER NOT NULL CHECK (rows_rejected >= 0),
     rows_outside_area INTEGER NOT NULL DEFAULT 0 CHECK (rows_outside_area >= 0),
+    -- Of the duplicates, the reports whose outcome this file had newer (outcome_updates).
+    rows_updated     INTEGER NOT NULL DEFAULT 0 CHECK (rows_updated >= 0),
     is_demonstration BOOLEAN NOT NULL DEFAULT false,
     -- An undone import keeps its row here (the audit trail); its records are deleted.
     undone_at        TIMESTAMP,
     undone_by        VARCHAR CHECK (length(undone_by) BETWEEN 1 AND 100),
-    CHECK (rows_accepted + rows_duplicate + rows_rejected + rows_outside_area = rows_in_file)
+    CHECK (rows_accepted + rows_duplicate + rows_rejected + rows_outside_area = rows_in_file),
+    CHECK (rows_updated <= rows_duplicate)
 );
 
 -- The district's census areas at every level, with their parents.
@@ -133,4 +136,34 @@ CREATE TABLE IF NOT EXISTS towns (
     label_lon DOUBLE NOT NULL,
     label_lat DOUBLE NOT NULL,
     wards     VARCHAR NOT NULL
+);
+
+-- The schema's version (one row). hidden_communities/schema.py sets it on a new database
+-- and brings an older one up to date when it is opened; a database built before versions
+-- were recorded has no such table and is version 1.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER NOT NULL CHECK (version >= 1)
+);
+
+-- The other live imports that hold a record: a load whose file repeated a record already
+-- in the database. A record belongs first to its own import_id; undoing that import passes
+-- it to the earliest other holder instead of deleting it, so a record stays while any
+-- live import holds it. An undone import's rows here are removed.
+CREATE TABLE IF NOT EXISTS record_holders (
+    record_key VARCHAR NOT NULL,  -- contacts.record_key or reports.record_key
+    import_id  INTEGER NOT NULL,  -- imports.import_id
+    PRIMARY KEY (record_key, import_id)
+);
+
+-- Outcomes a load changed: its file held a report already in the database (matched by its
+-- reference: a records-system crime reference, or a data.police.uk Crime ID and LSOA) with
+-- a different outcome, as when the force republishes a month. The last file loaded wins.
+-- `outcome_before` is what undoing the load puts back; when a later live load has updated
+-- the same report since, the undo passes it on to that load's row instead.
+CREATE TABLE IF NOT EXISTS outcome_updates (
+    import_id      INTEGER NOT NULL,  -- imports.import_id of the load that changed it
+    record_key     VARCHAR NOT NULL,  -- reports.record_key
+    outcome_before outcome NOT NULL,
+    outcome_after  outcome NOT NULL,
+    PRIMARY KEY (import_id, record_key)
 );

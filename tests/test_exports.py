@@ -65,3 +65,39 @@ def test_readable_tables_show_notes_for_hidden_values():
         {"Count": "12", "Share": "12.3% (10.0% to 15.0%)"},
         {"Count": "<5", "Share": "too few to say"},
     ]
+
+
+# A formula behind characters a spreadsheet skips or does not show: spaces, a non-breaking
+# space, a byte-order mark, a zero-width space, tab, carriage return or line feed, or
+# written with the full-width signs of East Asian keyboards.
+HIDDEN = [
+    " =1+1",
+    "   =1+1",
+    "\u00a0=1+1",
+    "\ufeff=1+1",
+    "\u200b@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    " \u00a0\t+1+1",
+    " -2+3",
+    "\uff1d1+1",
+]
+
+
+def test_formulas_behind_invisible_characters_are_neutralised():
+    for value in HIDDEN:
+        assert exports.neutralise_cell(value) == "'" + value, repr(value)
+    # Text that merely starts with a space is left alone, as are signed numbers as text.
+    for value in (" Sutton", "\u00a0Łódź", "-7.0", "+12%", "-1,204"):
+        assert exports.neutralise_cell(value) == value, repr(value)
+
+
+def test_downloads_neutralise_hidden_formulas():
+    frame = pd.DataFrame({"note": HIDDEN})
+    back = pd.read_csv(
+        io.BytesIO(exports.to_csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False
+    )
+    assert all(v.startswith("'") for v in back["note"])
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx_bytes(frame))).active
+    assert all(str(c.value).startswith("'") for (c,) in sheet.iter_rows(min_row=2))
