@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from hidden_communities import ingest, vocab
-from ui import sidebar, store
+from hidden_communities import vocab
+from ui import forms, sidebar, store
 
 st.title("Log a contact")
 sidebar.inspector_only("Logging a contact")
@@ -24,7 +24,7 @@ community_label = {
     NOT_RECORDED: "Not known",
 }
 
-if flash := st.session_state.pop("flash_log_contact", None):
+if flash := st.session_state.pop(forms.FLASH_LOG_CONTACT, None):
     st.success(flash, icon=":material/check_circle:")
 
 # Not cleared on submit: if a field is refused, the officer corrects it rather than retyping.
@@ -84,37 +84,8 @@ with st.form("log_contact", enter_to_submit=False):
     submitted = st.form_submit_button("Save the contact", type="primary")
 
 if submitted:
-    entry = {
-        "contact_date": when.isoformat(),
-        "area": area or "",
-        "team": team,
-        "communities": ";".join(communities) or NOT_RECORDED,
-        "channel": channel,
-        "direction": direction,
-        "place_type": place,
-        "people_reached": str(int(people)),
-        "language": language,
-        "topics": ";".join(topics),
-        "follow_up_needed": "yes" if follow_up else "no",
-        "note": note,
-    }
-    if not logged_by.strip():
-        st.error("Say who logged it (name or collar number) so the record can be traced.")
-    else:
-        with store.writer() as cursor:
-            outcome = ingest.log_contact(cursor, entry, loaded_by=logged_by.strip())
-        if outcome.loaded:
-            st.session_state["flash_log_contact"] = (
-                f"Saved: {vocab.CHANNELS[channel].lower()} contact on {when:%d/%m/%Y}. It shows "
-                "on every page now."
-            )
-            for key in [k for k in st.session_state if k.startswith("log_") and k != "log_by"]:
-                del st.session_state[key]  # an empty form for the next contact
-            st.rerun()
-        else:
-            st.error(
-                "Not saved. "
-                + "; ".join(
-                    f"{p.column}: {p.rule}" for p in outcome.problems.itertuples() if p.column
-                )
-            )
+    entry = forms.contact_entry(
+        when, area, team, communities, channel, direction, place, people, language, topics,
+        follow_up, note,
+    )  # fmt: skip
+    forms.save_contact(entry, logged_by=logged_by, when=when)

@@ -26,8 +26,10 @@ def table(
     column_config: dict | None = None,
     label: str = "Download this table",
 ) -> None:
-    """The table behind a chart, with a CSV download that cannot carry formulas."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
+    """The table behind a chart, with a CSV download that cannot carry formulas. The grid
+    shows the neutralised cells too: its own toolbar download exports what it shows."""
+    shown = exports.neutralise_frame(frame)
+    st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
     download(frame, file_name=file_name, key=key, label=label)
 
 
