@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.builders import contacts, empty_database, load_frame, open_page, table_with
 
-HOSTILE_NAMES = ("=HYPERLINK(\"http://x\",\"y\").csv", " =1+1.csv", "@SUM(A1).csv")
+HOSTILE_NAMES = ('=HYPERLINK("http://x","y").csv', " =1+1.csv", "@SUM(A1).csv")
 
 
 def test_the_grid_shows_formulas_neutralised(tmp_path, reference, monkeypatch):
