@@ -148,3 +148,13 @@ def test_parse_period_accepts_iso_and_uk_dates_in_either_order():
     )
     assert filters.parse_period(["0000-01-01", "2021-02-01"], first, last) == (first, last, None)
     assert filters.parse_period([], first, last) == (first, last, None)
+
+
+@pytest.mark.parametrize("page", ("load_data", "log_contact", "data_quality"))
+def test_a_page_that_stops_for_the_audience_keeps_its_links(demo_db_path, monkeypatch, page):
+    """Inspector-only pages stop early for the public: the sidebar still links every page,
+    carrying the link's filters."""
+    at = run(demo_db_path, monkeypatch, page, {"audience": "public", "community": "lgbtq"})
+    links = at.sidebar.get("page_link")
+    assert len(links) == len(PAGES)
+    assert url(at, "audience") == ["public"]
