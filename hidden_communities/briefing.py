@@ -47,6 +47,7 @@ class BriefingUnavailable(RuntimeError):
 class Briefing:
     period: Period
     card: pd.DataFrame  # the scorecard after the leadership rules
+    full: pd.DataFrame  # the scorecard before disclosure control (for the page's audience)
     active: list[targets.Target]
     findings: list[str]
     monthly: pd.DataFrame
@@ -96,6 +97,7 @@ def gather(query: Query, period: Period | None, all_targets: list[targets.Target
     return Briefing(
         period=period,
         card=shown,
+        full=card,
         active=targets.active(all_targets, period),
         findings=findings.findings(shown),
         monthly=monthly,
@@ -272,14 +274,26 @@ def to_pdf(page: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"hidden-communities")
 
 
+def unavailable() -> str | None:
+    """Why no briefing can be made on this machine (a missing library), or None."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as error:
+        return text.t("briefing.no_matplotlib", error=str(error))
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return text.t("briefing.no_weasyprint", packages=PANGO_PACKAGES, error=str(error)[:120])
+    return None
+
+
 def make_briefing(
     query: Query, period: Period | None = None, all_targets: list[targets.Target] | None = None
 ) -> bytes:
     """The briefing PDF for a period (the latest full year in the data when None)."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as error:
-        raise BriefingUnavailable(text.t("briefing.no_matplotlib", error=str(error))) from None
+    reason = unavailable()
+    if reason:
+        raise BriefingUnavailable(reason)
     if all_targets is None:
         all_targets = targets.load_targets()
     return to_pdf(to_html(gather(query, period, all_targets)))

@@ -141,3 +141,24 @@ def latest_full_year(last_day: date) -> Period:
     after = last_day + timedelta(days=1)
     end_month_start = date(after.year, after.month, 1)  # first day after the last whole month
     return Period(_add_months(end_month_start, -12), end_month_start - timedelta(days=1))
+
+
+def choices(first_day: date, last_day: date) -> list[Period]:
+    """Periods to offer for a scorecard over data from `first_day` to `last_day`: the latest
+    full year first (the default), then each earlier full year the data covers, then the
+    latest year's four quarters, latest first. Only whole months the data spans."""
+    latest = latest_full_year(last_day)
+    first_month = date(first_day.year, first_day.month, 1)
+    years, year = [], latest
+    while year.start >= first_month:
+        years.append(year)
+        year = year.previous()
+    quarters = []
+    quarter_end = latest.end
+    for _ in range(4):
+        start = _add_months(quarter_end + timedelta(days=1), -3)
+        if start < first_month:
+            break
+        quarters.append(Period(start, quarter_end))
+        quarter_end = start - timedelta(days=1)
+    return years + quarters if years else quarters

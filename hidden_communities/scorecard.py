@@ -421,3 +421,25 @@ def drill_down(row: Mapping, period: Period, audience: str) -> tuple[str, dict[s
     for key, value in indicator.drill_params().items():
         params[key] = [value]
     return indicator.page, params
+
+
+def period_words(period: Period) -> str:
+    """What the scorecard covers and compares with, in one sentence."""
+    previous, year = period.previous(), period.year_earlier()
+    days = {}
+    for name, span in (("", period), ("previous_", previous), ("year_", year)):
+        days[f"{name}start"] = f"{span.start:%-d %b %Y}"
+        days[f"{name}end"] = f"{span.end:%-d %b %Y}"
+    return text.t("scorecard.showing", **days)
+
+
+def style(table: pd.DataFrame):
+    """A pandas Styler colouring the RAG and flag cells of `display`'s table (the words stay
+    in every cell: colour never carries the meaning alone)."""
+
+    def paint(words: str) -> str:
+        colours = colour_of(words)
+        return f"background-color: {colours[0]}; color: {colours[1]}" if colours else ""
+
+    columns = [c for c in (text.t("scorecard.col.rag"), text.t("scorecard.col.flag")) if c in table]
+    return table.style.map(paint, subset=columns)

@@ -3,6 +3,8 @@ formula-safe download, and disclosure control on the way out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -25,9 +27,13 @@ def table(
     key: str,
     column_config: dict | None = None,
     label: str = "Download this table",
+    style: Callable[[pd.DataFrame], object] | None = None,
 ) -> None:
-    """The table behind a chart, with a CSV download that cannot carry formulas."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
+    """The table behind a chart, with a CSV download that cannot carry formulas. `style`
+    turns the frame into a pandas Styler for the screen (cell colours); the download is
+    the plain frame."""
+    shown = style(frame) if style else frame
+    st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
     download(frame, file_name=file_name, key=key, label=label)
 
 
