@@ -111,9 +111,9 @@ def gather(query: Query, period: Period | None, all_targets: list[targets.Target
 # ------------------------------------------------------------------------------ the page
 
 _CSS = """
-@page { size: A4; margin: 9mm 11mm 8mm 11mm; }
-body { font-family: "DejaVu Sans", sans-serif; font-stretch: condensed; font-size: 7.8pt;
-       line-height: 1.25; color: #111; }
+@page { size: A4; margin: 8mm 10mm 7mm 10mm; }
+body { font-family: "DejaVu Sans", sans-serif; font-stretch: condensed; font-size: 7.6pt;
+       line-height: 1.22; color: #111; }
 h1 { font-size: 12.5pt; margin: 0 0 0.8mm 0; }
 h2 { font-size: 9pt; margin: 1.8mm 0 0.8mm 0; border-bottom: 0.5pt solid #666; }
 p { margin: 0 0 0.8mm 0; }
@@ -121,7 +121,7 @@ p { margin: 0 0 0.8mm 0; }
         margin: 0.8mm 0; }
 ol, ul { margin: 0 0 0 4mm; padding: 0; }
 li { margin: 0 0 0.3mm 0; }
-table { border-collapse: collapse; width: 100%; font-size: 7pt; table-layout: fixed; }
+table { border-collapse: collapse; width: 100%; font-size: 6.9pt; table-layout: fixed; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 0.2mm 0.7mm; text-align: left;
          vertical-align: top; }
 thead th { background: #eee; font-weight: bold; }
@@ -152,8 +152,8 @@ def _rag_cell(words: str) -> str:
 
 
 # Column widths of the briefing's table (percent): indicator, count, this period, previous,
-# a year earlier, all residents, direction, target, against target, flag.
-_WIDTHS = (18.5, 6, 12.5, 11.5, 11.5, 10, 10, 9.5, 6, 4.5)
+# a year earlier, all residents, direction, against target, flag.
+_WIDTHS = (16.5, 5, 12, 11.5, 11.5, 8, 15, 13.5, 7)
 
 
 def _table(brief: Briefing) -> str:
@@ -256,8 +256,8 @@ def to_html(brief: Briefing) -> str:
         else ""
     )
     parts.append(f"<h2>{_e(t('briefing.sources_heading'))}</h2>")
-    parts.append(f'<p class="note">{_e(span + " " + t("briefing.sources"))}</p>')
-    parts.append(f'<p class="note">{_e(t("briefing.method"))}</p>')
+    words = " ".join(filter(None, (span, t("briefing.sources"), t("briefing.method"))))
+    parts.append(f'<p class="note">{_e(words)}</p>')
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -61,7 +61,7 @@ def ratio_chart(card: pd.DataFrame) -> bytes:
     1 (their share of the population) and each ratio target as a tick."""
     plt = _pyplot()
     rows = ratio_rows(card)
-    fig, ax = plt.subplots(figsize=(3.6, 2.0))
+    fig, ax = plt.subplots(figsize=(3.8, 1.7))
     labels = []
     for y, (_, row) in enumerate(rows.iterrows()):
         label = (
@@ -117,7 +117,7 @@ def ratio_alt(card: pd.DataFrame) -> str:
 def monthly_chart(monthly: pd.DataFrame, events: pd.DataFrame) -> bytes:
     """Proactive contacts a month by community, with the campaign events as dotted lines."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(3.6, 2.0))
+    fig, ax = plt.subplots(figsize=(3.8, 1.7))
     for community, rows in monthly.groupby("community", sort=False):
         if not registry.is_community(community):
             continue

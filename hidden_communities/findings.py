@@ -28,6 +28,9 @@ MAX_FINDINGS = 5
 MIN_FINDINGS = 3
 _ORDER = {scorecard.RED: 1, scorecard.AMBER: 2, scorecard.TOO_FEW: 3, scorecard.GREEN: 4}
 _RATIO_INDICATORS = ("contact_ratio", "report_ratio", "reporting_gap")
+# With a relative-risk factor of 1 the reporting gap's ratio is the report representation
+# ratio: without a target of its own it would repeat that row's finding word for word.
+_SAME_AS_ANOTHER = ("reporting_gap",)
 
 
 def _num(value: float) -> str:
@@ -144,7 +147,7 @@ def findings(shown: pd.DataFrame) -> list[str]:
         if _has_target(row):
             rank = 0 if flagged else _ORDER.get(row.get("rag"), 3)
             ranked.append((rank, position, _target_finding(row)))
-        elif flagged:
+        elif flagged and row["indicator"] not in _SAME_AS_ANOTHER:
             ranked.append(
                 (
                     0,

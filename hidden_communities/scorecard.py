@@ -290,12 +290,22 @@ def status_words(code) -> str:
 
 
 def _cell(row: pd.Series, column: str, note_default: str = "") -> str:
-    """A code column in words, or why it is hidden."""
+    """A code column in words, or why it is hidden. A row with no target reads "no target"
+    and a hidden flag reads nothing (too few to say is never flagged)."""
+    if column == "rag" and not _has_target(row):
+        return status_words(NO_TARGET)
     value = row.get(column)
     if is_missing(value):
         note = row.get(f"{column}_note")
+        if column == "flag":
+            return ""
         return text.label("note", note) if not is_missing(note) and note else note_default
     return status_words(value)
+
+
+def _has_target(row) -> bool:
+    comparison = row.get("target_comparison")
+    return not is_missing(comparison) and bool(comparison)
 
 
 def display(
@@ -329,10 +339,15 @@ def display(
     frame["target_words"] = [target_text(r) for _, r in frame.iterrows()]
     for column in ("vs_comparator", "direction", "rag", "flag"):
         frame[f"{column}_words"] = [_cell(r, column) for _, r in frame.iterrows()]
-    if compact:  # the briefing leaves "no target" cells empty
-        frame["rag_words"] = frame["rag_words"].replace(status_words(NO_TARGET), "")
+    if compact:  # the briefing: "at least 0.80: green" in one cell, nothing without a target
+        frame["rag_words"] = [
+            text.t("scorecard.compared", value=target, reading=rag) if target else ""
+            for target, rag in zip(frame["target_words"], frame["rag_words"], strict=True)
+        ]
         frame["comparator_words"] = [
-            text.t("scorecard.compared", value=value, reading=reading) if value else ""
+            text.t("scorecard.compared", value=value, reading=reading)
+            if value and reading != text.label("note", TOO_FEW)
+            else value
             for value, reading in zip(
                 frame["comparator_words"], frame["vs_comparator_words"], strict=True
             )
@@ -354,7 +369,8 @@ def display(
         Col(t("scorecard.col.flag"), ("flag_words",), "text"),
     ]
     if compact:
-        del columns[7]
+        del columns[9]  # the target is in the "against target" cell
+        del columns[7]  # the comparison is in the "all residents" cell
     if links is not None:
         columns.append(Col(t("scorecard.col.link"), ("link",), "text"))
     return readable(frame, columns)
@@ -370,9 +386,11 @@ def _hidden_note(row: pd.Series, column: str) -> str:
 
 
 def colour_of(words: str) -> tuple[str, str] | None:
-    """The fill and text colours of a RAG or flag cell from its words (None: no colour)."""
+    """The fill and text colours of a RAG or flag cell from its words, alone or after the
+    target ("at least 0.80: green"); None: no colour."""
     for code, colours in RAG_STYLE.items():
-        if words == status_words(code):
+        said = status_words(code)
+        if words == said or words.endswith(text.t("scorecard.compared", value="", reading=said)):
             return colours
     return None
 
