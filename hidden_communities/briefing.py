@@ -135,6 +135,15 @@ figcaption, .note { font-size: 6.8pt; color: #222; }
 """
 
 
+# Smaller type, tried in turn when the page would spill onto a second one.
+_TIGHTER = (
+    "",
+    "body { font-size: 7.1pt; } table { font-size: 6.5pt; } figure img { width: 88%; }",
+    "body { font-size: 6.7pt; } table { font-size: 6.2pt; } figure img { width: 76%; }"
+    " h2 { margin-top: 1mm; }",
+)
+
+
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
@@ -270,8 +279,16 @@ def to_pdf(page: str) -> bytes:
         raise BriefingUnavailable(
             text.t("briefing.no_weasyprint", packages=PANGO_PACKAGES, error=str(error)[:120])
         ) from None
-    document = weasyprint.HTML(string=page, base_url=None)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"hidden-communities")
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": b"hidden-communities"}
+    html_page = weasyprint.HTML(string=page, base_url=None)
+    # One page: when the content spills (a long list of targets, a community added to the
+    # registry), the type is set a step smaller, twice at most.
+    for tighter in _TIGHTER:
+        sheets = [weasyprint.CSS(string=tighter)] if tighter else None
+        document = html_page.render(stylesheets=sheets, **options)
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf(**options)
 
 
 def unavailable() -> str | None:
