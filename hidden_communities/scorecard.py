@@ -371,6 +371,8 @@ def display(
     if compact:
         del columns[9]  # the target is in the "against target" cell
         del columns[7]  # the comparison is in the "all residents" cell
+    else:  # on screen the colours come first, so they show without scrolling sideways
+        columns = columns[:2] + columns[9:12] + columns[2:9]
     if links is not None:
         columns.append(Col(t("scorecard.col.link"), ("link",), "text"))
     return readable(frame, columns)

@@ -38,7 +38,7 @@ except targets.TargetsError as bad:
 brief = briefing.gather(store.query, period, all_targets)
 shown = widgets.disclose(brief.full, scorecard.SCORECARD_SPEC)
 
-st.subheader(text.t("scorecard.targets_heading"))
+st.header(text.t("scorecard.targets_heading"))
 st.markdown(
     "\n".join(
         f"- {scorecard.active_target_sentence(t)}: **{scorecard.rag_of(shown, t)}**"
@@ -47,11 +47,11 @@ st.markdown(
     or text.t("scorecard.targets_none")
 )
 
-st.subheader(text.t("scorecard.findings_heading"))
+st.header(text.t("scorecard.findings_heading"))
 st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(brief.findings, 1)))
 st.caption(text.t("scorecard.findings_note"))
 
-st.subheader(text.t("scorecard.table_heading"))
+st.header(text.t("scorecard.table_heading"))
 links = {
     i: frame.page_url(*scorecard.drill_down(row, period, filters.audience))
     for i, (_, row) in enumerate(shown.iterrows())
