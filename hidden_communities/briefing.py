@@ -43,6 +43,10 @@ class BriefingUnavailable(RuntimeError):
     """A piece the briefing needs is missing on this machine (the message says which)."""
 
 
+class NoRecords(BriefingUnavailable):
+    """The database holds no records, so there is no period to brief on."""
+
+
 @dataclass(frozen=True)
 class Briefing:
     period: Period
@@ -61,7 +65,7 @@ def default_period(query: Query) -> Period:
     """The latest full year in the data (twelve whole months to its last full month)."""
     status = query("data_status").iloc[0]
     if pd.isna(status["last_date"]):
-        raise BriefingUnavailable(text.t("briefing.no_records"))
+        raise NoRecords(text.t("briefing.no_records"))
     return periods.latest_full_year(pd.Timestamp(status["last_date"]).date())
 
 

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from . import registry, text
+from . import registry, scorecard, text
 from .tables import is_missing
 
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -110,7 +110,8 @@ def ratio_alt(card: pd.DataFrame) -> str:
         if is_missing(row["value"]):
             parts.append(f"{what}: {text.label('note', 'too_few_to_say')}")
         else:
-            parts.append(f"{what}: {row['value']:.2f} ({row['lower']:.2f} to {row['upper']:.2f})")
+            shown = scorecard.value_text(row["value"], row["unit"], row["lower"], row["upper"])
+            parts.append(f"{what}: {shown}")
     return text.t("briefing.chart.ratio_alt", values="; ".join(parts))
 
 

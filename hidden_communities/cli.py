@@ -128,7 +128,7 @@ def _briefing(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     from queries import run_query
 
-    from .briefing import BriefingUnavailable, make_briefing
+    from .briefing import BriefingUnavailable, NoRecords, make_briefing
 
     def query(name: str, **params):
         with reading(db) as con:
@@ -139,6 +139,9 @@ def _briefing(args: argparse.Namespace) -> int:
     except DatabaseBusy as busy:
         print(f"no briefing was written: {busy}. Try again later.", file=sys.stderr)
         return EXIT_BUSY
+    except NoRecords as empty:
+        print(f"no briefing was written: {empty}", file=sys.stderr)
+        return EXIT_REJECTED
     except BriefingUnavailable as missing:
         print(f"no briefing was written: {missing}", file=sys.stderr)
         return EXIT_MISSING_PIECE

@@ -443,6 +443,13 @@ def drill_down(row: Mapping, period: Period, audience: str) -> tuple[str, dict[s
     return indicator.page, params
 
 
+def period_label(period: Period) -> str:
+    """A period as a choice: "Apr 2021 to Mar 2022"."""
+    return text.t(
+        "scorecard.period_option", start=f"{period.start:%b %Y}", end=f"{period.end:%b %Y}"
+    )
+
+
 def period_words(period: Period) -> str:
     """What the scorecard covers and compares with, in one sentence."""
     previous, year = period.previous(), period.year_earlier()

@@ -22,7 +22,7 @@ offered = periods.choices(
 )
 code = ec.listed_choice(
     text.t("scorecard.period"),
-    {p.code(): f"{p.start:%b %Y} to {p.end:%b %Y}" for p in offered},
+    {p.code(): scorecard.period_label(p) for p in offered},
     key="card_period",
     help=text.t("scorecard.period_help"),
 )

@@ -796,3 +796,15 @@ def test_a_bad_targets_file_is_named_on_the_page(card_db, monkeypatch, tmp_path)
     frame = at.dataframe[0].value
     frame = frame.data if hasattr(frame, "data") else frame
     assert set(frame["Against target"]) <= {"no target"}
+
+
+def test_a_database_with_no_records_gives_no_briefing(tmp_path, reference, capsys):
+    db = tmp_path / "empty.duckdb"
+    empty_database(db, reference).close()
+    out = tmp_path / "never.pdf"
+    assert main(["briefing", "--out", str(out), "--db", str(db)]) == EXIT_REJECTED
+    assert capsys.readouterr().err == (
+        "no briefing was written: the database holds no records yet, so there is no period "
+        "to brief on\n"
+    )
+    assert not out.exists()
