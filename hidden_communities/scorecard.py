@@ -3,7 +3,8 @@ previous period of the same length and the same period a year earlier, with sign
 against all residents and against the district's targets, the recent direction, a
 red/amber/green colour and the red-red flag. No streamlit here.
 
-The rules (docs/methods.md, "The scorecard"; the page says them too):
+The rules (docs/methods.md, "The leadership scorecard and the one-page briefing"; the page
+says them too):
 
 - **Against the target** (`rag`): green when the 95% interval lies wholly on the meeting
   side of the target (significantly meeting it), red when wholly on the missing side
@@ -60,7 +61,7 @@ SCORECARD_SPEC = DisclosureSpec(
     counts=tuple(f"{c}{p}" for p in PERIODS for c in ("events", "base")) + ("comparator_events",),
     derived={
         **{f"{v}{p}": (f"events{p}", f"base{p}") for p in PERIODS for v in _VALUES},
-        **dict.fromkeys(("expected", "rag", "vs_target", "vs_comparator", "flag"), "events"),
+        **dict.fromkeys(("expected", "rag", "vs_comparator", "flag"), "events"),
         **dict.fromkeys(("direction", "change", "change_lower", "change_upper"), "events"),
         **dict.fromkeys(("count_ratio", "count_ratio_lower", "count_ratio_upper"), "events"),
         "comparator_value": "comparator_events",
@@ -171,7 +172,6 @@ COLUMNS = [
     "target_value",
     "target_owner",
     "target_line",
-    "vs_target",
     "rag",
     "flag",
 ]
@@ -213,7 +213,6 @@ def _row(indicator: ir.Indicator, population: str, by: Mapping, target: Target |
         "target_value": target.value if target else math.nan,
         "target_owner": target.owner if target else None,
         "target_line": target.line if target else None,
-        "vs_target": rag,
         "rag": rag,
         "flag": RED_RED if red_red(rag, vs_comparator, trend) else "",
     }
