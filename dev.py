@@ -1,7 +1,8 @@
 """Set up and run the project with nothing but Python 3.11+ (standard library only).
 
-    python3 dev.py run     # install into .venv, then serve the dashboard
-    python3 dev.py test    # install into .venv (and Debian's chromium), then lint and test
+    python3 dev.py run     # install into .venv (and Debian's Pango and fonts), then serve
+    python3 dev.py test    # also Debian's chromium and poppler-utils, and axe-core from npm
+                           # into .tools/, then lint and test
 
 The virtual environment is reused while requirements*.txt are unchanged.
 """
@@ -21,6 +22,18 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 CHROMIUM = Path("/usr/bin/chromium")
+TOOLS = ROOT / ".tools"  # npm packages for the tests (axe-core), never committed
+AXE_VERSION = "4.14.1"
+# Debian packages. The briefing PDF (WeasyPrint) needs Pango and its fonts at run time; the
+# tests also drive chromium and read the PDF back with poppler-utils (pdftotext, pdftoppm).
+RUN_PACKAGES = (
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
+    "fonts-dejavu-core",
+    "fonts-dejavu-extra",
+)
+TEST_PACKAGES = (*RUN_PACKAGES, "poppler-utils")
 
 
 def _say(text: str) -> None:
@@ -57,33 +70,76 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+def _missing_debian(packages) -> list[str]:
+    """The packages dpkg does not list as installed (all of them where there is no dpkg)."""
+    if not shutil.which("dpkg-query"):
+        return list(packages)
+    missing = []
+    for package in packages:
+        status = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+        )
+        if "install ok installed" not in status.stdout:
+            missing.append(package)
+    return missing
+
+
+def ensure_debian(packages, why: str) -> None:
+    """Install the Debian packages that are missing, when apt can; say so when it cannot."""
+    missing = _missing_debian(packages)
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if not apt:
+        _say(f"no apt-get to install {' '.join(missing)}: {why} will not work")
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    _say(f"installing Debian's {' '.join(missing)} ({why})")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run(*sudo, apt, "-qq", "update", env=env)
+    _run(*sudo, apt, "-y", "-qq", "install", "--no-install-recommends", *missing, env=env)
+
+
 def ensure_chromium() -> None:
     """The browser tests drive Debian's chromium; install it when apt can."""
     if CHROMIUM.exists():
         return
-    apt = shutil.which("apt-get")
-    if not apt:
+    if not shutil.which("apt-get"):
         _say("no /usr/bin/chromium and no apt-get: the browser tests will be skipped")
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    _say("installing Debian's chromium for the browser tests")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run(*sudo, apt, "-qq", "update", env=env)
+    ensure_debian(("chromium", "fonts-dejavu-core"), "the browser tests")
+
+
+def ensure_axe() -> None:
+    """axe-core (the accessibility checker the browser tests inject) from npm, pinned, into
+    .tools/node_modules; npm from Debian when the machine has none."""
+    installed = TOOLS / "node_modules" / "axe-core" / "package.json"
+    if installed.exists() and f'"version": "{AXE_VERSION}"' in installed.read_text():
+        return
+    if not shutil.which("npm"):
+        ensure_debian(("npm",), "the accessibility checks of the browser tests")
+    npm = shutil.which("npm")
+    if not npm:
+        _say("no npm: the accessibility checks of the browser tests will be skipped")
+        return
+    _say(f"installing axe-core {AXE_VERSION} from npm into .tools/")
+    TOOLS.mkdir(exist_ok=True)
     _run(
-        *sudo,
-        apt,
-        "-y",
-        "-qq",
+        npm,
         "install",
-        "--no-install-recommends",
-        "chromium",
-        "fonts-dejavu-core",
-        env=env,
+        "--prefix",
+        TOOLS,
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        f"axe-core@{AXE_VERSION}",
     )
 
 
 def run() -> None:
     ensure_venv("requirements.txt")
+    ensure_debian(RUN_PACKAGES, "the briefing PDF")
     _say("starting the dashboard on http://localhost:8501 (first run builds the database)")
     upload_limit = os.environ.get("HC_MAX_UPLOAD_MB", "50")
     os.chdir(ROOT)  # `-m ui.serve` imports the project from here
@@ -104,7 +160,9 @@ def run() -> None:
 
 def test() -> None:
     ensure_venv("requirements-dev.txt")
+    ensure_debian(TEST_PACKAGES, "the briefing PDF and its tests")
     ensure_chromium()
+    ensure_axe()
     _say("ruff")
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "ruff", "format", "--check", ".")

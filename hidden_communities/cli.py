@@ -97,6 +97,64 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED
 
 
+# Exit statuses of `briefing` (README): 0 written; 1 nothing written, because the period, the
+# targets file or the database cannot be used; 4 the database was busy; 5 a piece the PDF
+# needs (Pango, matplotlib) is missing on this machine.
+EXIT_MISSING_PIECE = 5
+
+
+def _briefing(args: argparse.Namespace) -> int:
+    from . import periods
+    from .access import DatabaseBusy, reading
+    from .targets import TargetsError, load_targets
+
+    try:
+        period = periods.parse(args.period) if args.period else None
+    except periods.PeriodError as error:
+        print(f"--period {args.period!r}: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        targets = load_targets(Path(args.targets) if args.targets else None)
+    except TargetsError as error:
+        print("the targets file cannot be used:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_REJECTED
+    db = Path(args.db)
+    if not db.exists():
+        print(
+            f"no database at {db}: build it with `build-db` or run the dashboard", file=sys.stderr
+        )
+        return EXIT_REJECTED
+    from queries import run_query
+
+    from .briefing import BriefingUnavailable, NoRecords, make_briefing
+
+    def query(name: str, **params):
+        with reading(db) as con:
+            return run_query(con, name, **params)
+
+    try:
+        pdf = make_briefing(query, period, targets)
+    except DatabaseBusy as busy:
+        print(f"no briefing was written: {busy}. Try again later.", file=sys.stderr)
+        return EXIT_BUSY
+    except NoRecords as empty:
+        print(f"no briefing was written: {empty}", file=sys.stderr)
+        return EXIT_REJECTED
+    except BriefingUnavailable as missing:
+        print(f"no briefing was written: {missing}", file=sys.stderr)
+        return EXIT_MISSING_PIECE
+    out = Path(args.out)
+    try:
+        out.write_bytes(pdf)
+    except OSError as error:
+        print(f"cannot write {out}: {error.strerror}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"wrote {out}")
+    return EXIT_LOADED
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m hidden_communities")
     sub = p.add_subparsers(dest="command", required=True)
@@ -133,6 +191,24 @@ def parser() -> argparse.ArgumentParser:
         "are written next to the file as NAME.rejected.csv",
     )
     imp.set_defaults(func=_import)
+
+    brief = sub.add_parser(
+        "briefing",
+        help="write the one-page leadership briefing (an A4 PDF)",
+        description="The scorecard, two charts, findings, sources and method note on one "
+        "A4 page, under the leadership disclosure rules. Exit status: 0 written, 1 nothing "
+        "written (a bad period, targets file or database), 4 the database was busy, 5 a "
+        "piece the PDF needs is missing on this machine.",
+    )
+    brief.add_argument(
+        "--period",
+        help="e.g. 2021Q2..2022Q1, 2021-04-01..2022-03-31 or 2021..2022 (default: the "
+        "latest full year in the data)",
+    )
+    brief.add_argument("--out", required=True, help="the PDF file to write")
+    brief.add_argument("--db", default=str(settings.db_path()))
+    brief.add_argument("--targets", help="a targets file (default: data/targets.toml)")
+    brief.set_defaults(func=_briefing)
     return p
 
 

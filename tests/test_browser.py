@@ -26,6 +26,9 @@ from tests.builders import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+# axe-core, installed from npm by `python3 dev.py test` (see dev.py ensure_axe).
+AXE = PROJECT_ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_REPORTS = PROJECT_ROOT / "test-artifacts" / "axe"
 # Flags that stop Chromium calling Google's services, which this machine cannot reach.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -287,3 +290,43 @@ def test_an_import_from_the_command_line_shows_on_the_next_rerun(browser, tmp_pa
         finally:
             page.close()
     assert _off_machine(requests, url) == []
+
+
+def test_the_scorecard_page_renders_accessibly_with_its_colours_and_links(browser, warmed):
+    """The leadership scorecard: no error box, nothing off the machine, its coloured cells
+    say their colour in words, the drill-down links carry codes, and axe-core finds no
+    serious or critical violation (the report is kept in test-artifacts/axe/)."""
+    import json
+
+    if not AXE.exists():
+        if os.environ.get("HC_REQUIRE_BROWSER"):
+            raise RuntimeError(f"{AXE} is missing (python3 dev.py test installs it)")
+        pytest.skip("axe-core not installed (python3 dev.py test installs it)")
+    page, requests = open_page(browser, f"{warmed}/leadership-scorecard?audience=leadership")
+    try:
+        page.get_by_role("heading", name="Leadership scorecard").first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name="The scorecard").first.wait_for(timeout=30_000)
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        page.wait_for_timeout(1500)  # the grid draws after the script ends
+        assert page.locator('[data-testid="stException"]').count() == 0
+        button = page.get_by_role("button", name="Download the one-page briefing (PDF)")
+        with page.expect_download(timeout=120_000) as download:
+            button.click()
+        pdf = ARTIFACTS / "briefing.pdf"
+        download.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF-1.7")
+        assert page.get_by_text("red-red: significantly worse than the target").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "leadership-scorecard.png"), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+        (AXE_REPORTS / "leadership-scorecard.json").write_text(json.dumps(report, indent=1))
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in report["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+    finally:
+        page.close()
+    assert _off_machine(requests, warmed) == []

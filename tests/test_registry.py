@@ -274,6 +274,7 @@ PAGE_FILES = (
     "map",
     "trends",
     "representation",
+    "scorecard",
     "load_data",
     "log_contact",
     "data_quality",
@@ -301,7 +302,7 @@ def test_every_page_renders_the_fourth_community(
     at = _run(fourth_community_db, monkeypatch, page)
     assert at.multiselect(key="community").value == [ROMA_GRT.code]
     assert text.community(ROMA_GRT.code) in at.multiselect(key="community").options
-    if page in ("overview", "map", "trends", "representation"):
+    if page in ("overview", "map", "trends", "representation", "scorecard"):
         assert "Roma, Gypsy and Irish Traveller" in _shown(at)
 
 

@@ -16,6 +16,7 @@ PAGES = (
     "map",
     "trends",
     "representation",
+    "scorecard",
     "load_data",
     "log_contact",
     "data_quality",

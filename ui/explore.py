@@ -113,3 +113,19 @@ def number_slider(
 
     url.restore(key, parse, default)
     return st.slider(label, low, high, step=step, key=key, help=help)
+
+
+def listed_choice(
+    label: str, options: Mapping[str, str], *, key: str, help: str | None = None
+) -> str:
+    """One of `options` (code -> label) from a drop-down, its code kept in the URL under
+    `key`; a code the link does not offer gives the first option."""
+    codes = list(options)
+
+    def parse(values: list[str]) -> str:
+        return values[-1] if values[-1] in codes else codes[0]
+
+    url.restore(key, parse, codes[0])
+    if st.session_state[key] not in codes:
+        st.session_state[key] = codes[0]
+    return st.selectbox(label, codes, format_func=options.get, key=key, help=help)

@@ -4,6 +4,7 @@ the footer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -40,6 +41,13 @@ PAGES = (
         ":material/balance:",
         "nav.explore",
     ),
+    PageSpec(
+        "scorecard.py",
+        "leadership-scorecard",
+        "nav.scorecard",
+        ":material/leaderboard:",
+        "nav.explore",
+    ),
     PageSpec("load_data.py", "data", "nav.load", ":material/upload_file:", "nav.data"),
     PageSpec(
         "log_contact.py", "log-contact", "nav.log_contact", ":material/edit_note:", "nav.data"
@@ -51,6 +59,11 @@ PAGES = (
         "methods_and_sources.py", "methods", "nav.methods", ":material/functions:", "nav.about"
     ),
 )
+
+
+def page_url(url_path: str, params: dict[str, list[str]]) -> str:
+    """A link to one of the pages with its URL parameters (codes), relative to the app."""
+    return f"./{url_path}?{urlencode(params, doseq=True)}"
 
 
 def pages() -> list[st.Page]:

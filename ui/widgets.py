@@ -3,6 +3,8 @@ formula-safe download, and disclosure control on the way out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -25,10 +27,14 @@ def table(
     key: str,
     column_config: dict | None = None,
     label: str = "Download this table",
+    style: Callable[[pd.DataFrame], object] | None = None,
 ) -> None:
     """The table behind a chart, with a CSV download that cannot carry formulas. The grid
-    shows the neutralised cells too: its own toolbar download exports what it shows."""
-    shown = exports.neutralise_frame(frame)
+    shows the neutralised cells too (its own toolbar download exports what it shows);
+    `style` turns that into a pandas Styler for the screen (cell colours); the download is
+    the plain frame."""
+    safe = exports.neutralise_frame(frame)
+    shown = style(safe) if style else safe
     st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
     download(frame, file_name=file_name, key=key, label=label)
 
