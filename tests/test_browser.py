@@ -7,6 +7,7 @@ in test-artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -50,6 +51,7 @@ PAGES = [
     ("log-contact", "Log a contact", 0),
     ("data-quality", "Data quality", 1),
     ("methods", "Methods", 0),
+    ("leadership-scorecard", "Leadership scorecard", 0),
 ]
 
 pytestmark = pytest.mark.browser
@@ -160,6 +162,24 @@ def open_page(browser, url: str):
     return page, requests
 
 
+def axe_serious(page, name: str) -> list[tuple[str, str, int]]:
+    """Run axe-core on the page, keep its report in test-artifacts/axe/<name>.json, and
+    return the serious and critical violations (rule, impact, how many nodes)."""
+    if not AXE.exists():
+        if os.environ.get("HC_REQUIRE_BROWSER"):
+            raise RuntimeError(f"{AXE} is missing (python3 dev.py test installs it)")
+        pytest.skip("axe-core not installed (python3 dev.py test installs it)")
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORTS / f"{name}.json").write_text(json.dumps(report, indent=1))
+    return [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in report["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def _off_machine(requests: list[str], server: str) -> list[str]:
     here = urlparse(server).netloc
     return [
@@ -194,6 +214,7 @@ def test_page_renders_without_errors_or_network(browser, warmed, path, heading, 
         ):
             assert len(label) > 20
         page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+        assert axe_serious(page, path or "overview") == []
     finally:
         page.close()
     assert _off_machine(requests, warmed) == []
@@ -296,12 +317,6 @@ def test_the_scorecard_page_renders_accessibly_with_its_colours_and_links(browse
     """The leadership scorecard: no error box, nothing off the machine, its coloured cells
     say their colour in words, the drill-down links carry codes, and axe-core finds no
     serious or critical violation (the report is kept in test-artifacts/axe/)."""
-    import json
-
-    if not AXE.exists():
-        if os.environ.get("HC_REQUIRE_BROWSER"):
-            raise RuntimeError(f"{AXE} is missing (python3 dev.py test installs it)")
-        pytest.skip("axe-core not installed (python3 dev.py test installs it)")
     page, requests = open_page(browser, f"{warmed}/leadership-scorecard?audience=leadership")
     try:
         page.get_by_role("heading", name="Leadership scorecard").first.wait_for(timeout=30_000)
@@ -317,15 +332,7 @@ def test_the_scorecard_page_renders_accessibly_with_its_colours_and_links(browse
         assert pdf.read_bytes().startswith(b"%PDF-1.7")
         assert page.get_by_text("red-red: significantly worse than the target").count() == 1
         page.screenshot(path=str(ARTIFACTS / "leadership-scorecard.png"), full_page=True)
-        page.add_script_tag(path=str(AXE))
-        report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        AXE_REPORTS.mkdir(parents=True, exist_ok=True)
-        (AXE_REPORTS / "leadership-scorecard.json").write_text(json.dumps(report, indent=1))
-        serious = [
-            (v["id"], v["impact"], len(v["nodes"]))
-            for v in report["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = axe_serious(page, "leadership-scorecard")
         assert serious == []
     finally:
         page.close()
