@@ -36,8 +36,7 @@ from hidden_communities import (
 )
 from hidden_communities.cli import EXIT_LOADED, EXIT_MISSING_PIECE, EXIT_REJECTED, main
 from queries import run_query
-from tests.conftest import PROJECT_ROOT, empty_database, load_frame
-from tests.test_pages import CONTACT_COLUMNS, REPORT_COLUMNS
+from tests.builders import PROJECT_ROOT, empty_database, load_frame
 
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 PERIOD = periods.parse("2021Q2..2022Q1")
@@ -153,6 +152,17 @@ def _contacts(spec, day: str, first: int) -> list[list[str]]:
                 + ["community_venue", str(n), "english", "", "no", ""]
             )
     return rows
+
+
+# The columns of the rows below, in order (a file may leave optional columns out).
+CONTACT_COLUMNS = [
+    "contact_date", "area", "team", "communities", "channel", "direction", "place_type",
+    "people_reached", "language", "topics", "follow_up_needed", "note",
+]  # fmt: skip
+REPORT_COLUMNS = [
+    "reference", "reported_on", "occurred_on", "area", "team", "crime_type", "hate_strands",
+    "victim_communities", "outcome",
+]  # fmt: skip
 
 
 def _reports(spec, day: str, prefix: str) -> list[list[str]]:
