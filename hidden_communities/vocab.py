@@ -202,6 +202,18 @@ POLICE_UK_OUTCOMES = MappingProxyType(
     }
 )
 
+# Whether a record is about an adult (16 or over), a child under 16, or does not say:
+# communities counted among residents aged 16+ are compared with adults' records only.
+AGE_BANDS = LabelView(
+    "age_band",
+    (
+        "adult",
+        "under_16",
+        "not_recorded",
+    ),
+)
+AGE_NOT_RECORDED = "not_recorded"
+
 AREA_LEVELS = LabelView(
     "area_level",
     (
@@ -258,6 +270,7 @@ def enums() -> dict[str, tuple[str, ...]]:
         "hate_strand": HATE_STRANDS,
         "report_source": REPORT_SOURCES,
         "outcome": OUTCOMES,
+        "age_band": AGE_BANDS,
         "area_level": AREA_LEVELS,
         "date_precision": DATE_PRECISIONS,
         "import_kind": IMPORT_KINDS,
