@@ -12,7 +12,15 @@ import pytest
 
 from hidden_communities import indicators
 from queries import run_query
-from tests.builders import contacts, empty_database, load_frame, open_page, reports, table_with
+from tests.builders import (
+    chart,
+    contacts,
+    empty_database,
+    load_frame,
+    open_page,
+    reports,
+    table_with,
+)
 
 # Census 2021, Ashfield (the real reference tables):
 VETERANS = 4325 / 102846  # 0.0420532 of adults
@@ -155,3 +163,20 @@ def test_the_overview_page_states_the_base_and_shows_the_bands(bases_db, monkeyp
         in sentences
     )
     assert "Eastern European residents made 9.3% of contacts (all ages)" in sentences
+
+
+def test_the_forest_plot_draws_the_manski_band(bases_db, monkeypatch):
+    at = open_page(bases_db, monkeypatch, "representation")
+    fig = chart(at, "forest_chart")
+    bands = [t["x"] for t in fig["data"] if t.get("legendgroup", "").startswith("manski_contact")]
+    # One dotted line per community with contacts, in registry order: Eastern European 3.648
+    # to 8.026, veterans 1.806 to 4.214; LGBTQ+ (no contacts) none: a zero ratio is not drawn.
+    assert [[round(v, 3) for v in x] for x in bands] == [[3.648, 8.026], [1.806, 4.214]]
+    table = table_with(at, "Records compared", "Census non-respondents").set_index("Community")
+    assert table.loc["LGBTQ+", "Report ratio if unrecorded community were none to all"] == (
+        "2.56 to 10.24"
+    )
+    # The census central case for LGBTQ+: 10/110 / 0.030381 = 2.99, inside 0.83 (all
+    # non-respondents, 10/110 / 0.109109) to 3.26 (as published).
+    assert table.loc["LGBTQ+", "Report ratio, central case"] == "2.99"
+    assert table.loc["LGBTQ+", "Report ratio then"] == "0.83"
