@@ -136,6 +136,26 @@ CRIME_TYPES = LabelView(
     ),
 )
 
+# Victim-based crime as the Home Office Counting Rules define it (violence against the
+# person, sexual offences, robbery, theft offences, criminal damage and arson), in the
+# data.police.uk categories. The rest are crimes against society (drugs, possession of
+# weapons, public order, other crime) and anti-social behaviour, which is not crime:
+# no victim's community to compare.
+VICTIM_BASED_CRIME_TYPES = (
+    "bicycle_theft",
+    "burglary",
+    "criminal_damage_arson",
+    "other_theft",
+    "robbery",
+    "shoplifting",
+    "theft_from_the_person",
+    "vehicle_crime",
+    "violence_sexual_offences",
+)
+# Which reports a comparison counts by default: victim-based crime, or everything.
+REPORT_SCOPES = LabelView("report_scope", ("victim_based", "all_reports"))
+DEFAULT_REPORT_SCOPE = "victim_based"
+
 HATE_STRANDS = LabelView(
     "hate_strand",
     (

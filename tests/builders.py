@@ -64,7 +64,9 @@ REPORT_DEFAULTS = {
     "occurred_on": "",
     "area": "E01027925",
     "team": "",
-    "crime_type": "public_order",
+    # Victim-based crime (issue 11): the comparisons count it by default, so the hand-made
+    # reports are of a type they count.
+    "crime_type": "criminal_damage_arson",
     "hate_strands": "",
     "victim_communities": "none",
     "outcome": "under_investigation",

@@ -5,12 +5,14 @@ worked by hand in the comments from the hand-made database below."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from hidden_communities import indicators
+from hidden_communities import indicators, vocab
+from hidden_communities.filters import Filters
 from queries import run_query
 from tests.builders import (
     chart,
@@ -41,6 +43,7 @@ def bases_db(tmp_path_factory, reference) -> Path:
       LGBTQ+: adult 10, age not recorded 5
       none of them: adult 100, under 16 40, age not recorded 20
       community not recorded: adult 30, under 16 10
+    and 20 drug offences against LGBTQ+ adults (a crime against society: left out by default).
     """
     path = tmp_path_factory.mktemp("bases") / "bases.duckdb"
     con = empty_database(path, reference)
@@ -68,19 +71,15 @@ def bases_db(tmp_path_factory, reference) -> Path:
     ]
     frame = reports(spec, fields=("victim_communities", "age_band"), crime_type="burglary")
     load_frame(con, frame, "reports", areas)
+    # Crimes against society, not counted by default: 20 drug offences, LGBTQ+ adult.
+    drugs = reports([("lgbtq", 20)], age_band="adult", crime_type="drugs", reference="")
+    load_frame(con, drugs, "reports", areas, "drugs.csv")
     con.close()
     return path
 
 
-PERIOD = {
-    "start_date": "2021-01-01",
-    "end_date": "2021-12-31",
-    "area_codes": [],
-    "channels": [],
-    "directions": [],
-    "crime_types": [],
-    "hate_strands": [],
-}
+# The default filters: victim-based crime only.
+PERIOD = Filters(start=date(2021, 1, 1), end=date(2021, 12, 31)).params()
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +179,41 @@ def test_the_forest_plot_draws_the_manski_band(bases_db, monkeypatch):
     # non-respondents, 10/110 / 0.109109) to 3.26 (as published).
     assert table.loc["LGBTQ+", "Report ratio, central case"] == "2.99"
     assert table.loc["LGBTQ+", "Report ratio then"] == "0.83"
+
+
+def test_report_comparisons_count_victim_based_crime_by_default():
+    default = Filters(start=date(2021, 1, 1), end=date(2021, 12, 31))
+    # Home Office Counting Rules victim-based crime: nine of the fourteen police.uk types;
+    # drugs, weapons, public order, other crime and anti-social behaviour are left out.
+    assert default.report_params()["crime_types"] == list(vocab.VICTIM_BASED_CRIME_TYPES)
+    assert set(vocab.CRIME_TYPES) - set(vocab.VICTIM_BASED_CRIME_TYPES) == {
+        "anti_social_behaviour",
+        "drugs",
+        "other_crime",
+        "possession_of_weapons",
+        "public_order",
+    }
+    assert default.describe().endswith(
+        "crime reports: victim-based crime only (Home Office Counting Rules; drugs, weapons, "
+        "public order, other crime and anti-social behaviour left out)"
+    )
+    everything = Filters(start=date(2021, 1, 1), end=date(2021, 12, 31), report_scope="all_reports")
+    assert everything.report_params()["crime_types"] == []
+    assert everything.describe().endswith("crime reports: all crime and anti-social behaviour")
+    # Crime types chosen by hand are counted as chosen, whatever the scope.
+    chosen = Filters(start=date(2021, 1, 1), end=date(2021, 12, 31), crime_types=("drugs",))
+    assert chosen.report_params()["crime_types"] == ["drugs"]
+
+
+def test_the_include_all_control_is_bound_to_the_url(bases_db, monkeypatch):
+    # Default: the 20 drug offences are left out; LGBTQ+ reports 10 of 110, ratio 3.26.
+    at = open_page(bases_db, monkeypatch, "overview")
+    table = table_with(at, "Records compared", "Report ratio (95% CI)").set_index("Community")
+    assert table.loc["LGBTQ+", "Crime reports"] == "10"
+    assert "victim-based crime only" in at.caption[0].value + "".join(c.value for c in at.caption)
+    # ?scope=all_reports: 30 of 130 adult victims' reports, 0.23077/0.027914 = 8.27.
+    at = open_page(bases_db, monkeypatch, "overview", scope="all_reports")
+    table = table_with(at, "Records compared", "Report ratio (95% CI)").set_index("Community")
+    assert table.loc["LGBTQ+", "Crime reports"] == "30"
+    assert table.loc["LGBTQ+", "Report ratio (95% CI)"].startswith("8.27 ")
+    assert any("all crime and anti-social behaviour" in c.value for c in at.caption)
