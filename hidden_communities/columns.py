@@ -112,6 +112,18 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         max_length=500,
         multiline=True,
     ),
+    Column(
+        "age_band",
+        "code",
+        "Age band of the person or people engaged: adult (16 or over) or under_16. Blank (or not_recorded, or the column "
+        "left out) when the record does not say. Communities the census counts among "
+        "adults (veterans, LGBTQ+) are compared with adults' records only.",
+        "adult",
+        required=False,
+        nullable=True,
+        allowed=vocab.AGE_BANDS,
+        aliases=("age_group", "age"),
+    ),
 )
 
 REPORT_COLUMNS: tuple[Column, ...] = (
@@ -188,6 +200,18 @@ REPORT_COLUMNS: tuple[Column, ...] = (
         aliases=("victim_community",),
     ),
     Column("outcome", "code", "Outcome group.", "under_investigation", allowed=vocab.OUTCOMES),
+    Column(
+        "age_band",
+        "code",
+        "The victim's age band: adult (16 or over) or under_16. Blank (or not_recorded, or the column "
+        "left out) when the record does not say. Communities the census counts among "
+        "adults (veterans, LGBTQ+) are compared with adults' records only.",
+        "adult",
+        required=False,
+        nullable=True,
+        allowed=vocab.AGE_BANDS,
+        aliases=("age_group", "victim_age_band"),
+    ),
 )
 
 # data.police.uk street-level crime file, exactly as published.

@@ -99,6 +99,8 @@ CHOICES_BY_KEY = {spec.key: spec for spec in CHOICE_FILTERS}
 
 AUDIENCES = vocab.AUDIENCES
 DEFAULT_AUDIENCE = "inspector"
+REPORT_SCOPES = vocab.REPORT_SCOPES
+DEFAULT_REPORT_SCOPE = vocab.DEFAULT_REPORT_SCOPE
 # Which records an area filter and the period apply to (every query).
 PERIOD_PARAMS = ("start_date", "end_date")
 AREA_PARAM = "area_codes"
@@ -119,6 +121,9 @@ class Filters:
     crime_types: tuple[str, ...] = ()
     hate_strands: tuple[str, ...] = ()
     audience: str = DEFAULT_AUDIENCE
+    # victim_based: reports count victim-based crime only (Home Office Counting Rules)
+    # unless crime types are chosen; all_reports: every crime type and anti-social behaviour.
+    report_scope: str = DEFAULT_REPORT_SCOPE
 
     # ---- SQL parameters ------------------------------------------------------------
     def _params(self, records: str) -> dict:
@@ -132,7 +137,15 @@ class Filters:
         return self._params("contacts")
 
     def report_params(self) -> dict:
-        return self._params("reports")
+        params = self._params("reports")
+        if self.scope_applies():
+            params["crime_types"] = list(vocab.VICTIM_BASED_CRIME_TYPES)
+        return params
+
+    def scope_applies(self) -> bool:
+        """Whether the victim-based default narrows the reports (chosen crime types are
+        counted as chosen)."""
+        return self.report_scope == "victim_based" and not self.crime_types
 
     def params(self) -> dict:
         """Every SQL parameter a query over both tables needs."""
@@ -157,6 +170,10 @@ class Filters:
             if spec.describe_key and chosen:
                 names = ", ".join(text.label(spec.kind, c) for c in chosen)
                 parts.append(text.t(spec.describe_key, names=names))
+        if self.scope_applies():
+            parts.append(text.t("filter.scope_victim_based"))
+        elif not self.crime_types:
+            parts.append(text.t("filter.scope_all_reports"))
         return "; ".join(parts)
 
 

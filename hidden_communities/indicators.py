@@ -25,18 +25,35 @@ def _derived(prefix: str, count: str, total: str) -> dict[str, tuple[str, str]]:
     return dict.fromkeys(names, (count, total))
 
 
+def _bands(prefix: str, count: str, total: str) -> dict[str, tuple[str, str]]:
+    """The sensitivity figures hide with the counts they are built on."""
+    return {
+        f"{prefix}_ratio_if_adult": (f"{count}_if_adult", f"{total}_if_adult"),
+        f"{prefix}_ratio_none_unrecorded": (count, total),
+        f"{prefix}_ratio_all_unrecorded": (count, total),
+    }
+
+
 OVERVIEW_SPEC = DisclosureSpec(
     counts=(
         "contacts",
         "contacts_recorded",
+        "contacts_unrecorded",
         "all_contacts",
+        "contacts_if_adult",
+        "contacts_recorded_if_adult",
         "reports",
         "reports_recorded",
+        "reports_unrecorded",
         "all_reports",
+        "reports_if_adult",
+        "reports_recorded_if_adult",
     ),
     derived={
         **_derived("contact", "contacts", "contacts_recorded"),
         **_derived("report", "reports", "reports_recorded"),
+        **_bands("contact", "contacts", "contacts_recorded"),
+        **_bands("report", "reports", "reports_recorded"),
     },
     # A contact can involve several communities and most involve none, so the community
     # counts are not parts of a shown total: no secondary suppression is needed.
@@ -48,6 +65,7 @@ OVERVIEW_COLUMNS = [
     Col("Community", ("community",), "text", "community"),
     Col("Residents (Census 2021)", ("residents",)),
     Col("Share of population", ("population_share",), "percent"),
+    Col("Records compared", ("record_base",), "text", "record_base"),
     Col("Contacts", ("contacts",)),
     Col(
         "Share of contacts (95% CI)",
@@ -60,6 +78,12 @@ OVERVIEW_COLUMNS = [
         "ratio",
     ),
     Col("Contacts: reading", ("contact_classification",), "text", "classification"),
+    Col(
+        "Contact ratio if unrecorded community were none to all",
+        ("contact_ratio_none_unrecorded", "contact_ratio_all_unrecorded"),
+        "ratio",
+    ),
+    Col("Contact ratio if age not recorded were adults", ("contact_ratio_if_adult",), "ratio"),
     Col("Crime reports", ("reports",)),
     Col(
         "Share of reports (95% CI)",
@@ -72,6 +96,12 @@ OVERVIEW_COLUMNS = [
         "ratio",
     ),
     Col("Reports: reading", ("report_classification",), "text", "classification"),
+    Col(
+        "Report ratio if unrecorded community were none to all",
+        ("report_ratio_none_unrecorded", "report_ratio_all_unrecorded"),
+        "ratio",
+    ),
+    Col("Report ratio if age not recorded were adults", ("report_ratio_if_adult",), "ratio"),
     Col("Population measure", ("measure_label",), "text"),
 ]
 
@@ -84,6 +114,9 @@ def overview(raw: pd.DataFrame) -> pd.DataFrame:
     """Per community: population share, shares of contacts and reports, representation
     ratios with 95% intervals and their classification."""
     out = raw.copy()
+    for name in OVERVIEW_SPEC.counts:  # a frame from before the sensitivities: not known
+        if name not in out:
+            out[name] = math.nan
     out["community_label"] = out["community"].map(text.community)
     out["population_share"] = out["residents"] / out["population_base"]
     for prefix, count, total in (
@@ -98,28 +131,74 @@ def overview(raw: pd.DataFrame) -> pd.DataFrame:
             out[f"{prefix}_share{suffix}"] = shares[f"{prefix}_share{suffix}"]
             out[f"{prefix}_ratio{suffix}"] = ratios[f"{prefix}_ratio{suffix}"]
         out[f"{prefix}_classification"] = ratios[f"{prefix}_ratio_classification"].astype(object)
+        _sensitivities(out, prefix, count, total)
+    if "record_base" not in out:
+        out["record_base"] = "all_ages"
     # The comparator is everyone: its share is 100% by definition, with nothing to estimate.
     comparator = out["community"] == vocab.ALL_RESIDENTS
     for prefix in ("contact", "report"):
         interval = [f"{prefix}_{w}{e}" for w in ("share", "ratio") for e in ("_lower", "_upper")]
+        interval += [f"{prefix}_ratio{b}" for b in SENSITIVITIES]
         out.loc[comparator, interval + [f"{prefix}_ratio"]] = math.nan
         out.loc[comparator, f"{prefix}_classification"] = "comparator"
     return out
 
 
+SENSITIVITIES = ("_if_adult", "_none_unrecorded", "_all_unrecorded")
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(math.nan, index=frame.index)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def _ratio(count: pd.Series, total: pd.Series, population_share: pd.Series) -> pd.Series:
+    ok = (total > 0) & (population_share > 0)
+    return (count / total.where(ok) / population_share.where(ok)).astype(float)
+
+
+def _sensitivities(out: pd.DataFrame, prefix: str, count: str, total: str) -> None:
+    """Beside the ratio: `_if_adult`, the ratio if every record whose age was not recorded
+    were about an adult (communities compared with adults' records only); and the Manski
+    band, from none (`_none_unrecorded`) to all (`_all_unrecorded`) of the records in the
+    base whose community field was not filled in being in the community."""
+    share = _column(out, "population_share")
+    out[f"{prefix}_ratio_if_adult"] = _ratio(
+        _column(out, f"{count}_if_adult"), _column(out, f"{total}_if_adult"), share
+    )
+    x, n, u = _column(out, count), _column(out, total), _column(out, f"{count}_unrecorded")
+    out[f"{prefix}_ratio_none_unrecorded"] = _ratio(x, n + u, share)
+    out[f"{prefix}_ratio_all_unrecorded"] = _ratio(x + u, n + u, share)
+
+
+def record_noun(row: pd.Series, kind: str) -> str:
+    """The records a community's share is of, in words: "adults' contacts" for a community
+    the census counts among adults, "contacts (all ages)" otherwise."""
+    base = row.get("record_base")
+    base = "all_ages" if is_missing(base) else base
+    return text.t(f"record_base_noun.{kind}_{base}")
+
+
 def overview_sentence(row: pd.Series, kind: str = "contact") -> str:
-    """A plain-English reading of one community's representation, e.g. "Armed-forces
-    veterans made 2.1% of contacts but are 4.0% of adults: about half their share"."""
-    noun = "contacts" if kind == "contact" else "crime reports"
+    """A plain-English reading of one community's representation, stating its base, e.g.
+    "Armed-forces veterans made 2.1% of adults' contacts but are 4.0% of adults: about half
+    their share"."""
+    noun = record_noun(row, kind)
     people = text.people(row["community"])
     share, ratio = row.get(f"{kind}_share"), row.get(f"{kind}_ratio")
     universe = text.universe_noun(row["community"])
     if is_missing(share) or is_missing(ratio):
         return f"{people}: too few {noun} to compare with their share of the population."
-    return (
+    sentence = (
         f"{people} made {share:.1%} of {noun} but are {row['population_share']:.1%} of "
-        f"{universe}: {ratio_words(ratio)} ({text.label('classification', row[f'{kind}_classification'])})."
+        f"{universe}: {ratio_words(ratio)} ({text.label('classification', row[f'{kind}_classification'])})"
     )
+    if_adult = row.get(f"{kind}_ratio_if_adult")
+    if not is_missing(if_adult) and round(if_adult, 2) != round(ratio, 2):
+        plain = "contacts" if kind == "contact" else "crime reports"
+        sentence += "; " + text.t("overview_sensitivity.if_adult", records=plain, ratio=if_adult)
+    return sentence + "."
 
 
 _FRACTIONS = (

@@ -213,7 +213,7 @@ def _check_row_lengths(body: list[tuple[int, list[str]]], width: int, delimiter:
 
 # --------------------------------------------------------------------------- Excel
 
-# The widest import (contacts, data.police.uk) has 12 columns. A sheet may carry as many
+# The widest import (contacts, with its optional age band) has 13 columns. A sheet may carry as many
 # again of its own (officer, comments...), which are ignored. A value further right means
 # it is not an import, or is a "spreadsheet bomb" (a small file that unpacks to millions of
 # cells): the sheet is refused at that cell, before anything is read into memory.

@@ -14,6 +14,9 @@ sorted, since the order of communities in a cell means nothing.
 
 - A contact's identity is every field, plus `entry_ref` (a fresh value for each
   submission of the log-a-contact form, blank for files).
+- The age band (schema version 3) joins a content identity only when it is recorded
+  (`adult` or `under_16`): a record that does not say keeps the key it had before age
+  bands existed, so older databases need no re-keying.
 - A report with a reference is identified by its source and reference (a data.police.uk
   Crime ID also by its LSOA: one published ID can appear at two places), so the same report
   in a later export is the same record, even when its outcome has changed since. A report
@@ -64,6 +67,9 @@ REPORT_FIELDS = (
     "outcome",
 )
 PREFIX = {"contacts": "c", "reports": "r"}
+# Part of a content identity only when recorded (see the module's docstring).
+AGE_BAND = "age_band"
+AGE_NOT_RECORDED = "not_recorded"
 
 
 def typed(value) -> list:
@@ -118,9 +124,13 @@ def digest(text: str) -> str:
 def contact_identity(record: Mapping) -> str:
     """The identity of one contact: every field (`entry_ref` blank or missing for files)."""
     fields = [(name, record.get(name)) for name in CONTACT_FIELDS[:-1]]
-    return identity(
-        "contacts", "content", [*fields, ("entry_ref", record.get("entry_ref") or None)]
-    )
+    fields.append(("entry_ref", record.get("entry_ref") or None))
+    return identity("contacts", "content", [*fields, *_age_field(record)])
+
+
+def _age_field(record: Mapping) -> list[tuple[str, object]]:
+    band = record.get(AGE_BAND)
+    return [] if band in (None, AGE_NOT_RECORDED) else [(AGE_BAND, band)]
 
 
 def report_identity(record: Mapping) -> tuple[str, bool]:
@@ -131,7 +141,8 @@ def report_identity(record: Mapping) -> tuple[str, bool]:
         area = record.get("area_code") if source == "police_uk" else None
         fields = [("source", source), ("reference", reference), ("area_code", area)]
         return identity("reports", "reference", fields), True
-    return identity("reports", "content", [(n, record.get(n)) for n in REPORT_FIELDS]), False
+    fields = [(n, record.get(n)) for n in REPORT_FIELDS]
+    return identity("reports", "content", [*fields, *_age_field(record)]), False
 
 
 def _is_null(value) -> bool:
@@ -163,12 +174,30 @@ def _column_fragments(name: str, values: pd.Series) -> list[str]:
     return out
 
 
-def _identities(table: str, kind: str, columns: Mapping[str, pd.Series]) -> list[str]:
+def _identities(
+    table: str, kind: str, columns: Mapping[str, pd.Series], rows: pd.DataFrame | None = None
+) -> list[str]:
     """`identity` for every row of some columns (all of one length), column by column:
-    the same text as row by row, built about twenty times faster."""
+    the same text as row by row, built about twenty times faster. With `rows`, a content
+    identity also takes the recorded age bands."""
     head = _head(table, kind)
     parts = [_column_fragments(name, values) for name, values in columns.items()]
-    return [head + ",".join(fields) + "]]" for fields in zip(*parts, strict=True)]
+    if rows is not None:
+        parts.append(_age_fragments(rows).tolist())
+    return [head + ",".join(filter(None, fields)) + "]]" for fields in zip(*parts, strict=True)]
+
+
+def _age_fragments(rows: pd.DataFrame) -> pd.Series:
+    """The age band's fragment where it is recorded, "" (left out) where it is not."""
+    if AGE_BAND not in rows:
+        return pd.Series("", index=rows.index, dtype=object)
+    bands = rows[AGE_BAND]
+    recorded = bands.notna() & (bands != AGE_NOT_RECORDED)
+    return pd.Series(
+        [_fragment(AGE_BAND, b) if r else "" for b, r in zip(bands, recorded, strict=True)],
+        index=rows.index,
+        dtype=object,
+    )
 
 
 def numbered(table: str, hashes: pd.Series, order: pd.Series) -> pd.Series:
@@ -182,7 +211,7 @@ def contact_keys(rows: pd.DataFrame) -> pd.Series:
     """The keys of validated contact rows (with `file_row`), in the same order."""
     columns = {name: rows[name] for name in CONTACT_FIELDS[:-1]}
     columns["entry_ref"] = rows["entry_ref"].where(rows["entry_ref"] != "", None)
-    texts = _identities("contacts", "content", columns)
+    texts = _identities("contacts", "content", columns, rows)
     hashes = pd.Series([digest(t) for t in texts], index=rows.index, dtype=object)
     return numbered("contacts", hashes, rows["file_row"])
 
@@ -200,6 +229,7 @@ def report_keys(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         hashes[by_reference] = [digest(t) for t in texts]
     unnamed = rows[~by_reference]
     if not unnamed.empty:
-        texts = _identities("reports", "content", {n: unnamed[n] for n in REPORT_FIELDS})
+        columns = {n: unnamed[n] for n in REPORT_FIELDS}
+        texts = _identities("reports", "content", columns, unnamed)
         hashes[~by_reference] = [digest(t) for t in texts]
     return numbered("reports", hashes, rows["file_row"]), by_reference.astype(bool)

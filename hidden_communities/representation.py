@@ -50,12 +50,15 @@ FOREST_SPEC = DisclosureSpec(
         **indicators.OVERVIEW_SPEC.derived,
         "contact_ratio_if_all": ("contacts", "contacts_recorded"),
         "report_ratio_if_all": ("reports", "reports_recorded"),
+        "contact_ratio_central": ("contacts", "contacts_recorded"),
+        "report_ratio_central": ("reports", "reports_recorded"),
     },
     totals_shown=False,
     public_columns=(
         *indicators.OVERVIEW_SPEC.public_columns,
         "not_answered",
         "population_share_if_all",
+        "population_share_central",
     ),
 )
 
@@ -74,9 +77,16 @@ def forest(overview: pd.DataFrame, nonresponse: pd.DataFrame, communities) -> pd
     rows["population_share_if_all"] = (
         (rows["residents"] + rows["not_answered"]) / rows["population_base"]
     ).astype("Float64")
+    # The central case: non-respondents resemble respondents, so the share is taken among
+    # those who answered (LGBTQ+: 2,871 of 102,851 - 8,351 = 94,500, 3.04% of adults).
+    rows["population_share_central"] = (
+        rows["residents"] / (rows["population_base"] - rows["not_answered"])
+    ).astype("Float64")
     for kind in KINDS:
         ratio = rows[f"{kind}_share"] / rows["population_share_if_all"]
         rows[f"{kind}_ratio_if_all"] = pd.to_numeric(ratio).astype(float)
+        central = rows[f"{kind}_share"] / rows["population_share_central"]
+        rows[f"{kind}_ratio_central"] = pd.to_numeric(central).astype(float)
     return rows
 
 
@@ -140,6 +150,19 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
                     layer="below",
                 )
                 xs.append(lo)
+        central = pd.to_numeric(shown[f"{kind}_ratio_central"]).astype(float)
+        if np.isfinite(central).any():
+            fig.add_scatter(
+                x=central,
+                y=y,
+                mode="markers",
+                name="Census central case (non-respondents like respondents)",
+                legendgroup="central",
+                showlegend=kind == "contact",
+                marker=dict(symbol="line-ns-open", size=16, color="#1a1a1a", line_width=2),
+                hovertemplate="%{x:.2f}: the census central case<extra></extra>",
+            )
+        _manski_lines(fig, shown, kind, y, colour, xs)
         for i, value in enumerate(ratio):
             if not np.isfinite(value):
                 note = note_of(shown.iloc[i], f"{kind}_ratio") or "not available"
@@ -216,6 +239,32 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _manski_lines(fig: go.Figure, shown: pd.DataFrame, kind: str, y, colour: str, xs) -> None:
+    """The Manski band, a thin dotted line from "none of the records that do not say who was
+    involved were in the community" to "all of them were" (no chance in it)."""
+    low = pd.to_numeric(shown.get(f"{kind}_ratio_none_unrecorded"), errors="coerce")
+    high = pd.to_numeric(shown.get(f"{kind}_ratio_all_unrecorded"), errors="coerce")
+    if low is None or high is None:
+        return
+    first = True
+    for lo, hi, at in zip(low.astype(float), high.astype(float), y, strict=True):
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo > 0):
+            continue
+        fig.add_scatter(
+            x=[lo, hi],
+            y=[at + 0.06, at + 0.06],
+            mode="lines",
+            line=dict(color=colour, width=1, dash="dot"),
+            name="Unrecorded community: none to all (Manski band)",
+            legendgroup=f"manski_{kind}",
+            showlegend=first and kind == "contact",
+            hovertemplate="%{x:.2f}<extra>if none, or all, of the records that do not say "
+            "were in the community</extra>",
+        )
+        first = False
+        xs += [lo, hi]
+
+
 def forest_sentences(shown: pd.DataFrame) -> list[str]:
     """One reading per community and kind (the overview's words), and the census band."""
     lines = []
@@ -245,7 +294,21 @@ def band_sentence(row: pd.Series) -> str | None:
         for kind in KINDS
         if not (is_missing(row[f"{kind}_ratio"]) or is_missing(row[f"{kind}_ratio_if_all"]))
     ]
-    return sentence + (", and " + " and ".join(ratios) if ratios else "") + "."
+    sentence += (", and " + " and ".join(ratios) if ratios else "") + "."
+    central = row.get("population_share_central")
+    if is_missing(central):
+        return sentence
+    centrals = [
+        f"the {kind} ratio {row[f'{kind}_ratio_central']:.2f}"
+        for kind in KINDS
+        if not is_missing(row.get(f"{kind}_ratio_central"))
+    ]
+    return (
+        f"{sentence} {text.t('census_band.central', share=central, universe=universe)}"
+        + (": " + " and ".join(centrals) if centrals else "")
+        + ". "
+        + text.t("census_band.source")
+    )
 
 
 FOREST_COLUMNS = [
@@ -254,6 +317,13 @@ FOREST_COLUMNS = [
     Col("Share if all of them were in the community", ("population_share_if_all",), "percent"),
     Col("Contact ratio then", ("contact_ratio_if_all",), "ratio"),
     Col("Report ratio then", ("report_ratio_if_all",), "ratio"),
+    Col(
+        "Share if non-respondents were like respondents (central case)",
+        ("population_share_central",),
+        "percent",
+    ),
+    Col("Contact ratio, central case", ("contact_ratio_central",), "ratio"),
+    Col("Report ratio, central case", ("report_ratio_central",), "ratio"),
     indicators.OVERVIEW_COLUMNS[-1],
 ]
 

@@ -20,7 +20,9 @@ from .record_keys import contact_keys, report_keys
 # 2: record keys are the SHA-256 of a canonical, typed encoding (record_keys.py); records
 #    held by more than one load (record_holders); outcomes updated by a later file
 #    (outcome_updates, imports.rows_updated).
-SCHEMA_VERSION = 2
+# 3: contacts and reports carry an age band (adult, under_16, not_recorded), so that a
+#    community counted among adults is compared with adults' records.
+SCHEMA_VERSION = 3
 
 TABLES = (
     "imports",
@@ -139,5 +141,15 @@ def _version_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE imports ADD COLUMN rows_updated INTEGER NOT NULL DEFAULT 0")
 
 
+def _version_2_to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Every contact and report gains an age band; records loaded before it existed did
+    not say, so they are not_recorded (create_schema has created the enum type). Record
+    keys are unchanged: an unrecorded age band is not part of a record's identity."""
+    for table in ("contacts", "reports"):
+        con.execute(
+            f"ALTER TABLE {table} ADD COLUMN age_band age_band NOT NULL DEFAULT 'not_recorded'"
+        )
+
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS = {1: _version_1_to_2}
+MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3}

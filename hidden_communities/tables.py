@@ -18,7 +18,7 @@ from .disclosure import NOTE_SUFFIX
 @dataclass(frozen=True)
 class Col:
     header: str
-    sources: tuple[str, ...]  # one column, or (value, lower, upper) for an interval
+    sources: tuple[str, ...]  # one column, (value, lower, upper) for an interval, or (low, high)
     fmt: str = "count"  # count | percent | ratio | rate | text
     vocabulary: str | None = None  # a text column of codes: the catalogue kind that labels it
 
@@ -61,6 +61,9 @@ def readable(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
             elif len(values) == 3 and not any(is_missing(v) for v in values[1:]):
                 v, lo, hi = (format_value(x, col.fmt) for x in values)
                 cells.append(f"{v} ({lo} to {hi})")
+            elif len(values) == 2 and not is_missing(values[1]):  # a band: low to high
+                lo, hi = (format_value(x, col.fmt) for x in values)
+                cells.append(f"{lo} to {hi}")
             elif col.vocabulary:
                 cells.append(text.label(col.vocabulary, values[0]))
             else:

@@ -575,6 +575,7 @@ def contact_rows(frame: pd.DataFrame, out: Mapping[str, pd.Series]) -> pd.DataFr
             "follow_up_needed": out["follow_up_needed"],
             "note": out["note"],
             "entry_ref": "",  # set by the log-a-contact form, blank for files
+            "age_band": _age_bands(out),
         }
     )
 
@@ -607,8 +608,14 @@ def report_rows(
             "victim_community_recorded": out["victim_communities__recorded"],
             "victim_communities": out["victim_communities"],
             "outcome": out["outcome"],
+            "age_band": _age_bands(out),
         }
     )
+
+
+def _age_bands(out: Mapping[str, pd.Series]) -> pd.Series:
+    """The age band column: blank (or a file without the column) is not_recorded."""
+    return out["age_band"].astype(object).where(out["age_band"].notna(), vocab.AGE_NOT_RECORDED)
 
 
 def police_uk_rows(
@@ -651,6 +658,7 @@ def police_uk_rows(
             "victim_community_recorded": False,
             "victim_communities": [[] for _ in range(len(frame))],
             "outcome": outcomes,
+            "age_band": vocab.AGE_NOT_RECORDED,  # data.police.uk publishes no victim's age
         }
     )
 

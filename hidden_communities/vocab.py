@@ -136,6 +136,26 @@ CRIME_TYPES = LabelView(
     ),
 )
 
+# Victim-based crime as the Home Office Counting Rules define it (violence against the
+# person, sexual offences, robbery, theft offences, criminal damage and arson), in the
+# data.police.uk categories. The rest are crimes against society (drugs, possession of
+# weapons, public order, other crime) and anti-social behaviour, which is not crime:
+# no victim's community to compare.
+VICTIM_BASED_CRIME_TYPES = (
+    "bicycle_theft",
+    "burglary",
+    "criminal_damage_arson",
+    "other_theft",
+    "robbery",
+    "shoplifting",
+    "theft_from_the_person",
+    "vehicle_crime",
+    "violence_sexual_offences",
+)
+# Which reports a comparison counts by default: victim-based crime, or everything.
+REPORT_SCOPES = LabelView("report_scope", ("victim_based", "all_reports"))
+DEFAULT_REPORT_SCOPE = "victim_based"
+
 HATE_STRANDS = LabelView(
     "hate_strand",
     (
@@ -202,6 +222,18 @@ POLICE_UK_OUTCOMES = MappingProxyType(
     }
 )
 
+# Whether a record is about an adult (16 or over), a child under 16, or does not say:
+# communities counted among residents aged 16+ are compared with adults' records only.
+AGE_BANDS = LabelView(
+    "age_band",
+    (
+        "adult",
+        "under_16",
+        "not_recorded",
+    ),
+)
+AGE_NOT_RECORDED = "not_recorded"
+
 AREA_LEVELS = LabelView(
     "area_level",
     (
@@ -258,6 +290,7 @@ def enums() -> dict[str, tuple[str, ...]]:
         "hate_strand": HATE_STRANDS,
         "report_source": REPORT_SOURCES,
         "outcome": OUTCOMES,
+        "age_band": AGE_BANDS,
         "area_level": AREA_LEVELS,
         "date_precision": DATE_PRECISIONS,
         "import_kind": IMPORT_KINDS,

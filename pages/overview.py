@@ -29,7 +29,10 @@ for _, row in indicators.community_rows(shown).iterrows():
 st.subheader("The table behind the chart")
 widgets.table(indicators.overview_display(shown), file_name="overview.csv", key="overview")
 st.caption(
-    "Contact and report shares are among records whose community was filled in. "
-    "Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
-    "See the Methods page."
+    "Contact and report shares are among records whose community was filled in, of adults' "
+    "records for communities the census counts among adults (veterans, LGBTQ+) and of "
+    "records of all ages otherwise (the Records compared column). Intervals are 95% Wilson "
+    "intervals; the census baseline is taken as fixed. 'None to all': the ratio if none, or "
+    "all, of the records that do not say who was involved were in the community. See the "
+    "Methods page."
 )

@@ -23,11 +23,11 @@ widgets.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_ch
 st.markdown("\n".join(f"- {line}" for line in rep.forest_sentences(shown)))
 widgets.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
 st.caption(
-    "Ratio = share of the records that say who was involved / share of the population "
-    "(Census 2021); 95% Wilson intervals with the census taken as fixed. Hollow markers: "
-    "fewer than 10 records, too few to say. The shaded band runs from the ratio with the "
-    "census count as published to the ratio if every resident who left the voluntary "
-    "sexual orientation and gender identity questions unanswered were LGBTQ+."
+    "Ratio = share of the records that say who was involved (adults' records for veterans and "
+    "LGBTQ+) / share of the population (Census 2021); 95% Wilson intervals, census as fixed; "
+    "hollow: under 10 records. Dotted line: if none, or all, of the records that do not say "
+    "were in the community. Shaded band: census count as published to every non-respondent "
+    "LGBTQ+, with a bar at the central case (non-respondents like respondents). See Methods."
 )
 
 st.subheader("Areas compared: funnel plot")

@@ -21,6 +21,8 @@ QUERY_DIR = Path(__file__).resolve().parent
 AMBIENT = {
     "communities": lambda: list(registry.codes()),
     "comparator": lambda: registry.ALL_RESIDENTS,
+    # The communities the census counts among residents aged 16+ (compared with adults).
+    "adult_communities": lambda: [c.code for c in registry.communities() if c.adults_only],
 }
 
 

@@ -6,7 +6,7 @@
 -- Parameters: $import_id
 INSERT INTO contacts (record_key, import_id, contact_date, area_code, team, community_recorded,
                       communities, channel, direction, place_type, people_reached, language,
-                      topics, follow_up_needed, note)
+                      topics, follow_up_needed, note, age_band)
 WITH typed AS (
     SELECT
         file_row,
@@ -23,7 +23,8 @@ WITH typed AS (
         CAST(language AS language) AS language,
         CAST(list_sort(topics) AS topic[]) AS topics,
         CAST(follow_up_needed AS BOOLEAN) AS follow_up_needed,
-        CAST(note AS VARCHAR) AS note
+        CAST(note AS VARCHAR) AS note,
+        CAST(age_band AS age_band) AS age_band
     FROM staged
 ),
 final AS (
@@ -31,6 +32,7 @@ final AS (
     WHERE NOT EXISTS (SELECT 1 FROM contacts AS c WHERE c.record_key = t.record_key)
 )
 SELECT record_key, $import_id, contact_date, area_code, team, community_recorded, communities,
-       channel, direction, place_type, people_reached, language, topics, follow_up_needed, note
+       channel, direction, place_type, people_reached, language, topics, follow_up_needed, note,
+       age_band
 FROM final
 ORDER BY file_row

@@ -7,7 +7,7 @@
 -- Parameters: $import_id
 INSERT INTO reports (record_key, import_id, source, reference, reported_on, date_precision,
                      occurred_on, area_code, team, crime_type, hate_strands,
-                     victim_community_recorded, victim_communities, outcome)
+                     victim_community_recorded, victim_communities, outcome, age_band)
 WITH typed AS (
     SELECT
         file_row,
@@ -23,7 +23,8 @@ WITH typed AS (
         CAST(list_sort(hate_strands) AS hate_strand[]) AS hate_strands,
         CAST(victim_community_recorded AS BOOLEAN) AS victim_community_recorded,
         CAST(list_sort(victim_communities) AS community[]) AS victim_communities,
-        CAST(outcome AS outcome) AS outcome
+        CAST(outcome AS outcome) AS outcome,
+        CAST(age_band AS age_band) AS age_band
     FROM staged
 ),
 final AS (
@@ -32,6 +33,6 @@ final AS (
 )
 SELECT record_key, $import_id, source, reference, reported_on, date_precision, occurred_on,
        area_code, team, crime_type, hate_strands, victim_community_recorded,
-       victim_communities, outcome
+       victim_communities, outcome, age_band
 FROM final
 ORDER BY file_row

@@ -89,6 +89,9 @@ CREATE TABLE IF NOT EXISTS contacts (
     topics             topic[] NOT NULL,
     follow_up_needed   BOOLEAN NOT NULL,
     note               VARCHAR CHECK (length(note) <= 500),
+    -- adult (16+), under_16 or not_recorded: communities counted among adults are
+    -- compared with adults' records only (schema version 3).
+    age_band           age_band NOT NULL DEFAULT 'not_recorded',
     CHECK (community_recorded OR len(communities) = 0),
     CHECK (len(communities) = len(list_distinct(communities))),
     CHECK (len(topics) = len(list_distinct(topics)))
@@ -112,6 +115,8 @@ CREATE TABLE IF NOT EXISTS reports (
     victim_community_recorded BOOLEAN NOT NULL,
     victim_communities        community[] NOT NULL,
     outcome                   outcome NOT NULL,
+    -- The victim's age band (data.police.uk rows: not_recorded; schema version 3).
+    age_band                  age_band NOT NULL DEFAULT 'not_recorded',
     CHECK (victim_community_recorded OR len(victim_communities) = 0),
     CHECK (occurred_on IS NULL OR occurred_on <= reported_on),
     CHECK (date_precision = 'day' OR day(reported_on) = 1),

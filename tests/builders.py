@@ -33,8 +33,10 @@ ABBEY_007B, LARWOOD_009D = "E01027951", "E01027957"
 
 
 def csv_header(kind: str) -> str:
-    """The header line of an import file of this kind, as the column specs name it."""
-    return ",".join(c.name for c in columns.SPECS[kind]) + "\n"
+    """The header line of an import file of this kind, as the column specs name it, without
+    the optional age band added in issue 11: the hand-written rows have no cell for it, and
+    a file without the column must still load (its records' age is not recorded)."""
+    return ",".join(c.name for c in columns.SPECS[kind] if c.name != "age_band") + "\n"
 
 
 # One phone contact with an LGBTQ+ resident, as a line of a contacts file.
@@ -53,16 +55,22 @@ CONTACT_DEFAULTS = {
     "topics": "",
     "follow_up_needed": "no",
     "note": "",
+    # The hand-made records are about adults unless a test says otherwise, so that every
+    # community (those the census counts among adults too) is compared with all of them.
+    "age_band": "adult",
 }
 REPORT_DEFAULTS = {
     "reported_on": "2021-06-02",
     "occurred_on": "",
     "area": "E01027925",
     "team": "",
-    "crime_type": "public_order",
+    # Victim-based crime (issue 11): the comparisons count it by default, so the hand-made
+    # reports are of a type they count.
+    "crime_type": "criminal_damage_arson",
     "hate_strands": "",
     "victim_communities": "none",
     "outcome": "under_investigation",
+    "age_band": "adult",
 }
 
 

@@ -25,6 +25,7 @@ def test_the_import_headers_are_the_published_format():
         "topics",
         "follow_up_needed",
         "note",
+        "age_band",  # optional (issue 11): older files without it still load
     ]
     assert [c.name for c in columns.REPORT_COLUMNS] == [
         "reference",
@@ -36,6 +37,7 @@ def test_the_import_headers_are_the_published_format():
         "hate_strands",
         "victim_communities",
         "outcome",
+        "age_band",
     ]
 
 
@@ -63,8 +65,9 @@ def test_a_dictionary_row_says_header_blank_values_meaning_example_and_other_nam
         "none of them; 'not_recorded' (or blank) when unknown. | eastern_european;armed_forces "
         "| `community` |"
     )
-    # note: may be left out of the file; no example, no other name.
-    assert lines[-1] == (
+    # note: may be left out of the file; no example, no other name (the optional age band
+    # follows it).
+    assert lines[-2] == (
         "| `note` | no | yes | text, up to 500 characters | Optional note, inspectors only. "
         "Never names, addresses, phone numbers or other personal data. | | |"
     )

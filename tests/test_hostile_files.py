@@ -260,7 +260,7 @@ def test_a_sheet_16384_columns_wide_is_refused_at_once(con, tmp_path):
     data = write_bomb(tmp_path / "bomb.xlsx", rows=200)
     outcome, peak = peak_mb(lambda: rejected(con, data, name="bomb.xlsx"))
     assert outcome.errors == [
-        "row 1 has a value in column Y, beyond column 24 (X): no import has more than 12 "
+        "row 1 has a value in column AA, beyond column 26 (Z): no import has more than 13 "
         "columns, so the sheet is refused before it is read. Delete the columns to the right "
         "of your data, save and upload again"
     ]
@@ -316,7 +316,7 @@ def test_a_sheet_declaring_a_small_size_is_still_checked_cell_by_cell(con):
     assert (
         rejected(con, data, name="log.xlsx")
         .errors[0]
-        .startswith("row 1 has a value in column ZZ, beyond column 24 (X)")
+        .startswith("row 1 has a value in column ZZ, beyond column 26 (Z)")
     )
 
 

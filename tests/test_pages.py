@@ -62,10 +62,12 @@ def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatc
     assert ee["Residents (Census 2021)"] == "2,885"
     # The chart's text alternative gives none of the hidden figures back.
     assert chart_alt(at, "overview_chart") == (
-        "Bar chart: Armed-forces veterans: too few contacts to compare with their share of the "
-        "population. Eastern European residents: too few contacts to compare with their share "
-        "of the population. LGBTQ+ residents: too few contacts to compare with their share of "
-        "the population."
+        # Each sentence names its base (issue 11): adults' records for the communities the
+        # census counts among adults.
+        "Bar chart: Armed-forces veterans: too few adults' contacts to compare with their share "
+        "of the population. Eastern European residents: too few contacts (all ages) to compare "
+        "with their share of the population. LGBTQ+ residents: too few adults' contacts to "
+        "compare with their share of the population."
     )
 
 
@@ -82,11 +84,12 @@ def test_overview_chart_is_drawn_with_a_text_alternative(fixture_db, monkeypatch
     # veterans 2/16 = 12.5% against 4,325/102,846 = 4.2% of adults, ratio 0.125/0.042053
     # = 2.97; Eastern European 4/16 = 25.0% against 2,885/126,300 = 2.3% of residents,
     # 10.94; LGBTQ+ 2/16 = 12.5% against 2,871/102,851 = 2.8% of adults, 0.125/0.027914
-    # = 4.48. Each rests on fewer than 10 contacts: too few to say.
+    # = 4.48. Each rests on fewer than 10 contacts: too few to say. Every fixture record is
+    # about an adult, so the adults' base is the same 16 contacts; the sentence names it.
     assert chart_alt(at, "overview_chart") == (
-        "Bar chart: Armed-forces veterans made 12.5% of contacts but are 4.2% of adults: 3.0 "
-        "times their share (too few to say). Eastern European residents made 25.0% of "
-        "contacts but are 2.3% of residents: 10.9 times their share (too few to say). LGBTQ+ "
-        "residents made 12.5% of contacts but are 2.8% of adults: 4.5 times their share (too "
-        "few to say)."
+        "Bar chart: Armed-forces veterans made 12.5% of adults' contacts but are 4.2% of "
+        "adults: 3.0 times their share (too few to say). Eastern European residents made 25.0% "
+        "of contacts (all ages) but are 2.3% of residents: 10.9 times their share (too few to "
+        "say). LGBTQ+ residents made 12.5% of adults' contacts but are 2.8% of adults: 4.5 "
+        "times their share (too few to say)."
     )

@@ -77,8 +77,20 @@ def test_sensitivity_band_if_every_non_respondent_were_lgbtq():
     assert rep.band_sentence(lgbtq.rename(None).to_frame().T.assign(community="lgbtq").iloc[0]) == (
         "Census non-response: 8,351 adults answered neither way; if every one were in the "
         "community, LGBTQ+ residents would be 10.9% of adults rather than 2.8%, and the "
-        "contact ratio 0.41 rather than 1.59 and the report ratio 0.27 rather than 1.07."
+        "contact ratio 0.41 rather than 1.59 and the report ratio 0.27 rather than 1.07. "
+        # The central case (issue 11): non-respondents like respondents, 2,871 of
+        # 102,851 - 8,351 = 94,500 adults = 3.04%; contacts 0.04444/0.030381 = 1.46,
+        # reports 0.03/0.030381 = 0.99; with the ONS quality notes cited.
+        "Central case, if the non-respondents were like those who answered: 3.04% of adults: "
+        "the contact ratio 1.46 and the report ratio 0.99. Source: ONS, Sexual orientation and "
+        "gender identity quality information for Census 2021 (the gender identity estimates "
+        "are official statistics in development)."
     )
+    assert lgbtq["population_share_central"] == pytest.approx(0.0303810, abs=1e-7)
+    assert lgbtq["contact_ratio_central"] == pytest.approx(1.46290, abs=1e-5)
+    assert lgbtq["report_ratio_central"] == pytest.approx(0.98746, abs=1e-5)
+    # It lies inside the band, between the published-count and all-non-respondents values.
+    assert lgbtq["contact_ratio_if_all"] < lgbtq["contact_ratio_central"] < lgbtq["contact_ratio"]
     # The chart: the bands are drawn as shapes on the LGBTQ+ rows, contacts from 0.407 to
     # 1.592 and reports from 0.03/0.109109 = 0.27495 to 0.03/0.027914 = 1.07472; no other
     # community has one.

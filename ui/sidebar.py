@@ -90,6 +90,12 @@ def _restore_from_url(first: date, last: date, areas: pd.DataFrame) -> None:
 
     url.restore("audience", audience, filters.DEFAULT_AUDIENCE)
 
+    def scope(values: list[str]) -> str:
+        found = _list_parser(filters.REPORT_SCOPES, "report_scope", notes)(values[-1:])
+        return found[0] if found else filters.DEFAULT_REPORT_SCOPE
+
+    url.restore("scope", scope, filters.DEFAULT_REPORT_SCOPE)
+
 
 def _list_parser(codes, kind: str, notes: list[str]):
     def parse(values: list[str]) -> list[str]:
@@ -149,6 +155,14 @@ def sidebar_filters() -> Filters:
                 for spec in filters.CHOICE_FILTERS:
                     if spec.section == section:
                         chosen[spec.key] = _choices(spec.key)
+                if section == "reports":
+                    report_scope = st.radio(
+                        text.t("filter.report_scope"),
+                        list(filters.REPORT_SCOPES),
+                        format_func=filters.REPORT_SCOPES.get,
+                        key="scope",
+                        help=text.t("filter.report_scope_help"),
+                    )
         audience = st.selectbox(
             text.t("filter.audience"),
             list(filters.AUDIENCES),
@@ -159,7 +173,12 @@ def sidebar_filters() -> Filters:
     values = {spec.field: tuple(chosen[spec.key]) for spec in filters.CHOICE_FILTERS}
     values["communities"] = values["communities"] or registry.codes()
     current = Filters(
-        start=start, end=end, areas=tuple(chosen_lsoas or chosen_wards), audience=audience, **values
+        start=start,
+        end=end,
+        areas=tuple(chosen_lsoas or chosen_wards),
+        audience=audience,
+        report_scope=report_scope,
+        **values,
     )
     st.session_state[FILTERS_KEY] = current
     st.session_state["hc_area_labels"] = area_label
