@@ -28,7 +28,7 @@ HEADER = (
     "contact_date,area,team,communities,channel,direction,place_type,people_reached,"
     "language,topics,follow_up_needed,note\n"
 )
-ROW = "14/05/2021,E01027925,Sutton,lgbtq,phone,reactive,phone,1,english,,no,\n"
+ROW = "14/05/2021,E01027925,Sutton,none,phone,reactive,phone,1,english,,no,\n"
 
 
 def letters(columns: int) -> list[str]:
