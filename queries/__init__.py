@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from hidden_communities import registry
+from hidden_communities import registry, vocab
 
 QUERY_DIR = Path(__file__).resolve().parent
 
@@ -23,6 +23,8 @@ AMBIENT = {
     "comparator": lambda: registry.ALL_RESIDENTS,
     # The communities the census counts among residents aged 16+ (compared with adults).
     "adult_communities": lambda: [c.code for c in registry.communities() if c.adults_only],
+    # Victim-based crime (Home Office Counting Rules): what report comparisons count.
+    "victim_based_crime_types": lambda: list(vocab.VICTIM_BASED_CRIME_TYPES),
 }
 
 

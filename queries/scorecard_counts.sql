@@ -10,6 +10,10 @@
 --   involved, of all of them (recording completeness; the same on every row);
 -- covered: whether the records span the period, month by month (a period before the first
 --   record or after the last has no figures, not zeros).
+-- Like for like, as on every page: a community the census counts among residents aged 16+
+-- ($adult_communities) is counted in adults' records only, and its totals (contacts_recorded,
+-- reports_recorded) are adults' records too; reports are victim-based crime only
+-- ($victim_based_crime_types, Home Office Counting Rules). Completeness counts every record.
 -- Parameters: $start_date, $end_date
 WITH contacts_f AS (
     SELECT *
@@ -17,7 +21,7 @@ WITH contacts_f AS (
 ),
 reports_f AS (
     SELECT *
-    FROM filtered_reports($start_date, $end_date, [], [], [])
+    FROM filtered_reports($start_date, $end_date, [], $victim_based_crime_types, [])
 ),
 span AS (
     SELECT least((SELECT min(contact_date) FROM contacts),
@@ -28,7 +32,9 @@ span AS (
                AS last_day
 ),
 populations AS (
-    SELECT unnest(list_append(CAST($communities AS VARCHAR[]), $comparator)) AS community
+    SELECT community,
+           list_contains(CAST($adult_communities AS VARCHAR[]), community) AS adults_only
+    FROM (SELECT unnest(list_append(CAST($communities AS VARCHAR[]), $comparator)) AS community)
 ),
 baselines AS (
     SELECT CAST(m.community AS VARCHAR) AS community, m.universe,
@@ -40,11 +46,12 @@ baselines AS (
 ),
 contact_rows AS (
     SELECT community_recorded AS recorded, CAST(direction AS VARCHAR) = 'proactive' AS proactive,
-           CAST(communities AS VARCHAR[]) AS members
+           CAST(communities AS VARCHAR[]) AS members, CAST(age_band AS VARCHAR) = 'adult' AS adult
     FROM contacts_f
 ),
 report_rows AS (
-    SELECT victim_community_recorded AS recorded, CAST(victim_communities AS VARCHAR[]) AS members
+    SELECT victim_community_recorded AS recorded, CAST(victim_communities AS VARCHAR[]) AS members,
+           CAST(age_band AS VARCHAR) = 'adult' AS adult
     FROM reports_f
 ),
 contact_counts AS (
@@ -55,17 +62,19 @@ contact_counts AS (
                                      AND (list_contains(c.members, p.community)
                                           OR p.community = $comparator)) AS proactive,
            count(c.recorded) FILTER (WHERE list_contains(c.members, p.community)
-                                     OR p.community = $comparator) AS proactive_base
+                                     OR p.community = $comparator) AS proactive_base,
+           count(c.recorded) FILTER (WHERE c.recorded) AS base_recorded
     FROM populations AS p
-    LEFT JOIN contact_rows AS c ON true
+    LEFT JOIN contact_rows AS c ON c.adult OR NOT p.adults_only
     GROUP BY p.community
 ),
 report_counts AS (
     SELECT p.community,
            count(r.recorded) FILTER (WHERE list_contains(r.members, p.community)
-                                     OR (p.community = $comparator AND r.recorded)) AS reports
+                                     OR (p.community = $comparator AND r.recorded)) AS reports,
+           count(r.recorded) FILTER (WHERE r.recorded) AS base_recorded
     FROM populations AS p
-    LEFT JOIN report_rows AS r ON true
+    LEFT JOIN report_rows AS r ON r.adult OR NOT p.adults_only
     GROUP BY p.community
 ),
 totals AS (
@@ -81,12 +90,12 @@ final AS (
         b.residents,
         b.population_base,
         cc.contacts,
-        t.contacts_recorded,
+        cc.base_recorded AS contacts_recorded,
         t.all_contacts,
         cc.proactive,
         cc.proactive_base,
         rc.reports,
-        t.reports_recorded,
+        rc.base_recorded AS reports_recorded,
         t.all_reports,
         t.contacts_recorded + t.reports_recorded AS records_recorded,
         t.all_contacts + t.all_reports AS all_records,

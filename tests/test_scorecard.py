@@ -30,6 +30,7 @@ from hidden_communities import (
     disclosure,
     findings,
     periods,
+    registry,
     scorecard,
     stats,
     targets,
@@ -149,19 +150,20 @@ def _contacts(spec, day: str, first: int) -> list[list[str]]:
             n += 1
             rows.append(
                 [day, "E01027925", "Sutton", communities, "face_to_face", "proactive"]
-                + ["community_venue", str(n), "english", "", "no", ""]
+                + ["community_venue", str(n), "english", "", "no", "", "adult"]
             )
     return rows
 
 
-# The columns of the rows below, in order (a file may leave optional columns out).
+# The columns of the rows below, in order. Every record is about an adult and every report
+# is of victim-based crime, so the scorecard's like-for-like bases count them all.
 CONTACT_COLUMNS = [
     "contact_date", "area", "team", "communities", "channel", "direction", "place_type",
-    "people_reached", "language", "topics", "follow_up_needed", "note",
+    "people_reached", "language", "topics", "follow_up_needed", "note", "age_band",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "reference", "reported_on", "occurred_on", "area", "team", "crime_type", "hate_strands",
-    "victim_communities", "outcome",
+    "victim_communities", "outcome", "age_band",
 ]  # fmt: skip
 
 
@@ -171,8 +173,8 @@ def _reports(spec, day: str, prefix: str) -> list[list[str]]:
         for _ in range(times):
             n += 1
             rows.append(
-                [f"{prefix}/{n:06d}", day, "", "E01027925", "", "public_order", ""]
-                + [communities, "under_investigation"]
+                [f"{prefix}/{n:06d}", day, "", "E01027925", "", "burglary", ""]
+                + [communities, "under_investigation", "adult"]
             )
     return rows
 
@@ -818,3 +820,40 @@ def test_a_database_with_no_records_gives_no_briefing(tmp_path, reference, capsy
         "to brief on\n"
     )
     assert not out.exists()
+
+
+def test_the_scorecard_counts_like_with_like(tmp_path, reference):
+    """Veterans (a 16+ census universe) are counted in adults' records only, with adults'
+    records as their total; reports count victim-based crime only; completeness counts
+    every record."""
+    path = tmp_path / "bases.duckdb"
+    con = empty_database(path, reference)
+    day = "2021-06-15"
+    contacts = [
+        row[:-1] + [age]
+        for spec, age in (
+            ([("armed_forces", 20), ("none", 80)], "adult"),
+            ([("none", 50)], "under_16"),
+        )
+        for row in _contacts(spec, day, 0 if age == "adult" else 1000)
+    ]
+    load_frame(con, pd.DataFrame(contacts, columns=CONTACT_COLUMNS), "contacts", reference["areas"])
+    reports = _reports([("armed_forces", 12), ("none", 88)], day, "21")
+    drugs = [r[:5] + ["drugs"] + r[6:] for r in _reports([("none", 100)], day, "22")]
+    load_frame(
+        con, pd.DataFrame(reports + drugs, columns=REPORT_COLUMNS), "reports", reference["areas"]
+    )
+    rows = run_query(
+        con, "scorecard_counts", start_date=date(2021, 6, 1), end_date=date(2021, 6, 30)
+    ).set_index("community")
+    con.close()
+    veterans, everyone = rows.loc["armed_forces"], rows.loc[registry.ALL_RESIDENTS]
+    # Veterans: 20 of the 100 adults' contacts (the 50 about children are left out), and
+    # 12 of the 100 victim-based reports (the 100 drugs offences are left out).
+    assert (veterans["contacts"], veterans["contacts_recorded"]) == (20, 100)
+    assert (veterans["reports"], veterans["reports_recorded"]) == (12, 100)
+    # All residents (an all-ages universe): every contact that says who was involved.
+    assert (everyone["contacts"], everyone["contacts_recorded"]) == (150, 150)
+    assert everyone["reports_recorded"] == 100
+    # Completeness: every record, 150 contacts and 100 victim-based reports.
+    assert (veterans["records_recorded"], veterans["all_records"]) == (250, 250)
