@@ -73,6 +73,13 @@ with st.form("log_contact", enter_to_submit=False):
     topics = st.multiselect(
         "Topics raised", list(vocab.TOPICS), format_func=vocab.TOPICS.get, key="log_topics"
     )
+    age_band = st.radio(
+        "Age of the people reached",
+        list(vocab.AGE_BANDS),
+        horizontal=True,
+        format_func=vocab.AGE_BANDS.get,
+        key="log_age_band",
+    )
     follow_up = st.checkbox("Follow-up needed", key="log_follow_up")
     note = st.text_area(
         "Note (optional; inspectors only). Never names, addresses, phone "
@@ -86,6 +93,6 @@ with st.form("log_contact", enter_to_submit=False):
 if submitted:
     entry = forms.contact_entry(
         when, area, team, communities, channel, direction, place, people, language, topics,
-        follow_up, note,
+        follow_up, note, age_band,
     )  # fmt: skip
     forms.save_contact(entry, logged_by=logged_by, when=when)

@@ -113,7 +113,7 @@ def templates() -> None:
 
 def contact_entry(
     when, area, team, communities, channel, direction, place, people, language, topics,
-    follow_up, note,
+    follow_up, note, age_band,
 ) -> dict:  # fmt: skip
     """The form's fields as one row of a contacts file (codes; lists joined by ';')."""
     return {
@@ -129,6 +129,7 @@ def contact_entry(
         "topics": ";".join(topics),
         "follow_up_needed": "yes" if follow_up else "no",
         "note": note,
+        "age_band": age_band,
     }
 
 
