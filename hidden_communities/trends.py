@@ -53,7 +53,7 @@ def _check_records(records: str) -> None:
 # ------------------------------------------------------------------------------ monthly
 
 MONTHLY_SPEC = DisclosureSpec(
-    counts=("events", "recorded"),
+    counts=("events", "recorded", "all_records"),
     # A month's SPC reading follows its count, like its rate.
     derived=dict.fromkeys(("rate", "rate_lower", "rate_upper", "spc", "spc_signals"), "events"),
     # A community's months add up to its total for the period, shown on the overview.
@@ -67,7 +67,9 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     """Per month and community: the count and the rate per 1,000 residents of the
     community in that month (where a census count exists), with 95% intervals.
 
-    For all residents the count is every record; for a community, the records that name it.
+    For all residents the count is the records that say who was involved (the community
+    field filled in), as on the overview; for a community, the records that name it.
+    `all_records` counts every record, including those that do not say.
     """
     _check_records(records)
     rows = raw[raw["community"].isin(_order(communities))].copy()
@@ -79,6 +81,7 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
             "month_days": rows["month_days"].astype("int64"),
             "events": rows[records].astype("int64"),
             "recorded": rows[f"{records}_recorded"].astype("int64"),
+            "all_records": rows[f"all_{records}"].astype("int64"),
             "residents": pd.to_numeric(rows["residents"]).astype("Float64"),
         }
     )
@@ -560,6 +563,7 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
             Col("Month", ("month_label",), "text"),
             Col("Community", ("community_label",), "text"),
             Col("Count", ("events",)),
+            Col(text.t("trends.all_records_column"), ("all_records",)),
             Col("Residents (Census 2021)", ("residents",)),
             Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
             Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),

@@ -31,8 +31,9 @@ widgets.table(indicators.overview_display(shown), file_name="overview.csv", key=
 st.caption(
     "Contact and report shares are among records whose community was filled in, of adults' "
     "records for communities the census counts among adults (veterans, LGBTQ+) and of "
-    "records of all ages otherwise (the Records compared column). Intervals are 95% Wilson "
-    "intervals; the census baseline is taken as fixed. 'None to all': the ratio if none, or "
-    "all, of the records that do not say who was involved were in the community. See the "
-    "Methods page."
+    "records of all ages otherwise (the Records compared column). All residents: the records "
+    "that say who was involved (every record, including those that do not say, has its own "
+    "column). Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
+    "'None to all': the ratio if none, or all, of the records that do not say who was "
+    "involved were in the community. See the Methods page."
 )

@@ -217,3 +217,53 @@ def test_the_include_all_control_is_bound_to_the_url(bases_db, monkeypatch):
     assert table.loc["LGBTQ+", "Crime reports"] == "30"
     assert table.loc["LGBTQ+", "Report ratio (95% CI)"].startswith("8.27 ")
     assert any("all crime and anti-social behaviour" in c.value for c in at.caption)
+
+
+# ----------------------------------------------------------------- item 5: one comparator
+
+
+def test_overview_and_trends_count_the_same_comparator(bases_db, overview):
+    # All residents are the records that say who was involved, on both pages. Contacts:
+    # 120 in all, 12 not recorded (8 adults, 4 under 16): 108. Victim-based reports: 215 in
+    # all (the 20 drug offences left out), 40 not recorded: 175.
+    everyone = overview.loc["all_residents"]
+    assert (everyone["contacts"], everyone["all_contacts"]) == (108, 120)
+    assert (everyone["reports"], everyone["all_reports"]) == (175, 215)
+    assert everyone["record_base"] == "said_who"
+    con = duckdb.connect(str(bases_db), read_only=True)
+    try:
+        monthly = run_query(con, "trend_monthly", **PERIOD)
+        before_after = run_query(con, "trend_before_after", **PERIOD)
+    finally:
+        con.close()
+    comparator = monthly[monthly["community"] == "all_residents"]
+    assert comparator[["contacts", "all_contacts", "reports", "all_reports"]].sum().tolist() == [
+        108,
+        120,
+        175,
+        215,
+    ]
+    both = before_after[
+        (before_after["community"] == "all_residents") & (before_after["channel"] == "all")
+    ].set_index("records")
+    # No launch in this database: no day is before or after it, so none is counted.
+    assert (both["before"] + both["after"]).tolist() == [0, 0]
+
+
+def test_the_pages_show_the_same_comparator_and_label_every_record(bases_db, monkeypatch):
+    at = open_page(bases_db, monkeypatch, "overview")
+    table = table_with(at, "Records compared", "Contacts").set_index("Community")
+    everyone = table.loc["All residents"]
+    assert everyone["Records compared"] == "Records that say who was involved"
+    assert (everyone["Contacts"], everyone["Crime reports"]) == ("108", "175")
+    assert everyone["All contacts, including those that do not say who was involved"] == "120"
+    at = open_page(bases_db, monkeypatch, "trends")
+    table = table_with(at, "Month", "Community", "Count").set_index(["Community", "Month"])
+    table = table.xs("May 2021 (part: 18 of 31 days)", level="Month")
+    assert table.loc["All residents", "Count"] == "108"
+    assert (
+        table.loc["All residents", "All records, including those that do not say who was involved"]
+        == "120"
+    )
+    captions = "\n".join(c.value for c in at.caption)
+    assert "All residents: the contacts that say who was involved" in captions
