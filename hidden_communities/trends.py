@@ -327,7 +327,8 @@ def monthly_chart(
         subplot_titles=titles,
         vertical_spacing=0.22 / max(len(communities), 1),
     )
-    unit = RECORD_NOUNS[records] if scale == "count" else f"{RECORD_NOUNS[records]} per 1,000"
+    # Rates here are the calendar month's records per 1,000 residents: "a month", never
+    # annualised (a part month at either end covers fewer days; the table says how many).
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
         colour = registry.colour(community)
@@ -370,7 +371,13 @@ def monthly_chart(
     if limits is not None:
         _spc_legend(fig, frame)
     _mark_events(fig, events)
-    base_layout(fig, title=f"Monthly {unit}, by community", height=190 * len(communities) + 230)
+    noun = RECORD_NOUNS[records]
+    title = (
+        f"Monthly {noun}, by community"
+        if scale == "count"
+        else f"{noun[0].upper() + noun[1:]} per 1,000 residents a month, by community"
+    )
+    base_layout(fig, title=title, height=190 * len(communities) + 230)
     # Panel titles on the left, event labels above the top panel, the legend below.
     fig.update_annotations(selector=dict(text=titles[0]), x=0, xanchor="left")
     for title in titles[1:]:
@@ -565,7 +572,7 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
             Col("Count", ("events",)),
             Col(text.t("trends.all_records_column"), ("all_records",)),
             Col("Residents (Census 2021)", ("residents",)),
-            Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
+            Col("Per 1,000 a month (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
             Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
             Col(text.t("spc_sentence.column"), ("spc_label",), "text"),
         ],

@@ -19,7 +19,8 @@ with right:
         "Scale",
         trends.SCALE_LABELS,
         key="scale",
-        help="Per 1,000: records a month per 1,000 residents of the community (Census 2021).",
+        help="Per 1,000: each calendar month's records per 1,000 residents of the community "
+        "(Census 2021), a month, not a year; a part month covers fewer days.",
     )
 noun = trends.RECORD_NOUNS[records]
 raw = store.query("trend_monthly", **filters.params())
