@@ -3,14 +3,19 @@ the population (Census 2021)."""
 
 import streamlit as st
 
+from hidden_communities import census_measures as census
 from hidden_communities import charts, indicators
+from ui import explore as ec
 from ui import sidebar, store, widgets
 
 st.title("Hidden Communities: overview")
 filters = sidebar.current_filters()
 sidebar.describe_filters(filters)
 
-table = indicators.overview(store.query("overview_by_community", **filters.params()))
+measures = ec.census_measures(filters)
+raw = store.query("overview_by_community", **filters.params())
+raw = census.with_measures(raw, store.query("measure_baselines"), measures)
+table = indicators.overview(raw)
 table = indicators.chosen_with_comparator(table, filters.communities)
 shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 

@@ -4,14 +4,18 @@ a funnel plot of areas, and the reporting gap."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from hidden_communities import indicators, registry
+from hidden_communities import census_measures as census
+from hidden_communities import indicators, registry, text
 from hidden_communities import representation as rep
 from ui import explore as ec
 from ui import funnel, sidebar, store, widgets
 
 st.title("Under-representation")
 filters = sidebar.current_filters()
-overview = indicators.overview(store.query("overview_by_community", **filters.params()))
+measures = ec.census_measures(filters)
+raw = store.query("overview_by_community", **filters.params())
+baselines = store.query("measure_baselines")
+overview = indicators.overview(census.with_measures(raw, baselines, measures))
 
 st.subheader("Representation ratios")
 shown = widgets.disclose(
@@ -29,6 +33,16 @@ st.caption(
     "were in the community. Shaded band: census count as published to every non-respondent "
     "LGBTQ+, with a bar at the central case (non-respondents like respondents). See Methods."
 )
+
+st.subheader(text.t("census_measure.heading"))
+sidebar.describe_filters(filters)
+sensitivity = widgets.disclose(
+    census.sensitivity(raw, baselines, filters.communities), census.SENSITIVITY_SPEC
+)
+widgets.table(
+    census.sensitivity_display(sensitivity), file_name="census_measures.csv", key="measures"
+)
+st.caption(text.t("census_measure.caption"))
 
 community, options, level, raw = funnel.section(filters)
 
