@@ -72,8 +72,15 @@ def forest(overview: pd.DataFrame, nonresponse: pd.DataFrame, communities) -> pd
     `queries/representation_census_nonresponse.sql`.
     """
     rows = _chosen(overview, communities)
-    extra = nonresponse.set_index("community")["not_answered"]
-    rows["not_answered"] = pd.to_numeric(rows["community"].map(extra)).astype("Float64")
+    extra = nonresponse.set_index("community")
+    not_answered = pd.to_numeric(rows["community"].map(extra["not_answered"]))
+    # The band belongs to the primary measure's question: a community counted by another
+    # census measure (census_measures) has none.
+    if "measure" in rows and "measure" in extra:
+        not_answered = not_answered.where(
+            rows["measure"] == rows["community"].map(extra["measure"])
+        )
+    rows["not_answered"] = not_answered.astype("Float64")
     rows["population_share_if_all"] = (
         (rows["residents"] + rows["not_answered"]) / rows["population_base"]
     ).astype("Float64")

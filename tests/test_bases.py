@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hidden_communities import census_measures, indicators, registry, vocab
+from hidden_communities import census_measures, indicators, registry, representation, vocab
 from hidden_communities.filters import Filters
 from queries import run_query
 from tests.builders import (
@@ -329,3 +329,19 @@ def test_the_sensitivity_table_is_on_the_representation_page(bases_db, monkeypat
     assert row["Base (residents the measure counts among)"] == "122,414"
     assert row["Contact ratio (95% CI)"].startswith("4.53 (")
     assert eastern.loc["Country of birth (EU8 and EU2 countries)", "Default"] == "default"
+
+
+def test_the_census_band_belongs_to_the_primary_measure(measure_frames, bases_db):
+    raw, baselines = measure_frames
+    con = duckdb.connect(str(bases_db), read_only=True)
+    try:
+        nonresponse = run_query(con, "representation_census_nonresponse")
+    finally:
+        con.close()
+    primary = representation.forest(indicators.overview(raw), nonresponse, registry.codes())
+    assert primary.set_index("community").loc["lgbtq", "not_answered"] == 8351
+    chosen = census_measures.with_measures(raw, baselines, {"lgbtq": "lgb_plus"})
+    other = representation.forest(indicators.overview(chosen), nonresponse, registry.codes())
+    # Counted by sexual orientation only, LGBTQ+ residents have no band from the combined
+    # question's non-response.
+    assert other.set_index("community")["not_answered"].isna().all()
