@@ -34,22 +34,23 @@ if not monthly.empty:
     )
 st.caption(text.t("published.crime_types_note"))
 
-st.subheader(text.t("published.by_area"))
-level = ec.choice(text.t("published.areas_choice"), published.LEVELS, key="published_geo")
-raw = store.query("published_by_area", **params, level=level)
-days = period[2] if period else None
-areas = widgets.disclose(published.by_area(raw, days), published.AREA_SPEC)
-sidebar.describe_filters(filters)
-widgets.table(
-    published.area_display(areas), key="published_areas", file_name=f"published_{level}.csv"
-)
-if period:
-    first, last, days = period
-    st.caption(
-        text.t(
-            "published.area_note",
-            days=f"{days:,}",
-            first=f"{first:%-d %b %Y}",
-            last=f"{last:%-d %b %Y}",
-        )
+if not monthly.empty:  # nothing imported: no table of zeros
+    st.subheader(text.t("published.by_area"))
+    level = ec.choice(text.t("published.areas_choice"), published.LEVELS, key="published_geo")
+    raw = store.query("published_by_area", **params, level=level)
+    days = period[2] if period else None
+    areas = widgets.disclose(published.by_area(raw, days), published.AREA_SPEC)
+    sidebar.describe_filters(filters)
+    widgets.table(
+        published.area_display(areas), key="published_areas", file_name=f"published_{level}.csv"
     )
+    if period:
+        first, last, days = period
+        st.caption(
+            text.t(
+                "published.area_note",
+                days=f"{days:,}",
+                first=f"{first:%-d %b %Y}",
+                last=f"{last:%-d %b %Y}",
+            )
+        )

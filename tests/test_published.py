@@ -145,3 +145,10 @@ def test_the_published_crime_page_shows_real_figures(published_db, monkeypatch):
     at = open_page(published_db, monkeypatch, "published_crime", published_geo="lsoa")
     areas = table_with(at, "Area", "Per 1,000 residents a year (95% CI)").set_index("Area")
     assert areas.loc[AN, "Per 1,000 residents a year (95% CI)"].startswith("29.7 (")
+
+
+def test_with_nothing_imported_the_page_says_so(demo_db_path, monkeypatch):
+    # The demonstration holds no data.police.uk rows: a sentence, no tables of zeros.
+    at = open_page(demo_db_path, monkeypatch, "published_crime")
+    assert any(m.value.startswith("No data.police.uk rows in this period") for m in at.markdown)
+    assert not [d for d in at.dataframe if "Per 1,000 residents a year (95% CI)" in d.value]
