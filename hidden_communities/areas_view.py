@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import baselines, flags, registry, stats, text, vocab
+from . import annual, baselines, flags, registry, stats, text, vocab
 from .charts import FONT, OKABE_ITO, base_layout
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
@@ -83,6 +83,18 @@ class MapView:
     measure: str  # the measure drawn: "rate", "ratio" or "count"
     requested: str  # the measure asked for (a rate falls back to the count without a baseline)
     notes: tuple[str, ...]  # what the census can and cannot say here, in words
+    # Days the period covers: rates are then per 1,000 residents a year (annual.per_year);
+    # None only where no period is known (a rate over the records as given).
+    days: int | None = None
+
+    @property
+    def per(self) -> float:
+        """What count / residents is multiplied by for the rate drawn."""
+        return annual.per_year(self.days) if self.days else annual.PER
+
+    @property
+    def rate_unit(self) -> str:
+        return "per 1,000 a year" if self.days else "per 1,000"
 
     @property
     def people(self) -> str:
@@ -98,10 +110,15 @@ class MapView:
     @property
     def value_label(self) -> str:
         if self.measure == "rate":
-            return f"{RECORD_LABELS[self.records]} per 1,000 {self._rate_base()}"
+            return f"{RECORD_LABELS[self.records]} {self._rate_unit_of()}"
         if self.measure == "ratio":
             return "Representation ratio"
         return RECORD_LABELS[self.records]
+
+    def _rate_unit_of(self) -> str:
+        """ "per 1,000 residents a year": the unit and who it is of."""
+        unit = f"per 1,000 {self._rate_base()}"
+        return f"{unit} a year" if self.days else unit
 
     def _rate_base(self) -> str:
         """Who the rate is per 1,000 of: a proxy's people, else the community's own (its
@@ -123,9 +140,7 @@ class MapView:
         where = "by ward" if self.level == "ward" else f"by {LEVEL_LABELS[self.level]}"
         if self.measure == "rate":
             proxy = " (proxy)" if self._proxy_base() else ""
-            what = (
-                f"{self.events[0].upper() + self.events[1:]} per 1,000 {self._rate_base()}{proxy}"
-            )
+            what = f"{self.events[0].upper() + self.events[1:]} {self._rate_unit_of()}{proxy}"
         elif self.measure == "ratio":
             what = f"Representation in {RECORD_NOUNS[self.records]}: {self.people}"
         else:
@@ -134,11 +149,17 @@ class MapView:
 
 
 def map_view(
-    community: str, records: str, level: str, measure: str, held: baselines.Held | None = None
+    community: str,
+    records: str,
+    level: str,
+    measure: str,
+    held: baselines.Held | None = None,
+    days: int | None = None,
 ) -> MapView:
     """Resolve a choice into what can honestly be drawn, with the reasons in words.
 
-    `held` as for `area_measure`: the page passes its database's."""
+    `held` as for `area_measure`: the page passes its database's. `days`: the days the
+    period covers, so that rates are per 1,000 residents a year (`annual`)."""
     if community not in FOCUS_LABELS:
         raise ValueError(f"unknown community {community!r}")
     if records not in RECORD_LABELS or measure not in MEASURE_LABELS:
@@ -181,7 +202,9 @@ def map_view(
             f"{RECORD_NOUNS[records]} against its share of the residents: below 1, the area "
             "has fewer records than its population suggests."
         )
-    return MapView(community, records, level, drawn, measure, tuple(notes))
+    if community == vocab.ALL_RESIDENTS:
+        notes.append(text.t("map.all_records_note", noun=RECORD_NOUNS[records]))
+    return MapView(community, records, level, drawn, measure, tuple(notes), days)
 
 
 # ------------------------------------------------------------------------------ indicators
@@ -257,14 +280,15 @@ def map_frame(raw: pd.DataFrame, view: MapView) -> pd.DataFrame:
     has_base = whole & out["base_count"].notna() & (out["base_count"] > 0)
     # Rate per 1,000 residents of the community, only where its census count exists.
     base = pd.to_numeric(out["base_count"].where(has_base)).astype(float)
-    rates = stats.add_rate_intervals(out.assign(_d=base), "events", "_d", per=1000)
+    per = view.per
+    rates = stats.add_rate_intervals(out.assign(_d=base), "events", "_d", per=per)
     for col in ("rate", "rate_lower", "rate_upper"):
         out[col] = rates[col].to_numpy()
-    overall = _overall_rate(out[has_base])
-    chosen = flags.choose_limits(out["events"].where(has_base), base, overall, "rate", 1000)
+    overall = _overall_rate(out[has_base], per)
+    chosen = flags.choose_limits(out["events"].where(has_base), base, overall, "rate", per)
     out = out.assign(**chosen.columns())
     compared = flags.compare_areas(
-        out.assign(_d=base), "events", "_d", overall, "rate", 1000, chosen, col="comparison"
+        out.assign(_d=base), "events", "_d", overall, "rate", per, chosen, col="comparison"
     )
     for col in ("comparison", "comparison_p_value", "comparison_p_adjusted", "comparison_tested"):
         out[col] = compared[col]
@@ -296,9 +320,9 @@ def map_frame(raw: pd.DataFrame, view: MapView) -> pd.DataFrame:
     return out
 
 
-def _overall_rate(rows: pd.DataFrame) -> float:
+def _overall_rate(rows: pd.DataFrame, per: float) -> float:
     base = rows["base_count"].sum()
-    return float(rows["events"].sum() / base * 1000) if base > 0 else math.nan
+    return float(rows["events"].sum() / base * per) if base > 0 else math.nan
 
 
 def value_column(view: MapView) -> str:
@@ -401,7 +425,8 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
         lines.append(
             f"Residents (Census 2021 baseline): {format_value(row['base_count'], 'count')}"
         )
-        lines.append(f"Per 1,000: {_interval_text(row, 'rate', 'rate')}")
+        unit = view.rate_unit[0].upper() + view.rate_unit[1:]
+        lines.append(f"{unit}: {_interval_text(row, 'rate', 'rate')}")
         reading = row.get("comparison")
         if not is_missing(reading) and reading != stats.CANNOT_BE_CALCULATED:
             lines.append(
@@ -439,7 +464,7 @@ def map_sentence(shown: pd.DataFrame, view: MapView) -> str:
     nouns = LEVEL_NOUNS[view.level]
     col = value_column(view)
     fmt = {"rate": "rate", "ratio": "ratio", "count": "count"}[view.measure]
-    what = {"rate": "per 1,000", "ratio": "ratio", "count": view.events}[view.measure]
+    what = {"rate": view.rate_unit, "ratio": "ratio", "count": view.events}[view.measure]
     if ok.empty:
         head = f"No {nouns} have enough {view.events} to show"
     elif len(ok) == 1:
@@ -510,7 +535,11 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
     if view.measure == "rate":
         columns += [
             Col("Residents (Census 2021 baseline)", ("base_count",)),
-            Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
+            Col(
+                f"{view.rate_unit[0].upper() + view.rate_unit[1:]} (95% CI)",
+                ("rate", "rate_lower", "rate_upper"),
+                "rate",
+            ),
             Col(
                 flags.column_header(flags.tested_count(shown, "comparison")),
                 ("comparison",),

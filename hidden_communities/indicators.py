@@ -67,6 +67,7 @@ OVERVIEW_COLUMNS = [
     Col("Share of population", ("population_share",), "percent"),
     Col("Records compared", ("record_base",), "text", "record_base"),
     Col("Contacts", ("contacts",)),
+    Col(text.t("overview.all_contacts_column"), ("all_contacts",)),
     Col(
         "Share of contacts (95% CI)",
         ("contact_share", "contact_share_lower", "contact_share_upper"),
@@ -85,6 +86,7 @@ OVERVIEW_COLUMNS = [
     ),
     Col("Contact ratio if age not recorded were adults", ("contact_ratio_if_adult",), "ratio"),
     Col("Crime reports", ("reports",)),
+    Col(text.t("overview.all_reports_column"), ("all_reports",)),
     Col(
         "Share of reports (95% CI)",
         ("report_share", "report_share_lower", "report_share_upper"),
@@ -141,7 +143,14 @@ def overview(raw: pd.DataFrame) -> pd.DataFrame:
         interval += [f"{prefix}_ratio{b}" for b in SENSITIVITIES]
         out.loc[comparator, interval + [f"{prefix}_ratio"]] = math.nan
         out.loc[comparator, f"{prefix}_classification"] = "comparator"
+    # The comparator counts the records that say who was involved, everywhere (the trends
+    # too); every record, including those that do not say, is `all_contacts` / `all_reports`.
+    out["record_base"] = out["record_base"].astype(object)
+    out.loc[comparator, "record_base"] = COMPARATOR_BASE
     return out
+
+
+COMPARATOR_BASE = "said_who"
 
 
 SENSITIVITIES = ("_if_adult", "_none_unrecorded", "_all_unrecorded")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import flags, indicators, registry, stats, text, vocab
+from . import annual, flags, indicators, registry, stats, text, vocab
 from .areas_view import LEVEL_NOUNS, RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
@@ -72,8 +72,15 @@ def forest(overview: pd.DataFrame, nonresponse: pd.DataFrame, communities) -> pd
     `queries/representation_census_nonresponse.sql`.
     """
     rows = _chosen(overview, communities)
-    extra = nonresponse.set_index("community")["not_answered"]
-    rows["not_answered"] = pd.to_numeric(rows["community"].map(extra)).astype("Float64")
+    extra = nonresponse.set_index("community")
+    not_answered = pd.to_numeric(rows["community"].map(extra["not_answered"]))
+    # The band belongs to the primary measure's question: a community counted by another
+    # census measure (census_measures) has none.
+    if "measure" in rows and "measure" in extra:
+        not_answered = not_answered.where(
+            rows["measure"] == rows["community"].map(extra["measure"])
+        )
+    rows["not_answered"] = not_answered.astype("Float64")
     rows["population_share_if_all"] = (
         (rows["residents"] + rows["not_answered"]) / rows["population_base"]
     ).astype("Float64")
@@ -357,7 +364,7 @@ FUNNEL_RATE_SPEC = DisclosureSpec(
     derived=dict.fromkeys(_FUNNEL_DERIVED, "events"),
     totals_shown=True,
     area_level_column="area_level",
-    public_columns=("denominator", "overall", "flag_tested", *flags.LIMIT_COLUMNS),
+    public_columns=("denominator", "overall", "per", "days", "flag_tested", *flags.LIMIT_COLUMNS),
 )
 
 
@@ -373,19 +380,34 @@ def limits_help() -> str:
     return text.t("funnel_sentence.limits_help")
 
 
-def _kind(community: str) -> tuple[str, float]:
-    return ("rate", 1000) if community == vocab.ALL_RESIDENTS else ("proportion", 1)
+def _kind(community: str, days: int | None = None) -> tuple[str, float]:
+    """The funnel's kind and multiplier: rates per 1,000 residents a year over a period of
+    `days` (per 1,000 over the records as given when no period is known); shares."""
+    if community != vocab.ALL_RESIDENTS:
+        return ("proportion", 1)
+    return ("rate", annual.per_year(days) if days else annual.PER)
+
+
+def rate_unit(shown: pd.DataFrame) -> str:
+    """ "per 1,000 a year" for an annualised funnel of all residents, else "per 1,000"."""
+    days = shown["days"].dropna() if "days" in shown else pd.Series(dtype=float)
+    return "per 1,000 a year" if len(days) else "per 1,000"
 
 
 def funnel(
-    raw: pd.DataFrame, community: str, records: str, limits: str = stats.NO_ADJUSTMENT
+    raw: pd.DataFrame,
+    community: str,
+    records: str,
+    limits: str = stats.NO_ADJUSTMENT,
+    days: int | None = None,
 ) -> pd.DataFrame:
     """Areas wholly inside the filter, each with its value, funnel position and flag.
 
     A community: its share of the area's records that say who was involved (denominator:
     those records), against the share over all the areas. It needs no census figure
     below the district, so it works for every community. All residents: records per
-    1,000 residents (Census 2021) against the rate over all the areas.
+    1,000 residents (Census 2021) a year over the `days` the period covers
+    (`annual.per_year`), against the rate over all the areas.
 
     `limits` is the adjustment asked for ("none", "additive" or "multiplicative"): it is
     used only when the areas are overdispersed (`flags.choose_limits`), and the frame
@@ -412,11 +434,13 @@ def funnel(
     ).reset_index(drop=True)
     # An area with no records saying who was involved has no share to place.
     out = out[out["denominator"] > 0].reset_index(drop=True)
-    kind, per = _kind(community)
+    kind, per = _kind(community, days)
     total = out["denominator"].sum()
     overall = float(out["events"].sum() / total * per) if total > 0 else math.nan
     out["value"] = out["events"] / out["denominator"] * per
     out["overall"] = overall
+    if kind == "rate":
+        out["per"], out["days"] = per, days
     chosen = flags.choose_limits(out["events"], out["denominator"], overall, kind, per, limits)
     out = out.assign(**chosen.columns())
     out["position"] = None
@@ -438,6 +462,8 @@ def funnel_limits(shown: pd.DataFrame, community: str) -> pd.DataFrame:
     """The 95% and 99.8% control limits over the range of the areas' denominators, as the
     areas were judged (widened, or exact, as `funnel` chose)."""
     kind, per = _kind(community)
+    if kind == "rate" and "per" in shown and len(shown):
+        per = float(shown["per"].iloc[0])
     n = pd.to_numeric(shown["denominator"]).astype(float)
     n = n[n > 0]
     overall = float(shown["overall"].iloc[0]) if len(shown) else math.nan
@@ -542,7 +568,8 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         )
     noun = RECORD_NOUNS[records]
     title = (
-        f"{noun.capitalize()} per 1,000 residents, {LEVEL_NOUNS[level]} against the funnel"
+        f"{noun.capitalize()} {rate_unit(shown).replace('1,000', '1,000 residents')}, "
+        f"{LEVEL_NOUNS[level]} against the funnel"
         if everyone
         else f"{text.people(community)}: share of each area's {noun}, {LEVEL_NOUNS[level]}"
     )
@@ -554,7 +581,7 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             else f"{noun.capitalize()} that record who was involved",
             rangemode="tozero",
         ),
-        yaxis=dict(title="per 1,000" if everyone else "share (%)", rangemode="tozero"),
+        yaxis=dict(title=rate_unit(shown) if everyone else "share (%)", rangemode="tozero"),
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
         margin=dict(b=110),
     )
@@ -641,7 +668,7 @@ def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
                 "Residents (Census 2021)" if everyone else "Records saying who was involved",
                 ("denominator",),
             ),
-            Col("Per 1,000" if everyone else "Share", ("value",), fmt),
+            Col(rate_unit(shown).capitalize() if everyone else "Share", ("value",), fmt),
             Col("All areas", ("overall",), fmt),
             Col("Funnel position", ("position",), "text", "funnel"),
             Col(

@@ -53,7 +53,7 @@ def _check_records(records: str) -> None:
 # ------------------------------------------------------------------------------ monthly
 
 MONTHLY_SPEC = DisclosureSpec(
-    counts=("events", "recorded"),
+    counts=("events", "recorded", "all_records"),
     # A month's SPC reading follows its count, like its rate.
     derived=dict.fromkeys(("rate", "rate_lower", "rate_upper", "spc", "spc_signals"), "events"),
     # A community's months add up to its total for the period, shown on the overview.
@@ -67,7 +67,9 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     """Per month and community: the count and the rate per 1,000 residents of the
     community in that month (where a census count exists), with 95% intervals.
 
-    For all residents the count is every record; for a community, the records that name it.
+    For all residents the count is the records that say who was involved (the community
+    field filled in), as on the overview; for a community, the records that name it.
+    `all_records` counts every record, including those that do not say.
     """
     _check_records(records)
     rows = raw[raw["community"].isin(_order(communities))].copy()
@@ -79,6 +81,7 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
             "month_days": rows["month_days"].astype("int64"),
             "events": rows[records].astype("int64"),
             "recorded": rows[f"{records}_recorded"].astype("int64"),
+            "all_records": rows[f"all_{records}"].astype("int64"),
             "residents": pd.to_numeric(rows["residents"]).astype("Float64"),
         }
     )
@@ -324,7 +327,8 @@ def monthly_chart(
         subplot_titles=titles,
         vertical_spacing=0.22 / max(len(communities), 1),
     )
-    unit = RECORD_NOUNS[records] if scale == "count" else f"{RECORD_NOUNS[records]} per 1,000"
+    # Rates here are the calendar month's records per 1,000 residents: "a month", never
+    # annualised (a part month at either end covers fewer days; the table says how many).
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
         colour = registry.colour(community)
@@ -367,7 +371,13 @@ def monthly_chart(
     if limits is not None:
         _spc_legend(fig, frame)
     _mark_events(fig, events)
-    base_layout(fig, title=f"Monthly {unit}, by community", height=190 * len(communities) + 230)
+    noun = RECORD_NOUNS[records]
+    title = (
+        f"Monthly {noun}, by community"
+        if scale == "count"
+        else f"{noun[0].upper() + noun[1:]} per 1,000 residents a month, by community"
+    )
+    base_layout(fig, title=title, height=190 * len(communities) + 230)
     # Panel titles on the left, event labels above the top panel, the legend below.
     fig.update_annotations(selector=dict(text=titles[0]), x=0, xanchor="left")
     for title in titles[1:]:
@@ -560,8 +570,9 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
             Col("Month", ("month_label",), "text"),
             Col("Community", ("community_label",), "text"),
             Col("Count", ("events",)),
+            Col(text.t("trends.all_records_column"), ("all_records",)),
             Col("Residents (Census 2021)", ("residents",)),
-            Col("Per 1,000 (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
+            Col("Per 1,000 a month (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
             Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
             Col(text.t("spc_sentence.column"), ("spc_label",), "text"),
         ],

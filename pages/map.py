@@ -3,6 +3,7 @@ Census 2021 baselines that exist for that area."""
 
 import streamlit as st
 
+from hidden_communities import annual
 from hidden_communities import areas_view as av
 from ui import explore as ec
 from ui import sidebar, store, widgets
@@ -19,7 +20,7 @@ with right:
         "Measure",
         av.MEASURE_LABELS,
         key="measure",
-        help="Per 1,000: records per 1,000 residents of the community, where "
+        help="Per 1,000: records per 1,000 residents of the community a year, where "
         "the census counts them in each area. Ratio: the community's share of "
         "the records against its share of the population (1 = its fair share).",
     )
@@ -33,7 +34,8 @@ with far:
     )
 
 held = store.held_baselines()
-view = av.map_view(community, records, level, measure, held)
+days = annual.days(filters.start, filters.end)
+view = av.map_view(community, records, level, measure, held, days)
 raw = store.query(
     "map_by_area",
     **filters.params(),
@@ -63,6 +65,8 @@ widgets.table(
     key="map",
     file_name=f"map_{community}_{records}_{view.measure}_{level}.csv",
 )
+if view.measure == "rate":
+    st.caption(annual.period_note(filters.start, filters.end))
 st.caption(
     "Intervals are 95%: exact Poisson (under 10 records) or Byar's for rates, Wilson for "
     "ratios; the census baseline is taken as fixed. Areas are compared with all the areas "

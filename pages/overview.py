@@ -3,14 +3,19 @@ the population (Census 2021)."""
 
 import streamlit as st
 
+from hidden_communities import census_measures as census
 from hidden_communities import charts, indicators
+from ui import explore as ec
 from ui import sidebar, store, widgets
 
 st.title("Hidden Communities: overview")
 filters = sidebar.current_filters()
 sidebar.describe_filters(filters)
 
-table = indicators.overview(store.query("overview_by_community", **filters.params()))
+measures = ec.census_measures(filters)
+raw = store.query("overview_by_community", **filters.params())
+raw = census.with_measures(raw, store.query("measure_baselines"), measures)
+table = indicators.overview(raw)
 table = indicators.chosen_with_comparator(table, filters.communities)
 shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 
@@ -31,8 +36,9 @@ widgets.table(indicators.overview_display(shown), file_name="overview.csv", key=
 st.caption(
     "Contact and report shares are among records whose community was filled in, of adults' "
     "records for communities the census counts among adults (veterans, LGBTQ+) and of "
-    "records of all ages otherwise (the Records compared column). Intervals are 95% Wilson "
-    "intervals; the census baseline is taken as fixed. 'None to all': the ratio if none, or "
-    "all, of the records that do not say who was involved were in the community. See the "
-    "Methods page."
+    "records of all ages otherwise (the Records compared column). All residents: the records "
+    "that say who was involved (every record, including those that do not say, has its own "
+    "column). Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
+    "'None to all': the ratio if none, or all, of the records that do not say who was "
+    "involved were in the community. See the Methods page."
 )

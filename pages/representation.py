@@ -4,14 +4,18 @@ a funnel plot of areas, and the reporting gap."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from hidden_communities import flags, indicators, registry
+from hidden_communities import census_measures as census
+from hidden_communities import indicators, registry, text
 from hidden_communities import representation as rep
 from ui import explore as ec
-from ui import sidebar, store, widgets
+from ui import funnel, sidebar, store, widgets
 
 st.title("Under-representation")
 filters = sidebar.current_filters()
-overview = indicators.overview(store.query("overview_by_community", **filters.params()))
+measures = ec.census_measures(filters)
+raw = store.query("overview_by_community", **filters.params())
+baselines = store.query("measure_baselines")
+overview = indicators.overview(census.with_measures(raw, baselines, measures))
 
 st.subheader("Representation ratios")
 shown = widgets.disclose(
@@ -30,39 +34,17 @@ st.caption(
     "LGBTQ+, with a bar at the central case (non-respondents like respondents). See Methods."
 )
 
-st.subheader("Areas compared: funnel plot")
-left, middle, right, far = st.columns([3, 2, 3, 3])
-with left:
-    community, options = ec.community_choice(filters)
-with middle:
-    records = ec.choice("Records", av.RECORD_LABELS, key="records")
-with right:
-    level = ec.choice("Areas", av.LEVEL_LABELS, key="geo")
-with far:
-    limits = ec.choice("Limits", flags.LIMIT_LABELS, key="limits", help=rep.limits_help())
-raw = store.query(
-    "map_by_area",
-    **filters.params(),
-    level=level,
-    community=community,
-    area_measure=av.area_measure(community, level, store.held_baselines()),
-)
-areas = widgets.disclose(rep.funnel(raw, community, records, limits), rep.funnel_spec(community))
+st.subheader(text.t("census_measure.heading"))
 sidebar.describe_filters(filters)
-reading = rep.funnel_sentence(areas, community, records, level)
-funnel = rep.funnel_chart(areas, community, records, level)
-widgets.chart(funnel, key="funnel_chart", alt="Funnel plot. " + reading)
-st.markdown(reading)
-name = f"funnel_{community}_{records}_{level}.csv"
-widgets.table(rep.funnel_display(areas, community), key="funnel", file_name=name)
-st.caption(
-    "Each area against the value over all the areas shown, with 95% and 99.8% control limits "
-    "that narrow as areas get bigger (Wilson for shares, exact binomial where areas are small, "
-    "exact Poisson for rates), widened when the areas vary more than chance allows; areas are "
-    "flagged after allowing for all of them (Benjamini-Hochberg). A community's share needs "
-    "no census figure for the area, so this works for every community. Areas partly outside "
-    "the area filter are left out. See the Methods page."
+sensitivity = widgets.disclose(
+    census.sensitivity(raw, baselines, filters.communities), census.SENSITIVITY_SPEC
 )
+widgets.table(
+    census.sensitivity_display(sensitivity), file_name="census_measures.csv", key="measures"
+)
+st.caption(text.t("census_measure.caption"))
+
+community, options, level, raw = funnel.section(filters)
 
 st.subheader("The reporting gap")
 risk = ec.number_slider(

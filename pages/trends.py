@@ -5,7 +5,7 @@ and before against after the launch."""
 import streamlit as st
 
 from hidden_communities import areas_view as av
-from hidden_communities import trends
+from hidden_communities import text, trends
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
@@ -19,7 +19,8 @@ with right:
         "Scale",
         trends.SCALE_LABELS,
         key="scale",
-        help="Per 1,000: records a month per 1,000 residents of the community (Census 2021).",
+        help="Per 1,000: each calendar month's records per 1,000 residents of the community "
+        "(Census 2021), a month, not a year; a part month covers fewer days.",
     )
 noun = trends.RECORD_NOUNS[records]
 raw = store.query("trend_monthly", **filters.params())
@@ -38,6 +39,7 @@ widgets.chart(
     alt=trends.trends_alt(shown, records, scale),
 )
 st.markdown(trends.monthly_sentence(shown, records, scale))
+st.caption(text.t("trends.comparator_note", noun=noun))
 st.markdown(trends.spc_reading(shown, records))
 st.caption(
     "Campaign events (dotted lines): "
@@ -65,8 +67,9 @@ st.caption(
     f"Interrupted time series: a quasi-Poisson segmented regression of monthly {noun} (the "
     "days each month covers as the offset; month-of-year terms from two years of months), "
     "level change = the launch month against the earlier trend projected, slope change = how "
-    f"the monthly trend changed after it; relative to all residents = against all {noun}, "
-    "which removes changes that affected everyone. 95% Wald intervals. See the Methods page."
+    f"the monthly trend changed after it; relative to all residents = against all residents' "
+    f"{noun} that say who was involved, which removes changes that affected everyone. 95% "
+    "Wald intervals. See the Methods page."
 )
 
 st.subheader("Before and after the campaign launch")

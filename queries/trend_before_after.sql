@@ -6,6 +6,8 @@
 -- launch to the end of the filter (or of the records, if earlier): months with no records
 -- at all are outside what the data covers and would make every rate look lower.
 -- channel 'all' rows hold every channel together; reports have no channel.
+-- The comparator counts the records that say who was involved (the community field filled
+-- in), as the overview and the monthly trends do.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
 WITH contacts_f AS (
@@ -41,26 +43,26 @@ communities AS (
 ),
 contact_rows AS (
     SELECT contact_date AS day, CAST(channel AS VARCHAR) AS channel,
-           CAST(communities AS VARCHAR[]) AS members
+           community_recorded AS recorded, CAST(communities AS VARCHAR[]) AS members
     FROM contacts_f
 ),
 report_rows AS (
     SELECT reported_on AS day, 'all' AS channel,
-           CAST(victim_communities AS VARCHAR[]) AS members
+           victim_community_recorded AS recorded, CAST(victim_communities AS VARCHAR[]) AS members
     FROM reports_f
 ),
 tagged AS (
     SELECT 'contacts' AS records, channel, c.community, day
     FROM contact_rows, communities AS c
-    WHERE c.community = $comparator OR list_contains(members, c.community)
+    WHERE (c.community = $comparator AND recorded) OR list_contains(members, c.community)
     UNION ALL
     SELECT 'contacts', 'all', c.community, day
     FROM contact_rows, communities AS c
-    WHERE c.community = $comparator OR list_contains(members, c.community)
+    WHERE (c.community = $comparator AND recorded) OR list_contains(members, c.community)
     UNION ALL
     SELECT 'reports', channel, c.community, day
     FROM report_rows, communities AS c
-    WHERE c.community = $comparator OR list_contains(members, c.community)
+    WHERE (c.community = $comparator AND recorded) OR list_contains(members, c.community)
 ),
 -- Every community gets an 'all' row (zeros included); channels appear where they have records.
 cells AS (

@@ -1,5 +1,8 @@
 -- Contacts and crime reports per calendar month and community, for the filtered period,
 -- with the all-resident comparator and the residents each per-1,000 rate divides by.
+-- The comparator counts the records that say who was involved (the community field filled
+-- in), as the overview does; all_contacts / all_reports count every record, including
+-- those that do not say.
 -- Every month of the period is listed, so a month with no records shows as zero.
 -- days: how many days of the month the period covers (the first and last months may be
 -- partial). residents: the community's primary census count for the whole district; with
@@ -47,7 +50,7 @@ report_rows AS (
 ),
 contact_counts AS (
     SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(c.month) FILTER (WHERE b.community = $comparator
+           count(c.month) FILTER (WHERE (b.community = $comparator AND c.recorded)
                                   OR list_contains(c.members, b.community)) AS contacts,
            count(c.month) FILTER (WHERE c.recorded) AS contacts_recorded,
            count(c.month) AS all_contacts
@@ -58,7 +61,7 @@ contact_counts AS (
 ),
 report_counts AS (
     SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(r.month) FILTER (WHERE b.community = $comparator
+           count(r.month) FILTER (WHERE (b.community = $comparator AND r.recorded)
                                   OR list_contains(r.members, b.community)) AS reports,
            count(r.month) FILTER (WHERE r.recorded) AS reports_recorded,
            count(r.month) AS all_reports

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hidden_communities import indicators, vocab
+from hidden_communities import census_measures, indicators, registry, representation, vocab
 from hidden_communities.filters import Filters
 from queries import run_query
 from tests.builders import (
@@ -217,3 +217,131 @@ def test_the_include_all_control_is_bound_to_the_url(bases_db, monkeypatch):
     assert table.loc["LGBTQ+", "Crime reports"] == "30"
     assert table.loc["LGBTQ+", "Report ratio (95% CI)"].startswith("8.27 ")
     assert any("all crime and anti-social behaviour" in c.value for c in at.caption)
+
+
+# ----------------------------------------------------------------- item 5: one comparator
+
+
+def test_overview_and_trends_count_the_same_comparator(bases_db, overview):
+    # All residents are the records that say who was involved, on both pages. Contacts:
+    # 120 in all, 12 not recorded (8 adults, 4 under 16): 108. Victim-based reports: 215 in
+    # all (the 20 drug offences left out), 40 not recorded: 175.
+    everyone = overview.loc["all_residents"]
+    assert (everyone["contacts"], everyone["all_contacts"]) == (108, 120)
+    assert (everyone["reports"], everyone["all_reports"]) == (175, 215)
+    assert everyone["record_base"] == "said_who"
+    con = duckdb.connect(str(bases_db), read_only=True)
+    try:
+        monthly = run_query(con, "trend_monthly", **PERIOD)
+        before_after = run_query(con, "trend_before_after", **PERIOD)
+    finally:
+        con.close()
+    comparator = monthly[monthly["community"] == "all_residents"]
+    assert comparator[["contacts", "all_contacts", "reports", "all_reports"]].sum().tolist() == [
+        108,
+        120,
+        175,
+        215,
+    ]
+    both = before_after[
+        (before_after["community"] == "all_residents") & (before_after["channel"] == "all")
+    ].set_index("records")
+    # No launch in this database: no day is before or after it, so none is counted.
+    assert (both["before"] + both["after"]).tolist() == [0, 0]
+
+
+def test_the_pages_show_the_same_comparator_and_label_every_record(bases_db, monkeypatch):
+    at = open_page(bases_db, monkeypatch, "overview")
+    table = table_with(at, "Records compared", "Contacts").set_index("Community")
+    everyone = table.loc["All residents"]
+    assert everyone["Records compared"] == "Records that say who was involved"
+    assert (everyone["Contacts"], everyone["Crime reports"]) == ("108", "175")
+    assert everyone["All contacts, including those that do not say who was involved"] == "120"
+    at = open_page(bases_db, monkeypatch, "trends")
+    table = table_with(at, "Month", "Community", "Count").set_index(["Community", "Month"])
+    table = table.xs("May 2021 (part: 18 of 31 days)", level="Month")
+    assert table.loc["All residents", "Count"] == "108"
+    assert (
+        table.loc["All residents", "All records, including those that do not say who was involved"]
+        == "120"
+    )
+    captions = "\n".join(c.value for c in at.caption)
+    assert "All residents: the contacts that say who was involved" in captions
+
+
+# ------------------------------------------------------- item 7: the census measure chosen
+
+
+@pytest.fixture(scope="module")
+def measure_frames(bases_db):
+    con = duckdb.connect(str(bases_db), read_only=True)
+    try:
+        return (
+            run_query(con, "overview_by_community", **PERIOD),
+            run_query(con, "measure_baselines"),
+        )
+    finally:
+        con.close()
+
+
+def test_each_census_measure_keeps_its_own_denominator(measure_frames):
+    raw, baselines = measure_frames
+    sens = census_measures.sensitivity(raw, baselines, registry.codes())
+    eastern = sens[sens["community"] == "eastern_european"].set_index("measure")
+    # The same 10 of 108 contacts (9.2593%) under each measure; only the baseline changes:
+    # country of birth 2,885 / 126,300 -> 4.0535; ethnic group 2,519 / 126,293 -> 4.6422;
+    # main language 2,500 / 122,414 (residents aged 3+) -> 4.5339; passports 2,367 / 126,297
+    # -> 4.9405.
+    assert list(eastern.index) == list(census_measures.choices("eastern_european"))
+    assert eastern["population_base"].tolist() == [126300, 126293, 122414, 126297]
+    assert eastern["contact_ratio"].tolist() == pytest.approx(
+        [4.053534, 4.642238, 4.533852, 4.940501], abs=1e-6
+    )
+    assert eastern["primary"].tolist() == [True, False, False, False]
+    # LGBTQ+ (adults' reports, 10 of 110): LGB+ or trans 2,871 / 102,851 -> 3.2567; LGB+
+    # 2,641 / 102,843 -> 3.5401; trans 338 / 102,846 -> 27.6616.
+    lgbtq = sens[sens["community"] == "lgbtq"].set_index("measure")
+    assert lgbtq["report_ratio"].tolist() == pytest.approx(
+        [3.256737, 3.540085, 27.661646], abs=1e-6
+    )
+    # Veterans have one measure: not in the table.
+    assert "armed_forces" not in set(sens["community"])
+
+
+def test_the_chosen_measure_drives_the_overview_and_is_in_the_url(bases_db, monkeypatch):
+    key = "census_measure_eastern_european"
+    at = open_page(bases_db, monkeypatch, "overview", **{key: "main_language_eastern_european"})
+    assert at.selectbox(key=key).value == "main_language_eastern_european"
+    table = table_with(at, "Records compared", "Contact ratio (95% CI)").set_index("Community")
+    # 10 / 108 against 2,500 / 122,414: 4.53.
+    assert table.loc["Eastern European", "Contact ratio (95% CI)"].startswith("4.53 (")
+    at = open_page(bases_db, monkeypatch, "overview")
+    table = table_with(at, "Records compared", "Contact ratio (95% CI)").set_index("Community")
+    assert table.loc["Eastern European", "Contact ratio (95% CI)"].startswith("4.05 (")
+
+
+def test_the_sensitivity_table_is_on_the_representation_page(bases_db, monkeypatch):
+    at = open_page(bases_db, monkeypatch, "representation")
+    table = table_with(at, "Census measure", "Contact ratio (95% CI)")
+    eastern = table[table["Community"] == "Eastern European"].set_index("Census measure")
+    assert len(eastern) == 4
+    row = eastern.loc["Main language (Eastern European languages; residents aged 3+)"]
+    assert row["Base (residents the measure counts among)"] == "122,414"
+    assert row["Contact ratio (95% CI)"].startswith("4.53 (")
+    assert eastern.loc["Country of birth (EU8 and EU2 countries)", "Default"] == "default"
+
+
+def test_the_census_band_belongs_to_the_primary_measure(measure_frames, bases_db):
+    raw, baselines = measure_frames
+    con = duckdb.connect(str(bases_db), read_only=True)
+    try:
+        nonresponse = run_query(con, "representation_census_nonresponse")
+    finally:
+        con.close()
+    primary = representation.forest(indicators.overview(raw), nonresponse, registry.codes())
+    assert primary.set_index("community").loc["lgbtq", "not_answered"] == 8351
+    chosen = census_measures.with_measures(raw, baselines, {"lgbtq": "lgb_plus"})
+    other = representation.forest(indicators.overview(chosen), nonresponse, registry.codes())
+    # Counted by sexual orientation only, LGBTQ+ residents have no band from the combined
+    # question's non-response.
+    assert other.set_index("community")["not_answered"].isna().all()

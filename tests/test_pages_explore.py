@@ -101,11 +101,15 @@ def test_map_ratio_after_changing_the_measure(explore_db, monkeypatch):
 def test_map_link_opens_lsoa_rates_for_all_residents(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "map", geo="LSOA", focus="All residents")
     assert at.segmented_control(key="geo").value == "lsoa"
-    shown = map_table(at, "Per 1,000 (95% CI)")
-    # Ashfield 007B: 4 + 12 + 20 + 4 = 40 contacts over 1,623 residents = 24.6 per 1,000;
-    # Byar's 95%: 40 (1 - 1/360 - z/(3 sqrt 40))^3 = 28.57 and 41 (1 - 1/369 + z/(3 sqrt 41))^3
-    # = 54.47, per 1,623 residents = 17.6 to 33.6 per 1,000.
-    assert shown.loc["Ashfield 007B", "Per 1,000 (95% CI)"] == "24.6 (17.6 to 33.6)"
+    shown = map_table(at, "Per 1,000 a year (95% CI)")
+    # Ashfield 007B: 4 + 12 + 20 + 4 = 40 contacts over 1,623 residents = 24.6457 per 1,000
+    # over the period, 15 Jan to 2 Jun 2021 = 17 + 28 + 31 + 30 + 31 + 2 = 139 days; a year:
+    # x 365.25 / 139 = 64.76. Byar's 95%: 40 (1 - 1/360 - z/(3 sqrt 40))^3 = 28.57 and
+    # 41 (1 - 1/369 + z/(3 sqrt 41))^3 = 54.47, per 1,623 residents x 365.25 / 139 = 46.3 to 88.2.
+    assert shown.loc["Ashfield 007B", "Per 1,000 a year (95% CI)"] == "64.8 (46.3 to 88.2)"
+    assert "the records over the 139 days from 15 Jan 2021 to 2 Jun 2021" in "\n".join(
+        c.value for c in at.caption
+    )
     assert shown.loc["Ashfield 007B", "Residents (Census 2021 baseline)"] == "1,623"
     # The 5 ward-only contacts cannot be placed in an LSOA: said so, not spread.
     assert shown.loc["Not on the map: recorded at ward level only", "All contacts"] == "5"
@@ -174,15 +178,17 @@ def test_trends_switch_to_reports_changes_the_numbers(explore_db, monkeypatch):
 def test_trends_link_opens_monthly_rates(explore_db, monkeypatch):
     at = open_page(explore_db, monkeypatch, "trends", scale="Per 1,000")
     assert at.segmented_control(key="scale").value == "rate"
-    monthly = table_with(at, "Month", "Community", "Count", "Per 1,000 (95% CI)")
+    monthly = table_with(at, "Month", "Community", "Count", "Per 1,000 a month (95% CI)")
     may = monthly[(monthly["Month"] == "May 2021")].set_index("Community")
     # May 2021: 12 + 5 + 3 + 2 = 22 Eastern European contacts / 2,885 residents = 7.6 per
     # 1,000; Byar's 95% for 22 (13.79 to 33.31) / 2,885 = 4.8 to 11.5.
     assert may.loc["Eastern European residents", "Count"] == "22"
-    assert may.loc["Eastern European residents", "Per 1,000 (95% CI)"] == "7.6 (4.8 to 11.5)"
+    assert may.loc["Eastern European residents", "Per 1,000 a month (95% CI)"] == (
+        "7.6 (4.8 to 11.5)"
+    )
     assert (
         chart(at, "trend_chart")["layout"]["title"]["text"]
-        == "Monthly contacts per 1,000, by community"
+        == "Contacts per 1,000 residents a month, by community"
     )
 
 

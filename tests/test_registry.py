@@ -274,6 +274,7 @@ PAGE_FILES = (
     "map",
     "trends",
     "representation",
+    "published_crime",
     "scorecard",
     "load_data",
     "log_contact",

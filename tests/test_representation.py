@@ -198,6 +198,22 @@ def test_funnel_for_all_residents_uses_rates_per_1000():
     assert out["overall"].iloc[0] == 20.0
 
 
+def test_funnel_for_all_residents_is_per_1000_a_year_over_the_period():
+    raw = by_area([("A", 30, 40), ("B", 10, 20)])
+    # Over 730 days (two years): x 365.25 / 730 = 0.500342. A 30 per 1,000 over the period
+    # = 15.0103 a year; B 5.0034; overall 20 per 1,000 = 10.0068.
+    out = rep.funnel(raw, "all_residents", "contacts", days=730)
+    assert out["value"].tolist() == pytest.approx([15.010274, 5.003425], abs=1e-6)
+    assert out["overall"].iloc[0] == pytest.approx(10.006849, abs=1e-6)
+    assert rep.rate_unit(out) == "per 1,000 a year"
+    assert "Per 1,000 a year" in rep.funnel_display(out, "all_residents").columns
+    # The limits are drawn on the same scale: at 1,000 residents the 95% limits sit around
+    # the overall a-year rate, not the period's.
+    limits = rep.funnel_limits(out, "all_residents")
+    assert limits["lower"].max() < 10.006849 < limits["upper"].min()
+    assert limits["upper"].max() < 20
+
+
 def test_funnel_widens_its_limits_when_the_areas_are_overdispersed():
     raw = by_area([("A", 35, 100), ("B", 5, 100), ("C", 60, 700), ("D", 0, 100)])
     out = rep.funnel(raw, "eastern_european", "contacts", "additive").set_index("area_code")

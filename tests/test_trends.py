@@ -413,9 +413,7 @@ def test_interrupted_time_series_alone_and_against_all_residents():
         f"{mine['level']:.2f} times what the earlier trend projected (95% CI "
         f"{mine['level_lower']:.2f} to {mine['level_upper']:.2f}: a clear rise)"
     )
-    assert (
-        "Relative to all contacts (the all-resident series of the same records): " in sentences[0]
-    )
+    assert "Relative to all residents' contacts (those that say who was involved): " in sentences[0]
     fig = trends.monthly_chart(
         trends.monthly(raw, "contacts", ("eastern_european",)),
         pd.DataFrame(columns=["event_date", "kind"]),

@@ -16,6 +16,7 @@ PAGES = (
     "map",
     "trends",
     "representation",
+    "published_crime",
     "scorecard",
     "load_data",
     "log_contact",

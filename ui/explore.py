@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from hidden_communities import areas_view, filters, registry, text, vocab
+from hidden_communities import census_measures as census
 from hidden_communities.filters import Filters
 from ui import sidebar, store, url
 
@@ -129,3 +130,17 @@ def listed_choice(
     if st.session_state[key] not in codes:
         st.session_state[key] = codes[0]
     return st.selectbox(label, codes, format_func=options.get, key=key, help=help)
+
+
+def census_measures(chosen: Filters) -> dict[str, str]:
+    """The census measure of each chosen community that has alternatives (a drop-down
+    each, in the URL as `census_measure_<community>`), as community -> measure code."""
+    picked = {}
+    for community in census.with_alternatives(chosen.communities):
+        picked[community] = listed_choice(
+            text.t("census_measure.control", people=text.people(community)),
+            census.options(community),
+            key=f"census_measure_{community}",
+            help=text.t("census_measure.control_help"),
+        )
+    return picked

@@ -42,6 +42,13 @@ PAGES = (
         "nav.explore",
     ),
     PageSpec(
+        "published_crime.py",
+        "published-crime",
+        "nav.published",
+        ":material/local_police:",
+        "nav.explore",
+    ),
+    PageSpec(
         "scorecard.py",
         "leadership-scorecard",
         "nav.scorecard",

@@ -1,0 +1,152 @@
+"""Published crime: the data.police.uk street-level rows a user imports (source
+'police_uk'), the all-resident comparator for crime: monthly counts by crime type and the
+rate per 1,000 residents a year by LSOA or ward.
+
+These rows are never mixed with the records system's reports: every frame here comes from
+`queries/published_*.sql`, which read the police_uk rows only. data.police.uk gives a
+month, not a day, so the period a rate covers is the whole months present (`covered`).
+No streamlit here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import annual, stats, text
+from .charts import base_layout
+from .disclosure import DisclosureSpec
+from .tables import Col, readable
+
+MONTHLY_SPEC = DisclosureSpec(
+    counts=("crimes",),
+    # The bars of a month stack to its total.
+    groups=("month",),
+    totals_shown=True,
+)
+
+AREA_SPEC = DisclosureSpec(
+    counts=("crimes",),
+    derived=dict.fromkeys(("rate", "rate_lower", "rate_upper"), "crimes"),
+    totals_shown=True,
+    area_level_column="area_level",
+    public_columns=("residents",),
+)
+
+
+def covered(start: date, end: date) -> tuple[date, date, int] | None:
+    """The whole months whose first day falls in the period (data.police.uk's months):
+    their first day, last day and days; None when no month starts in the period."""
+    first = start if start.day == 1 else _next_month(start)
+    last_start = end.replace(day=1)
+    if first > last_start:
+        return None
+    last = last_start.replace(day=calendar.monthrange(last_start.year, last_start.month)[1])
+    return first, last, annual.days(first, last)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def monthly(raw: pd.DataFrame) -> pd.DataFrame:
+    """Per month and crime type: the published crimes (codes; the rows as queried)."""
+    out = pd.DataFrame(
+        {
+            "month": pd.to_datetime(raw["month"]),
+            "crime_type": raw["crime_type"].astype(str),
+            "crimes": raw["crimes"].astype("int64"),
+        }
+    )
+    return out.sort_values(["month", "crime_type"]).reset_index(drop=True)
+
+
+def by_area(raw: pd.DataFrame, days: int | None) -> pd.DataFrame:
+    """Per area: published crimes and the rate per 1,000 residents a year over `days`
+    (the whole months covered), with 95% intervals (exact Poisson under 10, Byar's)."""
+    out = pd.DataFrame(
+        {
+            "area_code": raw["area_code"].astype(str),
+            "area_name": raw["area_name"].astype(str),
+            "area_level": raw["area_level"].astype(str),
+            "crimes": raw["crimes"].astype("int64"),
+            "residents": pd.to_numeric(raw["residents"]).astype(float),
+        }
+    )
+    if not days:
+        for col in ("rate", "rate_lower", "rate_upper"):
+            out[col] = float("nan")
+        return out
+    return stats.add_rate_intervals(out, "crimes", "residents", per=annual.per_year(days))
+
+
+def monthly_chart(shown: pd.DataFrame) -> go.Figure:
+    """Stacked monthly bars, one colour a crime type (each named in the legend and hover)."""
+    fig = go.Figure()
+    for code, rows in shown.groupby("crime_type", sort=True):
+        name = text.label("crime_type", code)
+        fig.add_bar(
+            x=rows["month"],
+            y=pd.to_numeric(rows["crimes"], errors="coerce"),
+            name=name,
+            hovertemplate=f"{name}: %{{y:,}}<extra></extra>",
+            xperiod="M1",
+            xperiodalignment="middle",
+        )
+    base_layout(fig, title=text.t("published.chart_title"), height=460)
+    fig.update_layout(barmode="stack", yaxis=dict(title=text.t("published.crimes")))
+    fig.update_xaxes(tickformat="%b %Y")
+    return fig
+
+
+def monthly_alt(shown: pd.DataFrame) -> str:
+    totals = shown.assign(_n=pd.to_numeric(shown["crimes"], errors="coerce")).groupby("month")["_n"]
+    parts = [f"{m:%b %Y} {int(n):,}" for m, n in totals.sum(min_count=1).dropna().items()]
+    return text.t("published.alt", months="; ".join(parts) or "none")
+
+
+def monthly_display(shown: pd.DataFrame) -> pd.DataFrame:
+    frame = shown.copy()
+    frame["month_label"] = [f"{m:%b %Y}" for m in frame["month"]]
+    return readable(
+        frame,
+        [
+            Col("Month", ("month_label",), "text"),
+            Col(text.t("published.crime_type"), ("crime_type",), "text", "crime_type"),
+            Col(text.t("published.crimes"), ("crimes",)),
+        ],
+    )
+
+
+def area_display(shown: pd.DataFrame) -> pd.DataFrame:
+    return readable(
+        shown,
+        [
+            Col("Area", ("area_name",), "text"),
+            Col(text.t("published.crimes"), ("crimes",)),
+            Col("Residents (Census 2021)", ("residents",)),
+            Col(text.t("published.rate"), ("rate", "rate_lower", "rate_upper"), "rate"),
+        ],
+    )
+
+
+def summary(shown_monthly: pd.DataFrame, period: tuple[date, date, int] | None) -> str:
+    """One sentence: how many published crimes over which months, from which source."""
+    counts = pd.to_numeric(shown_monthly["crimes"], errors="coerce")
+    if shown_monthly.empty or period is None:
+        return text.t("published.none")
+    first, last, days = period
+    return text.t(
+        "published.summary",
+        crimes=f"{int(counts.sum()):,}",
+        first=f"{first:%b %Y}",
+        last=f"{last:%b %Y}",
+        days=f"{days:,}",
+    )
+
+
+# LSOAs (where data.police.uk places each crime) and wards (sums of their LSOAs).
+LEVELS = {"ward": "Ward", "lsoa": "LSOA"}
