@@ -52,6 +52,7 @@ PAGES = [
     ("data-quality", "Data quality", 1),
     ("methods", "Methods", 0),
     ("leadership-scorecard", "Leadership scorecard", 0),
+    ("published-crime", "Published crime (data.police.uk)", 0),
 ]
 
 pytestmark = pytest.mark.browser
