@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import annual, stats, text
-from .charts import base_layout
+from .charts import OKABE_ITO, base_layout
 from .disclosure import DisclosureSpec
 from .tables import Col, readable
 
@@ -83,21 +83,36 @@ def by_area(raw: pd.DataFrame, days: int | None) -> pd.DataFrame:
     return stats.add_rate_intervals(out, "crimes", "residents", per=annual.per_year(days))
 
 
+_TYPE_COLOURS = tuple(
+    OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky_blue", "purple", "black")
+)
+
+
 def monthly_chart(shown: pd.DataFrame) -> go.Figure:
     """Stacked monthly bars, one colour a crime type (each named in the legend and hover)."""
     fig = go.Figure()
-    for code, rows in shown.groupby("crime_type", sort=True):
+    for i, (code, rows) in enumerate(shown.groupby("crime_type", sort=True)):
         name = text.label("crime_type", code)
+        # Fourteen types: seven colour-blind-safe colours, each plain and hatched, so no two
+        # types look alike and colour is not the only cue (the legend and hover name them).
+        colour = _TYPE_COLOURS[i % len(_TYPE_COLOURS)]
+        hatch = "" if i < len(_TYPE_COLOURS) else "/"
         fig.add_bar(
             x=rows["month"],
             y=pd.to_numeric(rows["crimes"], errors="coerce"),
             name=name,
+            marker=dict(color=colour, pattern=dict(shape=hatch, fgcolor="#ffffff")),
             hovertemplate=f"{name}: %{{y:,}}<extra></extra>",
             xperiod="M1",
             xperiodalignment="middle",
         )
-    base_layout(fig, title=text.t("published.chart_title"), height=460)
-    fig.update_layout(barmode="stack", yaxis=dict(title=text.t("published.crimes")))
+    base_layout(fig, title=text.t("published.chart_title"), height=560)
+    fig.update_layout(
+        barmode="stack",
+        yaxis=dict(title=text.t("published.crimes")),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        margin=dict(b=170),
+    )
     fig.update_xaxes(tickformat="%b %Y")
     return fig
 
