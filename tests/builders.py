@@ -25,6 +25,15 @@ if TYPE_CHECKING:  # imported when a page test runs, not by every module that bu
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 
+
+def page_stems() -> tuple[str, ...]:
+    """Every page's file stem (pages/<stem>.py), in navigation order, from ui/frame.py: a
+    new page is covered by the tests that go through every page."""
+    from ui import frame
+
+    return tuple(spec.file.removesuffix(".py") for spec in frame.PAGES)
+
+
 # Real Ashfield areas the hand-made databases use: two wards and one LSOA of each.
 ABBEY_HILL, LARWOOD = "E05010673", "E05010686"
 ABBEY_007B, LARWOOD_009D = "E01027951", "E01027957"

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest  # noqa: TC002 - a type in signatures
 from hidden_communities import baselines, database, indicators, registry, settings, text, vocab
 from hidden_communities.registry import Community, DemoProfile
 from queries import run_query
-from tests.builders import PROJECT_ROOT, open_page, table_with
+from tests.builders import PROJECT_ROOT, open_page, page_stems, table_with
 
 ASHFIELD = "E07000170"
 
@@ -269,18 +269,7 @@ def test_the_demonstration_generator_makes_records_for_it(fourth_community_db, f
     assert (row["residents"], row["population_base"]) == (121, 126_299)
 
 
-PAGE_FILES = (
-    "overview",
-    "map",
-    "trends",
-    "representation",
-    "published_crime",
-    "scorecard",
-    "load_data",
-    "log_contact",
-    "data_quality",
-    "methods_and_sources",
-)
+PAGE_FILES = page_stems()
 
 
 def _run(db: Path, monkeypatch, page: str) -> AppTest:

@@ -9,20 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hidden_communities import filters, text
-from tests.builders import DASHBOARD
+from tests.builders import DASHBOARD, page_stems
 
-PAGES = (
-    "overview",
-    "map",
-    "trends",
-    "representation",
-    "published_crime",
-    "scorecard",
-    "load_data",
-    "log_contact",
-    "data_quality",
-    "methods_and_sources",
-)
+PAGES = page_stems()
 
 
 def run(db, monkeypatch, page: str, query: dict) -> AppTest:
