@@ -11,10 +11,18 @@ contacts: the share of resamples in which a topic keeps its reweighted rank.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import registry, settings, stats, text, vocab
+from .disclosure import DisclosureSpec
+from .tables import is_missing
 
 REMAINDER = "everyone_else"  # everyone not in any of the registry's communities
 UNRECORDED = "not_recorded"  # contacts whose community field was not filled in
@@ -160,3 +168,253 @@ def ordinal(rank: int) -> str:
     """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
     suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
     return f"{rank}{suffix}"
+
+
+# --- The page: contacts by kind, population shares, the tables shown -----------------
+
+OBJECTIVES_FILE = settings.PROJECT_ROOT / "data" / "objectives.toml"
+TOP_CONCERNS = 3  # a community's top concerns: the topics most of its contacts raise
+TOP_REWEIGHTED = 5
+COMPARE_SPEC = DisclosureSpec(
+    counts=("mentions",),
+    derived=dict.fromkeys(
+        ("share_heard", "share_reweighted", "rank_heard", "rank_reweighted", "stability"),
+        "mentions",
+    ),
+    totals_shown=False,
+)
+COMMUNITY_SPEC = DisclosureSpec(
+    counts=("raising", "contacts"),
+    derived=dict.fromkeys(("share", "lower", "upper"), ("raising", "contacts")),
+    totals_shown=False,
+)
+
+
+def kinds(raw: pd.DataFrame) -> pd.DataFrame:
+    """The query's contact kinds with `groups`: the communities a contact names, else the
+    remainder when its community was recorded, else UNRECORDED."""
+    groups = [
+        list(comms) if len(comms) else [REMAINDER if recorded else UNRECORDED]
+        for comms, recorded in zip(raw["communities"], raw["community_recorded"], strict=True)
+    ]
+    return raw.assign(groups=groups, topics=[list(t) for t in raw["topics"]])
+
+
+def population_shares(population: pd.DataFrame) -> dict[str, float | None]:
+    """Community -> residents over its population base (unknown where the census has no
+    figure) and the remainder the rest of the district. The
+    communities overlap a little (an Eastern European veteran); the shares are not
+    adjusted for it."""
+    shares: dict[str, float | None] = {}
+    for rec in population.itertuples(index=False):
+        known = pd.notna(rec.residents) and pd.notna(rec.population_base) and rec.population_base
+        shares[rec.community] = float(rec.residents) / float(rec.population_base) if known else None
+    for code in registry.codes():
+        shares.setdefault(code, None)
+    shares[REMAINDER] = max(0.0, 1.0 - sum(s for s in shares.values() if s is not None))
+    return shares  # UNRECORDED has no share: its contacts are heard but carry no weight
+
+
+def compare(contacts: pd.DataFrame, shares: Mapping[str, float | None], **boot) -> pd.DataFrame:
+    """Per topic: mentions (every contact once, or weighted), share and rank as heard,
+    reweighted share and rank, the move (up, down, same) and its rank stability. As heard,
+    a contact naming two communities counts once; left-out communities are in attrs."""
+    result = reweight(explode(contacts), shares)
+    rows = contacts.assign(mentions=contacts["weight"] * contacts["contacts"]).explode("topics")
+    mentions = rows.groupby("topics")["mentions"].sum()
+    result["mentions"] = result["topic"].map(mentions).astype("int64")
+    result["share_heard"] = result["mentions"] / result["mentions"].sum()
+    result["rank_heard"] = _ranks(result["share_heard"].to_numpy())
+    stable = rank_stability(contacts, shares, **boot).set_index("topic")["stability"]
+    result["stability"] = result["topic"].map(stable)
+    result["move"] = np.select(
+        [
+            result["rank_reweighted"].isna(),
+            result["rank_reweighted"] < result["rank_heard"],
+            result["rank_reweighted"] > result["rank_heard"],
+        ],
+        ["", "up", "down"],
+        "same",
+    )
+    return result
+
+
+def by_community(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Per community (and everyone else) and topic: contacts raising it, the community's
+    contacts, the share with its 95% Wilson interval (each contact once), thin: fewer
+    than THIN contacts."""
+    rows = contacts.explode("groups")
+    totals = rows.groupby("groups")["contacts"].sum()
+    raising = rows.explode("topics").groupby(["groups", "topics"])["contacts"].sum()
+    topics = sorted({t for ts in contacts["topics"] for t in ts})
+    order = [g for g in [*registry.codes(), REMAINDER, UNRECORDED] if g in totals.index]
+    frame = pd.DataFrame(
+        [(g, t, int(raising.get((g, t), 0)), int(totals[g])) for g in order for t in topics],
+        columns=["community", "topic", "raising", "contacts"],
+    )
+    frame = stats.add_proportion_intervals(frame, "raising", "contacts", prefix="share")
+    frame = frame.rename(columns={"share_lower": "lower", "share_upper": "upper"})
+    frame["thin"] = frame["contacts"] < THIN
+    return frame
+
+
+def thin_communities(contacts: pd.DataFrame) -> dict[str, int]:
+    """Registry communities with fewer than THIN contacts: code -> contacts."""
+    rows = contacts.explode("groups")
+    totals = rows.groupby("groups")["contacts"].sum()
+    return {c: int(totals.get(c, 0)) for c in registry.codes() if totals.get(c, 0) < THIN}
+
+
+@dataclass(frozen=True)
+class Objective:
+    objective: str
+    topics: tuple[str, ...]
+    start: date
+    end: date
+
+    def active(self, start: date, end: date) -> bool:
+        return self.start <= end and self.end >= start
+
+
+def load_objectives(path: Path = OBJECTIVES_FILE) -> list[Objective]:
+    """The objectives file; a topic code outside the vocabulary is a ValueError."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for n, item in enumerate(data.get("objective", []), start=1):
+        unknown = [t for t in item["topics"] if t not in vocab.TOPICS]
+        if unknown:
+            raise ValueError(f"objective {n}: unknown topic code(s) {', '.join(unknown)}")
+        found.append(
+            Objective(item["objective"], tuple(item["topics"]), item["start"], item["end"])
+        )
+    return found
+
+
+def coverage(
+    communities: pd.DataFrame, compared: pd.DataFrame, objectives: list[Objective]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Per community: its top concerns (codes, most raised first), those no objective
+    covers, and whether all are covered; and the reweighted top-5 topics no objective
+    covers. `objectives` are those active in the period."""
+    covered = {t for o in objectives for t in o.topics}
+    rows = []
+    for code, part in communities.groupby("community", sort=False):
+        raised = part[part["raising"] > 0].sort_values(["share", "topic"], ascending=[False, True])
+        top = list(raised["topic"].head(TOP_CONCERNS))
+        missing = [t for t in top if t not in covered]
+        rows.append((code, top, missing, bool(top) and not missing, bool(part["thin"].iloc[0])))
+    frame = pd.DataFrame(rows, columns=["community", "top", "uncovered", "all_covered", "thin"])
+    ranked = compared.dropna(subset=["rank_reweighted"])
+    top5 = ranked[ranked["rank_reweighted"] <= TOP_REWEIGHTED]["topic"]
+    return frame, [t for t in top5 if t not in covered]
+
+
+# --- Words: display tables (codes become words here, from the catalogue) --------------
+
+
+def group_label(code: str) -> str:
+    if code in (REMAINDER, UNRECORDED):
+        return text.t(f"priorities.group_{code}")
+    return text.community(code)
+
+
+def _percent(value) -> str:
+    return "" if is_missing(value) else f"{value:.0%}"
+
+
+def move_words(move: str, heard: object, reweighted: object) -> str:
+    """An arrow and words: "▲ up 2 places", "▼ down 1 place", "= same place"."""
+    if not move or is_missing(heard) or is_missing(reweighted):
+        return ""
+    places = abs(int(heard) - int(reweighted))
+    if move == "same":
+        return text.t("priorities.move_same")
+    unit = text.t("priorities.place" if places == 1 else "priorities.places")
+    return text.t(f"priorities.move_{move}", places=places, unit=unit)
+
+
+def stability_words(rank: object, stability: object) -> str:
+    if is_missing(rank) or is_missing(stability):
+        return ""
+    return text.t("priorities.stability", rank=ordinal(int(rank)), share=f"{stability:.0%}")
+
+
+def compare_display(compared: pd.DataFrame, by_people: bool) -> pd.DataFrame:
+    """The ranking side by side, in words, from the disclosed frame."""
+    raised = text.t("priorities.col_people" if by_people else "priorities.col_contacts")
+    rows = []
+    for rec in compared.itertuples(index=False):
+        rows.append(
+            {
+                text.t("priorities.col_topic"): text.label("topic", rec.topic),
+                raised: "" if is_missing(rec.mentions) else f"{int(rec.mentions):,}",
+                text.t("priorities.col_share_heard"): _percent(rec.share_heard),
+                text.t("priorities.col_rank_heard"): ""
+                if is_missing(rec.rank_heard)
+                else ordinal(int(rec.rank_heard)),
+                text.t("priorities.col_share_reweighted"): _percent(rec.share_reweighted),
+                text.t("priorities.col_rank_reweighted"): ""
+                if is_missing(rec.rank_reweighted)
+                else ordinal(int(rec.rank_reweighted)),
+                text.t("priorities.col_move"): move_words(
+                    rec.move, rec.rank_heard, rec.rank_reweighted
+                ),
+                text.t("priorities.col_stability"): stability_words(
+                    rec.rank_reweighted, rec.stability
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def community_display(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for rec in frame.itertuples(index=False):
+        share = ""
+        if not is_missing(rec.share):
+            share = f"{rec.share:.0%} ({rec.lower:.0%} to {rec.upper:.0%})"
+        rows.append(
+            {
+                text.t("priorities.col_community"): group_label(rec.community),
+                text.t("priorities.col_topic"): text.label("topic", rec.topic),
+                text.t("priorities.col_raising"): ""
+                if is_missing(rec.raising)
+                else f"{int(rec.raising):,}",
+                text.t("priorities.col_community_contacts"): ""
+                if is_missing(rec.contacts)
+                else f"{int(rec.contacts):,}",
+                text.t("priorities.col_share"): share,
+                text.t("priorities.col_note"): text.t("priorities.too_few") if rec.thin else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coverage_display(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for rec in frame.itertuples(index=False):
+        rows.append(
+            {
+                text.t("priorities.col_community"): group_label(rec.community),
+                text.t("priorities.col_top"): ", ".join(text.label("topic", t) for t in rec.top),
+                text.t("priorities.col_covered"): text.t(
+                    "priorities.covered_yes" if rec.all_covered else "priorities.covered_no"
+                ),
+                text.t("priorities.col_uncovered"): ", ".join(
+                    text.label("topic", t) for t in rec.uncovered
+                ),
+                text.t("priorities.col_note"): text.t("priorities.too_few") if rec.thin else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def left_out_sentence(left_out: Mapping[str, str], thin: Mapping[str, int]) -> str:
+    """What the reweighting did with each community's weight, thin ones named."""
+    parts = []
+    for code, reason in left_out.items():
+        parts.append(text.t(f"priorities.left_{reason}", group=group_label(code)))
+    for code, n in thin.items():
+        if code not in left_out:
+            parts.append(text.t("priorities.thin_kept", group=group_label(code), n=n))
+    return " ".join(parts)

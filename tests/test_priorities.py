@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from hidden_communities import priorities
 from hidden_communities.priorities import NO_MENTIONS, REMAINDER, SHARE_UNKNOWN
+from queries import run_query
+from tests.builders import contacts, empty_database, load_frame, open_page, table_with, texts
 
 # Three communities and four topics, worked by hand.
 #   eastern_european: share 0.10; hate_crime 3, drugs 1 -> mix 3/4, 1/4
@@ -146,3 +151,140 @@ def test_ordinal():
         "22nd",
         "112th",
     ]
+
+
+# --- The page on a small database --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def priorities_db(tmp_path_factory, reference) -> Path:
+    path = tmp_path_factory.mktemp("priorities") / "priorities.duckdb"
+    con = empty_database(path, reference)
+    frame = contacts(
+        [
+            ("eastern_european", "hate_crime", 9),
+            ("eastern_european", "drugs", 3),
+            ("lgbtq", "road_safety", 3),
+            ("none", "drugs", 10),
+            ("none", "anti_social_behaviour", 6),
+            ("none", "road_safety;drugs", 4),
+        ],
+        fields=("communities", "topics"),
+    )
+    load_frame(con, frame, "contacts", reference["areas"])
+    con.close()
+    return path
+
+
+# Census 2021, Ashfield, primary measures: Eastern European e = 2,885 / 126,300, LGBTQ+
+# l = 2,871 / 102,851, armed forces a = 4,325 / 102,846 (no contact: left out), everyone
+# else r = 1 - e - l - a. Weight kept W = e + l + r = 1 - a = 0.957947.
+# Topic mixes: Eastern European hate 9/12, drugs 3/12; LGBTQ+ road 3/3; everyone else
+# (24 mentions from 20 contacts) drugs 14/24, anti-social behaviour 6/24, road 4/24.
+E, L, A = 2885 / 126300, 2871 / 102851, 4325 / 102846
+R, W = 1 - E - L - A, 1 - A
+EXPECTED = {
+    "hate_crime": E * 9 / 12 / W,  # 0.017884
+    "drugs": (E * 3 / 12 + R * 14 / 24) / W,  # 0.558387
+    "anti_social_behaviour": R * 6 / 24 / W,  # 0.236754
+    "road_safety": (L + R * 4 / 24) / W,  # 0.186975
+}
+
+
+def test_the_page_figures_from_the_database(priorities_db):
+    con = duckdb.connect(str(priorities_db), read_only=True)
+    try:
+        params = dict(
+            start_date=date(2021, 1, 1),
+            end_date=date(2021, 12, 31),
+            area_codes=[],
+            channels=[],
+            directions=[],
+        )
+        raw = run_query(con, "priority_contacts", **params, by_people=False)
+        shares = priorities.population_shares(run_query(con, "priority_population"))
+    finally:
+        con.close()
+    assert shares == pytest.approx(
+        {"eastern_european": E, "lgbtq": L, "armed_forces": A, REMAINDER: R}
+    )
+    compared = priorities.compare(priorities.kinds(raw), shares).set_index("topic")
+    assert compared["share_reweighted"].to_dict() == pytest.approx(EXPECTED)
+    # As heard, every contact once: 39 mentions; drugs 3 + 10 + 4 = 17.
+    assert compared["mentions"].to_dict() == {
+        "drugs": 17,
+        "anti_social_behaviour": 6,
+        "road_safety": 7,
+        "hate_crime": 9,
+    }
+    assert compared.attrs["left_out"] == {"armed_forces": NO_MENTIONS}
+
+
+def test_the_page_ranks_topics_as_heard_and_reweighted(priorities_db, monkeypatch):
+    at = open_page(priorities_db, monkeypatch, "priorities")
+    ranking = table_with(at, "Topic", "Share as heard", "Rank reweighted").set_index("Topic")
+    # heard: drugs 17/39 = 44%, hate 9/39 = 23%, road 7/39 = 18%, ASB 6/39 = 15%
+    assert ranking["Share as heard"].to_dict() == {
+        "Drugs": "44%",
+        "Anti-social behaviour": "15%",
+        "Road safety": "18%",
+        "Hate crime": "23%",
+    }
+    assert ranking["Share reweighted"].to_dict() == {
+        "Drugs": "56%",
+        "Anti-social behaviour": "24%",
+        "Road safety": "19%",
+        "Hate crime": "2%",
+    }
+    assert ranking["Move"].to_dict() == {
+        "Drugs": "● same place",
+        "Anti-social behaviour": "▲ up 2 places",
+        "Road safety": "● same place",
+        "Hate crime": "▼ down 2 places",
+    }
+    # the bootstrap is fixed-seed, so the figures are too
+    assert ranking["Rank stability"].to_dict() == {
+        "Drugs": "1st in 98% of resamples",
+        "Anti-social behaviour": "2nd in 66% of resamples",
+        "Road safety": "3rd in 67% of resamples",
+        "Hate crime": "4th in 100% of resamples",
+    }
+    assert "Every contact once" in texts(at) or any(
+        "every contact once" in c.value for c in at.caption
+    )
+    community = table_with(at, "Community", "Share (95% CI)")
+    row = community[
+        (community["Community"] == "Eastern European") & (community["Topic"] == "Hate crime")
+    ]
+    # 9 of 12: Wilson 95% interval 46.8% to 91.1%
+    assert row["Share (95% CI)"].tolist() == ["75% (47% to 91%)"]
+    thin = community[community["Community"] == "LGBTQ+"]
+    assert set(thin["Note"]) == {"too few to say"}
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Armed forces veterans: no contacts raised a topic" in warnings
+    assert "LGBTQ+: 3 contacts, too few to say" in warnings
+    # 2021: the road safety objective (from April 2022) does not count yet
+    assert "Reweighted top-five concerns no objective covers: Road safety, Hate crime." in warnings
+    cover = table_with(at, "Top concerns", "Not covered").set_index("Community")
+    assert cover.loc["Eastern European", "Top concerns"] == "Hate crime, Drugs"
+    assert cover.loc["Eastern European", "Not covered"] == "Hate crime"
+    assert cover.loc["Everyone else", "All covered"] == "no"
+
+
+def test_weighted_by_people_reached(priorities_db, monkeypatch):
+    # people_reached numbers the fixture rows 1..35 in order: drugs 10+11+12 (Eastern
+    # European) + 16..25 (everyone else) + 32..35 (road and drugs) = 33 + 205 + 134 = 372
+    at = open_page(priorities_db, monkeypatch, "priorities", priorities_weight="people")
+    ranking = table_with(at, "Topic", "People reached by contacts raising it").set_index("Topic")
+    assert ranking["People reached by contacts raising it"].to_dict() == {
+        "Drugs": "372",
+        "Anti-social behaviour": "171",
+        "Road safety": "176",
+        "Hate crime": "45",
+    }
+
+
+def test_the_public_audience_is_told_to_choose_another(priorities_db, monkeypatch):
+    at = open_page(priorities_db, monkeypatch, "priorities", audience="public")
+    assert any("for inspectors and leadership reviews" in i.value for i in at.info)
+    assert not at.dataframe

@@ -49,6 +49,13 @@ PAGES = (
         "nav.explore",
     ),
     PageSpec(
+        "priorities.py",
+        "whose-voice",
+        "nav.priorities",
+        ":material/record_voice_over:",
+        "nav.explore",
+    ),
+    PageSpec(
         "scorecard.py",
         "leadership-scorecard",
         "nav.scorecard",
