@@ -175,6 +175,7 @@ def ordinal(rank: int) -> str:
 OBJECTIVES_FILE = settings.PROJECT_ROOT / "data" / "objectives.toml"
 TOP_CONCERNS = 3  # a community's top concerns: the topics most of its contacts raise
 TOP_REWEIGHTED = 5
+NOT_A_CONCERN = ("other",)  # no objective could name it: left out of the coverage check
 COMPARE_SPEC = DisclosureSpec(
     counts=("mentions",),
     derived=dict.fromkeys(
@@ -293,20 +294,24 @@ def load_objectives(path: Path = OBJECTIVES_FILE) -> list[Objective]:
 def coverage(
     communities: pd.DataFrame, compared: pd.DataFrame, objectives: list[Objective]
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Per community: its top concerns (codes, most raised first), those no objective
-    covers, and whether all are covered; and the reweighted top-5 topics no objective
-    covers. `objectives` are those active in the period."""
+    """Per community: its top concerns (codes, most raised first; none when it is thin,
+    too few to say), those no objective covers, and whether all are covered (None when
+    thin); and the reweighted top-5 topics no objective covers. "Other" is no concern an
+    objective could name and is left out of both. `objectives` are those active in the
+    period."""
     covered = {t for o in objectives for t in o.topics}
     rows = []
     for code, part in communities.groupby("community", sort=False):
-        raised = part[part["raising"] > 0].sort_values(["share", "topic"], ascending=[False, True])
-        top = list(raised["topic"].head(TOP_CONCERNS))
+        thin = bool(part["thin"].iloc[0])
+        raised = part[(part["raising"] > 0) & ~part["topic"].isin(NOT_A_CONCERN)]
+        raised = raised.sort_values(["share", "topic"], ascending=[False, True])
+        top = [] if thin else list(raised["topic"].head(TOP_CONCERNS))  # too few to say
         missing = [t for t in top if t not in covered]
-        rows.append((code, top, missing, bool(top) and not missing, bool(part["thin"].iloc[0])))
+        rows.append((code, top, missing, None if thin else not missing, thin))
     frame = pd.DataFrame(rows, columns=["community", "top", "uncovered", "all_covered", "thin"])
     ranked = compared.dropna(subset=["rank_reweighted"])
     top5 = ranked[ranked["rank_reweighted"] <= TOP_REWEIGHTED]["topic"]
-    return frame, [t for t in top5 if t not in covered]
+    return frame, [t for t in top5 if t not in covered and t not in NOT_A_CONCERN]
 
 
 # --- Words: display tables (codes become words here, from the catalogue) --------------
@@ -397,7 +402,9 @@ def coverage_display(frame: pd.DataFrame) -> pd.DataFrame:
             {
                 text.t("priorities.col_community"): group_label(rec.community),
                 text.t("priorities.col_top"): ", ".join(text.label("topic", t) for t in rec.top),
-                text.t("priorities.col_covered"): text.t(
+                text.t("priorities.col_covered"): ""
+                if rec.all_covered is None
+                else text.t(
                     "priorities.covered_yes" if rec.all_covered else "priorities.covered_no"
                 ),
                 text.t("priorities.col_uncovered"): ", ".join(

@@ -269,6 +269,12 @@ def test_the_page_ranks_topics_as_heard_and_reweighted(priorities_db, monkeypatc
     assert cover.loc["Eastern European", "Top concerns"] == "Hate crime, Drugs"
     assert cover.loc["Eastern European", "Not covered"] == "Hate crime"
     assert cover.loc["Everyone else", "All covered"] == "no"
+    # LGBTQ+ has 3 contacts: no top concerns are named for it
+    assert cover.loc["LGBTQ+", ["Top concerns", "All covered", "Note"]].tolist() == [
+        "",
+        "",
+        "too few to say",
+    ]
 
 
 def test_weighted_by_people_reached(priorities_db, monkeypatch):
@@ -288,3 +294,11 @@ def test_the_public_audience_is_told_to_choose_another(priorities_db, monkeypatc
     at = open_page(priorities_db, monkeypatch, "priorities", audience="public")
     assert any("for inspectors and leadership reviews" in i.value for i in at.info)
     assert not at.dataframe
+
+
+@pytest.mark.parametrize("audience", ["inspector", "leadership"])
+def test_the_page_runs_on_demonstration_data(demo_db_path, monkeypatch, audience):
+    at = open_page(demo_db_path, monkeypatch, "priorities", audience=audience)
+    ranking = table_with(at, "Topic", "Share as heard", "Rank reweighted")
+    assert len(ranking) == 9  # every topic of the vocabulary is raised somewhere
+    assert ranking["Rank stability"].str.contains("of resamples").any()
