@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
-from . import registry, settings, stats, text, vocab
+from . import charts, registry, settings, stats, text, vocab
 from .disclosure import DisclosureSpec
 from .tables import is_missing
 
@@ -425,3 +426,41 @@ def left_out_sentence(left_out: Mapping[str, str], thin: Mapping[str, int]) -> s
         if code not in left_out:
             parts.append(text.t("priorities.thin_kept", group=group_label(code), n=n))
     return " ".join(parts)
+
+
+def compare_chart(shown: pd.DataFrame) -> go.Figure:
+    """Share as heard (grey) beside share reweighted (blue), one pair of bars a topic,
+    from the disclosed frame; hidden cells draw no bar."""
+    topics = [text.label("topic", t) for t in shown["topic"]]
+    fig = go.Figure()
+    for col, key, colour in (
+        ("share_heard", "priorities.col_share_heard", registry.COMPARATOR_COLOUR),
+        ("share_reweighted", "priorities.col_share_reweighted", "#0072B2"),
+    ):
+        values = pd.to_numeric(shown[col], errors="coerce") * 100
+        fig.add_trace(
+            go.Bar(
+                name=text.t(key), y=topics, x=values.tolist(), orientation="h", marker_color=colour
+            )
+        )
+    charts.base_layout(fig, title=text.t("priorities.ranking"), height=120 + 40 * len(topics))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.15))
+    fig.update_xaxes(title_text="%", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def compare_alt(shown: pd.DataFrame) -> str:
+    parts = []
+    for rec in shown.itertuples(index=False):
+        if is_missing(rec.share_heard) or is_missing(rec.share_reweighted):
+            continue
+        parts.append(
+            text.t(
+                "priorities.alt_part",
+                topic=text.label("topic", rec.topic),
+                heard=_percent(rec.share_heard),
+                reweighted=_percent(rec.share_reweighted),
+            )
+        )
+    return text.t("priorities.alt", parts="; ".join(parts))

@@ -36,6 +36,7 @@ left = pr.left_out_sentence(compared.attrs["left_out"], pr.thin_communities(cont
 if left:
     st.warning(left, icon=":material/scale:")
 shown = widgets.disclose(compared, pr.COMPARE_SPEC)
+widgets.chart(pr.compare_chart(shown), key="priorities_chart", alt=pr.compare_alt(shown))
 widgets.table(
     pr.compare_display(shown, by_people), file_name="priorities.csv", key="priorities_rank"
 )

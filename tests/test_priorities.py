@@ -13,7 +13,16 @@ import pytest
 from hidden_communities import priorities
 from hidden_communities.priorities import NO_MENTIONS, REMAINDER, SHARE_UNKNOWN
 from queries import run_query
-from tests.builders import contacts, empty_database, load_frame, open_page, table_with, texts
+from tests.builders import (
+    chart,
+    chart_alt,
+    contacts,
+    empty_database,
+    load_frame,
+    open_page,
+    table_with,
+    texts,
+)
 
 # Three communities and four topics, worked by hand.
 #   eastern_european: share 0.10; hate_crime 3, drugs 1 -> mix 3/4, 1/4
@@ -242,6 +251,10 @@ def test_the_page_ranks_topics_as_heard_and_reweighted(priorities_db, monkeypatc
         "Road safety": "● same place",
         "Hate crime": "▼ down 2 places",
     }
+    bars = chart(at, "priorities_chart")["data"]
+    assert [b["name"] for b in bars] == ["Share as heard", "Share reweighted"]
+    assert bars[1]["x"][0] == pytest.approx(100 * EXPECTED["drugs"])
+    assert "Drugs 44% heard, 56% reweighted" in chart_alt(at, "priorities_chart")
     # the bootstrap is fixed-seed, so the figures are too
     assert ranking["Rank stability"].to_dict() == {
         "Drugs": "1st in 98% of resamples",
