@@ -53,6 +53,7 @@ PAGES = [
     ("methods", "Methods", 0),
     ("leadership-scorecard", "Leadership scorecard", 0),
     ("published-crime", "Published crime (data.police.uk)", 0),
+    ("whose-voice", "Whose voice sets priorities", 1),
 ]
 
 pytestmark = pytest.mark.browser
