@@ -21,16 +21,23 @@ reports_f AS (
     SELECT *
     FROM filtered_reports($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
 ),
+-- Like for like: a community the census counts among residents aged 16+
+-- ($adult_communities) is mapped in adults' records only, its totals included.
+adults_only AS (
+    SELECT list_contains(CAST($adult_communities AS VARCHAR[]), $community) AS yes
+),
 records AS (
     SELECT 'contacts' AS kind, area_code, area_level, community_recorded AS recorded,
            ($community = $comparator
             OR list_contains(CAST(communities AS VARCHAR[]), $community)) AS member
     FROM contacts_f
+    WHERE NOT (SELECT yes FROM adults_only) OR CAST(age_band AS VARCHAR) = 'adult'
     UNION ALL
     SELECT 'reports', area_code, area_level, victim_community_recorded,
            ($community = $comparator
             OR list_contains(CAST(victim_communities AS VARCHAR[]), $community))
     FROM reports_f
+    WHERE NOT (SELECT yes FROM adults_only) OR CAST(age_band AS VARCHAR) = 'adult'
 ),
 placed AS (
     SELECT r.kind, r.recorded, r.member,

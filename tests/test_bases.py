@@ -345,3 +345,34 @@ def test_the_census_band_belongs_to_the_primary_measure(measure_frames, bases_db
     # Counted by sexual orientation only, LGBTQ+ residents have no band from the combined
     # question's non-response.
     assert other.set_index("community")["not_answered"].isna().all()
+
+
+def test_the_map_counts_a_16_plus_community_in_adults_records(tmp_path, reference):
+    """By area too: veterans are mapped among adults' records only (their totals as well);
+    all residents keep every record."""
+    path = tmp_path / "map.duckdb"
+    con = empty_database(path, reference)
+    frame = contacts(
+        [("armed_forces", "adult", 5), ("none", "adult", 15), ("none", "under_16", 30)],
+        fields=("communities", "age_band"),
+    )
+    load_frame(con, frame, "contacts", reference["areas"])
+    params = Filters(start=date(2021, 1, 1), end=date(2021, 12, 31)).params()
+
+    def lsoa_row(community: str):
+        rows = run_query(
+            con,
+            "map_by_area",
+            **params,
+            level="lsoa",
+            community=community,
+            area_measure=None,
+        ).set_index("area_code")
+        return rows.loc["E01027925"]
+
+    veterans, everyone = lsoa_row("armed_forces"), lsoa_row(registry.ALL_RESIDENTS)
+    con.close()
+    # Veterans: 5 of the 20 adults' contacts (the 30 about children are left out).
+    assert (veterans["contacts"], veterans["contacts_recorded"]) == (5, 20)
+    # All residents: all 50 contacts.
+    assert (everyone["contacts"], everyone["contacts_recorded"]) == (50, 50)
