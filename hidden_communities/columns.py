@@ -33,19 +33,22 @@ class Column:
     multiline: bool = False  # a cell may hold line breaks (Alt+Enter in Excel)
 
 
+# Where a contact or a report happened: the same column in both files.
+AREA_COLUMN = Column(
+    "area",
+    "area",
+    "Where it happened: an LSOA, MSOA or ward code or name in the district. "
+    "Blank when not recorded.",
+    "E01027925",
+    nullable=True,
+    aliases=("area_code", "lsoa", "ward"),
+)
+
 CONTACT_COLUMNS: tuple[Column, ...] = (
     Column(
         "contact_date", "date", "Date of the engagement (dd/mm/yyyy or yyyy-mm-dd).", "14/05/2021"
     ),
-    Column(
-        "area",
-        "area",
-        "Where it happened: an LSOA, MSOA or ward code or name in the district. "
-        "Blank when not recorded.",
-        "E01027925",
-        nullable=True,
-        aliases=("area_code", "lsoa", "ward"),
-    ),
+    AREA_COLUMN,
     Column(
         "team",
         "text",
@@ -153,15 +156,7 @@ REPORT_COLUMNS: tuple[Column, ...] = (
         nullable=True,
         aliases=("occurred_date", "offence_date"),
     ),
-    Column(
-        "area",
-        "area",
-        "Where it happened: an LSOA, MSOA or ward code or name in the district. "
-        "Blank when not recorded.",
-        "E01027925",
-        nullable=True,
-        aliases=("area_code", "lsoa", "ward"),
-    ),
+    AREA_COLUMN,
     Column(
         "team",
         "text",
