@@ -1,8 +1,13 @@
 """The text layer: every word shown comes from a catalogue keyed by code.
 
-`catalogues/<lang>.toml` holds one language; English is complete and is the fallback for
-any key a translation has not filled in yet. Data, URLs, classifications and readings
-carry codes; only this module turns a code into words.
+`catalogues/<lang>.toml` holds one language (a translator may also split it into
+`catalogues/<lang>/*.toml`, merged in name order); English is complete and is the fallback
+for any key a translation has not filled in yet, so a new language is a file alone. Data,
+URLs, classifications and readings carry codes; only this module turns a code into words.
+
+Numbers, dates and plurals follow the language's CLDR rules through Babel rather than
+hand-written rules: Polish has three plural forms (1 kontakt, 2 kontakty, 5 kontaktów)
+and writes 1 234,5 and 12 kwietnia 2021.
 
 The language in use is a context variable, so each Streamlit session (each script run
 is one thread) and each export can use its own without passing it through every call.
@@ -10,12 +15,18 @@ is one thread) and each export can use its own without passing it through every 
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 
 from . import registry
 
@@ -36,19 +47,46 @@ def _flatten(tree: Mapping, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+# The CLDR locale behind each language code (English as written in the UK).
+LOCALES = {"en": "en_GB"}
+
+
+def _catalogue_files(lang: str) -> list[Path]:
+    files = [CATALOGUE_DIR / f"{lang}.toml"]
+    files += sorted((CATALOGUE_DIR / lang).glob("*.toml"))
+    return [path for path in files if path.is_file()]
+
+
 @cache
 def _file_catalogue(lang: str) -> Mapping[str, str]:
-    path = CATALOGUE_DIR / f"{lang}.toml"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    entries: dict[str, str] = {}
+    for path in _catalogue_files(lang):
+        with path.open("rb") as handle:
+            found = _flatten(tomllib.load(handle))
+        repeated = sorted(set(found) & set(entries))
+        if repeated:  # two files giving one key different words would be a silent choice
+            raise ValueError(f"{path.name} repeats catalogue keys: {repeated[:5]}")
+        entries.update(found)
+    return entries
 
 
 def languages() -> tuple[str, ...]:
-    """The languages with a catalogue file, English first."""
-    found = sorted(p.stem for p in CATALOGUE_DIR.glob("*.toml"))
-    return (DEFAULT_LANGUAGE, *(lang for lang in found if lang != DEFAULT_LANGUAGE))
+    """The languages with a catalogue (a file or a folder), English first."""
+    found = {p.stem for p in CATALOGUE_DIR.glob("*.toml")}
+    found |= {p.name for p in CATALOGUE_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml"))}
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
+
+
+def native_name(lang: str) -> str:
+    """A language's name in itself ("English", "Polski"), from CLDR: the language control
+    names each language so that its readers recognise it."""
+    name = Locale.parse(locale_code(lang)).get_language_name(locale_code(lang)) or lang
+    return name[:1].upper() + name[1:]
+
+
+def locale_code(lang: str | None = None) -> str:
+    lang = lang or current_language()
+    return LOCALES.get(lang, lang)
 
 
 def catalogue(lang: str) -> dict[str, str]:
@@ -148,6 +186,62 @@ def proxy(code: str, level: str) -> str | None:
     if code == registry.ALL_RESIDENTS or not registry.get(code).is_proxy_at(level):
         return None
     return t(f"community.{code}.proxy.{level}")
+
+
+# ------------------------------------------------------------------------------ numbers, dates, plurals
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """A number in the current language, grouped and with exactly `decimals` places:
+    "1,234.5" in English, "1 234,5" in Polish (a no-break space groups). "" when missing."""
+    if _missing(value):
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale_code())
+
+
+def percent(share: object, decimals: int = 1) -> str:
+    """A share (0.123) as a percentage in the current language: "12.3%", "12,3%"."""
+    if _missing(share):
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return babel_numbers.format_percent(share, format=pattern, locale=locale_code())
+
+
+def date(value: dt.date | None, form: str = "long") -> str:
+    """A date in the current language: "long" is "12 April 2021" / "12 kwietnia 2021";
+    "short" is "12 Apr 2021" / "12 kwi 2021"; "month" is "April 2021" / "kwiecień 2021"."""
+    if value is None:
+        return ""
+    patterns = {"long": "d MMMM y", "short": "d MMM y", "month": "LLLL y", "month_short": "LLL y"}
+    return babel_dates.format_date(value, patterns[form], locale=locale_code())
+
+
+def plural_form(count: float) -> str:
+    """The CLDR plural category of a count in the current language (one, few, many, other)."""
+    return Locale.parse(locale_code()).plural_form(count)
+
+
+def plural(key: str, count: float, /, **values: object) -> str:
+    """The text of a plural key for a count: the catalogue holds `<key>.one`, `.few`,
+    `.many`, `.other` (as the language needs); `{n}` is the count in the language's digits.
+    "{n} contacts" -> "1 contact", "2 contacts"; Polish "1 kontakt", "2 kontakty", "5 kontaktów"."""
+    form = plural_form(count)
+    chosen = f"{key}.{form}"
+    lang = current_language()
+    own = _file_catalogue(lang)
+    if chosen not in own and f"{key}.other" in own:
+        chosen = f"{key}.other"
+    elif chosen not in own and lang != DEFAULT_LANGUAGE:
+        # Not translated: English's own forms (one or other) for the count.
+        with language(DEFAULT_LANGUAGE):
+            return plural(key, count, **values)
+    decimals = 0 if float(count).is_integer() else 1
+    return t(chosen, n=number(count, decimals), **values)
 
 
 def join_names(names: list[str]) -> str:

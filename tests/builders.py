@@ -225,3 +225,89 @@ def submit(at: AppTest, label: str):
     found = [b for b in at.form_submit_button if b.label == label]
     assert len(found) == 1, f"{len(found)} form submit buttons labelled {label!r}"
     return found[0]
+
+
+# ------------------------------------------------------------------------------ what a page says
+
+_CHART_TEXT_KEYS = {"text", "title", "name", "hovertemplate", "hovertext", "label", "alt"}
+
+
+def _chart_strings(node, found: list[str], key: str = "") -> None:
+    """Every human-readable string of a figure spec (titles, axis titles, trace names,
+    hovers, annotations, tick labels), not its colours, symbols or data columns."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            _chart_strings(value, found, name)
+    elif isinstance(node, list):
+        for value in node:
+            _chart_strings(value, found, key)
+    elif isinstance(node, str) and key in _CHART_TEXT_KEYS | {"ticktext", "text", "customdata"}:
+        found.append(node)
+
+
+def page_strings(at: AppTest) -> list[str]:
+    """Everything the page shows in words: headings, markdown, captions, notes, widget
+    labels, help and options, metrics, table headers and text cells, chart text and each
+    chart's text alternative."""
+    found: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "exception"):  # fmt: skip
+        found += [str(el.value) for el in getattr(at, kind)]
+    for kind in ("selectbox", "multiselect", "radio", "checkbox", "toggle", "slider",
+                 "select_slider", "date_input", "number_input", "text_input", "text_area",
+                 "button", "form_submit_button"):  # fmt: skip
+        for widget in getattr(at, kind):
+            found.append(str(widget.label))
+            found.append(str(getattr(widget, "help", "") or ""))
+            for option in getattr(widget, "options", []) or []:
+                found.append(str(option))
+    for metric in at.metric:
+        found += [str(metric.label), str(metric.value)]
+    for table in at.dataframe:
+        frame = table.value
+        found += [str(c) for c in frame.columns]
+        for column in frame.columns:
+            found += [v for v in frame[column].tolist() if isinstance(v, str)]
+    for element in at.get("plotly_chart"):
+        _chart_strings(json.loads(element.proto.spec), found)
+        found.append(element.proto.alt)
+    for element in at.get("download_button"):
+        found.append(str(element.proto.label))
+    for element in at.get("expander"):
+        found.append(str(element.proto.label))
+    for element in at.get("tab"):
+        found.append(str(element.proto.label))
+    return [s for s in found if s]
+
+
+def english_only_words() -> set[str]:
+    """Words of the English catalogue that the Polish one never uses: a page in Polish that
+    shows one of them has English left on it. Built from the catalogues themselves, so the
+    check follows them as they grow."""
+    import re
+
+    from hidden_communities import text
+
+    def words(lang: str) -> set[str]:
+        found = set()
+        for value in text.catalogue(lang).values():
+            plain = re.sub(r"\{[^}]*\}|<[^>]+>|%\{[^}]*\}", " ", value)
+            found |= {w.lower() for w in re.findall(r"[^\W\d_]{3,}", plain)}
+        return found
+
+    return words("en") - words("pl")
+
+
+def english_leftovers(strings, allowed: set[str] = frozenset()) -> dict[str, list[str]]:
+    """English-only words found in these strings -> the strings that hold them; `allowed`
+    is proper names (places, teams, file and column names) that stay as they are."""
+    import re
+
+    english = english_only_words() - {w.lower() for w in allowed}
+    found: dict[str, list[str]] = {}
+    for value in strings:
+        plain = re.sub(r"https?://\S+|`[^`]*`", " ", value)
+        for word in re.findall(r"[^\W\d_]{3,}", plain):
+            if word.lower() in english:
+                found.setdefault(word.lower(), []).append(value[:120])
+    return found

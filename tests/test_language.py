@@ -1,0 +1,98 @@
+"""English and Polish: the Polish catalogue covers every English key, counts, numbers and
+dates follow each language's CLDR rules, and every page renders in Polish with no English
+left on it (apart from proper names and the data dictionary's column names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from builders import english_leftovers, open_page, page_stems, page_strings
+
+from hidden_communities import columns, text
+
+
+def test_polish_catalogue_covers_every_english_key():
+    missing = sorted(set(text.catalogue("en")) - set(text.catalogue("pl")))
+    assert missing == []
+
+
+def test_polish_catalogue_keeps_every_placeholder():
+    import re
+
+    def holes(value: str) -> set[str]:
+        return set(re.findall(r"\{(\w+)", value))
+
+    english, polish = text.catalogue("en"), text.catalogue("pl")
+    differ = {k: (holes(v), holes(polish[k])) for k, v in english.items()
+              if k in polish and holes(v) != holes(polish[k])}  # fmt: skip
+    assert differ == {}
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "expected"),
+    [
+        ("en", (1, 2, 5, 22), ["1 contact", "2 contacts", "5 contacts", "22 contacts"]),
+        ("pl", (1, 2, 5, 22), ["1 kontakt", "2 kontakty", "5 kontaktów", "22 kontakty"]),
+        ("pl", (12, 112, 1234), ["12 kontaktów", "112 kontaktów", "1\xa0234 kontakty"]),
+    ],
+)
+def test_counts_take_the_languages_plural_forms(lang, counts, expected):
+    with text.language(lang):
+        assert [text.plural("count.contacts", n) for n in counts] == expected
+
+
+def test_numbers_dates_and_shares_follow_the_language():
+    day = dt.date(2021, 4, 12)
+    with text.language("en"):
+        assert (text.number(1234.5, 1), text.date(day), text.percent(0.123)) == (
+            "1,234.5", "12 April 2021", "12.3%")  # fmt: skip
+    with text.language("pl"):
+        assert (text.number(1234.5, 1), text.date(day), text.percent(0.123)) == (
+            "1\xa0234,5", "12 kwietnia 2021", "12,3%")  # fmt: skip
+        assert text.date(day, "month") == "kwiecień 2021"
+
+
+def test_a_new_language_is_a_file_alone(tmp_path, monkeypatch):
+    (tmp_path / "en.toml").write_text('[words]\nand = "and"\n', encoding="utf-8")
+    (tmp_path / "ro.toml").write_text('[words]\nand = "și"\n', encoding="utf-8")
+    monkeypatch.setattr(text, "CATALOGUE_DIR", tmp_path)
+    text._file_catalogue.cache_clear()
+    try:
+        assert "ro" in text.languages()
+        with text.language("ro"):
+            assert text.t("words.and") == "și"
+    finally:
+        text._file_catalogue.cache_clear()
+
+
+def _proper_names(db_path) -> set[str]:
+    """Words that stay as they are in Polish: place and team names in the data, the data
+    dictionary's column names, and the product's and sources' names."""
+    import re
+
+    import duckdb
+
+    names: set[str] = {"Ashfield", "Nottinghamshire", "Nomis", "ONS", "Okabe", "Ito", "DuckDB",
+                       "Streamlit", "Wilson", "Byar", "Katz", "Newcombe", "Poisson", "Spiegelhalter",
+                       "Benjamini", "Hochberg", "Bernal", "Wald", "XmR", "CSV", "XLSX", "UTF",
+                       "LGBTQ", "MSOA", "LSOA", "Crown", "Government", "Licence", "Open"}  # fmt: skip
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        for (name,) in con.sql("select distinct area_name from areas").fetchall():
+            names |= set(re.findall(r"[^\W\d_]+", str(name)))
+        for (team,) in con.sql("select distinct team from contacts").fetchall():
+            names |= set(re.findall(r"[^\W\d_]+", str(team or "")))
+    finally:
+        con.close()
+    for specs in columns.SPECS.values():
+        for spec in specs:
+            names |= set(spec.name.split("_"))
+    return names
+
+
+@pytest.mark.parametrize("stem", page_stems())
+def test_every_page_renders_in_polish_with_no_english_left(explore_db, monkeypatch, stem):
+    at = open_page(explore_db, monkeypatch, stem, lang="pl", audience="inspector")
+    leftovers = english_leftovers(page_strings(at), _proper_names(explore_db))
+    assert leftovers == {}
