@@ -720,3 +720,38 @@ def format_for_display(
                 text.append(str(value))
         out[col] = pd.Series(text, index=df.index, dtype=object)
     return out.drop(columns=note_cols)
+
+
+# ------------------------------------------------------------------------------ published counts
+
+#: Public counts are published rounded to a multiple of this (Census 2021's flexible tables
+#: round to base 5 too), so the difference of any two published figures is a multiple of 5
+#: and can never be an exact small count.
+ROUNDING_BASE = 5
+#: Public counts under this (before rounding) are not published at all.
+PUBLISH_FROM = 10
+
+
+def round_count(value: object) -> object:
+    """A count as published: rounded to the nearest multiple of 5, missing from 1 to 9; a
+    true zero stays 0 (it says nothing about anyone); missing stays missing."""
+    if value is None or pd.isna(value):
+        return pd.NA
+    count = int(value)
+    if 0 < count < PUBLISH_FROM:
+        return pd.NA
+    return ((count + ROUNDING_BASE // 2) // ROUNDING_BASE) * ROUNDING_BASE
+
+
+def publish_counts(frame: pd.DataFrame, counts: Iterable[str]) -> pd.DataFrame:
+    """The public audience's view of raw counts, before anything is derived from them:
+    each named count column rounded to base 5 and missing under 10, with `<column>_note`
+    saying "small_count" where a count was withheld. Rates, ratios, shares, intervals and
+    totals computed afterwards from these published cells carry no exact count."""
+    published = frame.copy()
+    for name in counts:
+        raw = pd.to_numeric(frame[name])
+        withheld = raw.notna() & (raw > 0) & (raw < PUBLISH_FROM)
+        published[name] = pd.array([round_count(v) for v in raw], dtype="Int64")
+        published[f"{name}{NOTE_SUFFIX}"] = np.where(withheld, NOTE_SMALL_COUNT, "")
+    return published

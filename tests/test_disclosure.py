@@ -552,3 +552,26 @@ def test_inspector_and_leadership_counts_unchanged(df):
     leadership = apply_disclosure(df, GROUPED_SPEC, "leadership")
     assert leadership.contacts.tolist() == df.contacts.tolist()
     assert leadership.rate.isna().tolist() == (df.contacts < 10).tolist()
+
+
+def test_published_counts_are_rounded_to_base_5_and_withheld_under_10():
+    import pandas as pd
+
+    from hidden_communities.disclosure import publish_counts
+
+    frame = pd.DataFrame({"contacts": [0, 1, 4, 9, 10, 12, 13, 17, 18, 1234, None]})
+    published = publish_counts(frame, ["contacts"])
+    assert published["contacts"].tolist() == [
+        0,
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        10,
+        10,
+        15,
+        15,
+        20,
+        1235,
+        pd.NA,
+    ]
+    assert published["contacts_note"].tolist() == ["", *["small_count"] * 3, *[""] * 7]
