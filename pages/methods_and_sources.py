@@ -1,14 +1,11 @@
-"""Methods: how every figure is made, its assumptions and its sources (docs/methods.md)."""
+"""Methods: how every figure is made, its assumptions and its sources (docs/methods.md),
+in the reader's language where a translation exists (hidden_communities.methods_text)."""
 
 import streamlit as st
 
-from hidden_communities import settings
+from hidden_communities import methods_text
 
-METHODS = settings.PROJECT_ROOT / "docs" / "methods.md"
-DATA_NOTES = settings.DATA_DIR / "README.md"
-CENSUS_SECTION = "## What the census can and cannot say"
-
-st.markdown(METHODS.read_text(encoding="utf-8"))
-notes = DATA_NOTES.read_text(encoding="utf-8")
-if CENSUS_SECTION in notes:
-    st.markdown("# The population baselines\n\n" + notes[notes.index(CENSUS_SECTION) :])
+st.markdown(methods_text.methods())
+census = methods_text.census_section()
+if census is not None:
+    st.markdown(census)
