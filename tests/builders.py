@@ -157,7 +157,15 @@ def app(db_path, monkeypatch, **query) -> AppTest:
     """Run the dashboard (its first page, the overview) on a database, with a query string."""
     from streamlit.testing.v1 import AppTest
 
+    from contextvars import ContextVar
+
+    from hidden_communities import text
+
     monkeypatch.setenv("HC_DB_PATH", str(db_path))
+    # AppTest calls a widget's format_func in the test's own thread (to read or set its
+    # value): that thread must speak the page's language, and go back to English after.
+    lang = query.get("lang", text.DEFAULT_LANGUAGE)
+    monkeypatch.setattr(text, "_language", ContextVar("language", default=lang))
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
@@ -299,15 +307,20 @@ def english_only_words() -> set[str]:
 
 
 def english_leftovers(strings, allowed: set[str] = frozenset()) -> dict[str, list[str]]:
-    """English-only words found in these strings -> the strings that hold them; `allowed`
-    is proper names (places, teams, file and column names) that stay as they are."""
+    """English-only words found in these strings -> the words around each; `allowed` is
+    proper names (places, teams, file and column names) that stay as they are. Links, code
+    spans, titles in italics and reference paragraphs ("**Źródło:**", "**Source:**": the
+    cited works keep their published titles) are proper names too."""
     import re
 
     english = english_only_words() - {w.lower() for w in allowed}
     found: dict[str, list[str]] = {}
     for value in strings:
-        plain = re.sub(r"https?://\S+|`[^`]*`", " ", value)
-        for word in re.findall(r"[^\W\d_]{3,}", plain):
-            if word.lower() in english:
-                found.setdefault(word.lower(), []).append(value[:120])
+        paragraphs = re.split(r"\n\s*\n", value)
+        kept = "\n\n".join(p for p in paragraphs if not re.match(r"\s*\*\*(Źródł|Source)", p))
+        plain = re.sub(r"https?://\S+|`[^`]*`|(?<!\*)\*[^*\n]+\*(?!\*)|[\w.]+\.uk\b", " ", kept)
+        for match in re.finditer(r"[^\W\d_]{3,}", plain):
+            if match.group().lower() in english:
+                around = plain[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
+                found.setdefault(match.group().lower(), []).append(around)
     return found
