@@ -155,9 +155,9 @@ def load_frame(con, frame: pd.DataFrame, kind: str, areas: pd.DataFrame, name: s
 
 def app(db_path, monkeypatch, **query) -> AppTest:
     """Run the dashboard (its first page, the overview) on a database, with a query string."""
-    from streamlit.testing.v1 import AppTest
-
     from contextvars import ContextVar
+
+    from streamlit.testing.v1 import AppTest
 
     from hidden_communities import text
 
