@@ -31,7 +31,7 @@ def period_note(start: date, end: date) -> str:
     """The period the annualised rates cover, in words."""
     return text.t(
         "annual.note",
-        days=f"{days(start, end):,}",
-        start=f"{start:%-d %b %Y}",
-        end=f"{end:%-d %b %Y}",
+        days=text.number(days(start, end)),
+        start=text.date(start, "short"),
+        end=text.date(end, "short"),
     )

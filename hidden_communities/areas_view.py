@@ -28,10 +28,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from . import annual, baselines, flags, registry, stats, text, vocab
-from .charts import FONT, OKABE_ITO, base_layout
+from .charts import FONT, OKABE_ITO, base_layout, separators
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
-from .tables import Col, format_value, is_missing, note_of, readable
+from .tables import Col, is_missing, note_of, readable
 
 # The choices' codes and their labels (vocab and the text catalogues).
 LEVEL_LABELS = vocab.MAP_LEVELS
@@ -47,6 +47,36 @@ MIN_NUMERATOR = stats.MIN_NUMERATOR
 
 def too_few_text() -> str:
     return text.t("map.too_few", n=MIN_NUMERATOR)
+
+
+def _cap(words: str) -> str:
+    """Words at the head of a line or title: the first letter in capitals."""
+    return words[:1].upper() + words[1:]
+
+
+def _value(value, fmt: str) -> str:
+    """A figure in the current language's digits, as the tables write it: counts whole,
+    shares to 0.1%, ratios to two places, rates to one ("" when missing)."""
+    if is_missing(value):
+        return ""
+    if fmt == "count":
+        return text.number(int(value))
+    if fmt == "percent":
+        return text.percent(value, 1)
+    return text.number(value, {"ratio": 2, "rate": 1}[fmt])
+
+
+def people_genitive(community: str) -> str:
+    """A community's people after "per 1,000" and "with" (Polish needs the genitive:
+    "na 1000 weteranów sił zbrojnych"); a community registered without the form is named
+    as mid-sentence."""
+    key = f"community_case.{community}.genitive"
+    return text.t(key) if text.has(key) else text.people_mid(community)
+
+
+def level_nouns(level: str) -> str:
+    """A map level's areas in the plural after "for", "by" and "among" ("wards")."""
+    return text.t(f"map_levels.{level}")
 
 
 def area_measure(community: str, level: str, held: baselines.Held | None = None) -> str | None:
@@ -94,7 +124,13 @@ class MapView:
 
     @property
     def rate_unit(self) -> str:
-        return "per 1,000 a year" if self.days else "per 1,000"
+        """ "per 1,000 a year" (mid-sentence)."""
+        return text.t("map_view.rate_unit_year" if self.days else "map_view.rate_unit")
+
+    @property
+    def rate_heading(self) -> str:
+        """ "Per 1,000 a year" (at the head of a line or a column)."""
+        return text.t("map_view.rate_heading_year" if self.days else "map_view.rate_heading")
 
     @property
     def people(self) -> str:
@@ -102,23 +138,45 @@ class MapView:
 
     @property
     def events(self) -> str:
-        noun = RECORD_NOUNS[self.records]
-        if self.community == vocab.ALL_RESIDENTS:
-            return f"all {noun}"
-        return f"{noun} with {text.people_mid(self.community)}"
+        """The records mapped, mid-sentence: "contacts with Eastern European residents"."""
+        return self._events("")
+
+    @property
+    def events_gen(self) -> str:
+        """The same after "number of", "too few" or "most" (Polish: the genitive)."""
+        return self._events("_gen")
+
+    def _events(self, form: str) -> str:
+        which = "all" if self.community == vocab.ALL_RESIDENTS else "with"
+        key = f"map_events.{self.records}_{which}{form}"
+        return text.t(key, people=people_genitive(self.community))
 
     @property
     def value_label(self) -> str:
         if self.measure == "rate":
-            return f"{RECORD_LABELS[self.records]} {self._rate_unit_of()}"
+            return text.t(
+                "map_view.value_rate",
+                records=RECORD_LABELS[self.records],
+                unit=self._rate_unit_of(),
+            )
         if self.measure == "ratio":
-            return "Representation ratio"
+            return text.t("map_view.ratio_label")
         return RECORD_LABELS[self.records]
+
+    @property
+    def colorbar_title(self) -> str:
+        if self.measure == "rate":
+            return text.t(
+                "map_figure.colorbar_rate",
+                records=RECORD_LABELS[self.records],
+                unit=self._rate_unit_of(),
+            )
+        return self.value_label
 
     def _rate_unit_of(self) -> str:
         """ "per 1,000 residents a year": the unit and who it is of."""
-        unit = f"per 1,000 {self._rate_base()}"
-        return f"{unit} a year" if self.days else unit
+        key = "map_view.per_base_year" if self.days else "map_view.per_base"
+        return text.t(key, base=self._rate_base())
 
     def _rate_base(self) -> str:
         """Who the rate is per 1,000 of: a proxy's people, else the community's own (its
@@ -126,26 +184,34 @@ class MapView:
         if self._proxy_base():
             return self._proxy_base()
         if self.community == vocab.ALL_RESIDENTS:
-            return "residents"
-        return text.people_mid(self.community)
+            return text.t("map_view.residents_base")
+        return people_genitive(self.community)
 
     def _proxy_base(self) -> str | None:
         """Who the rate is per 1,000 of, where a proxy stands in for the community."""
         if text.proxy(self.community, self.level) is None:
             return None
+        key = f"community_case.{self.community}.proxy_base.{self.level}"
+        if text.has(key):
+            return text.t(key)
         return text.t(f"community.{self.community}.proxy_base.{self.level}")
 
     @property
     def title(self) -> str:
-        where = "by ward" if self.level == "ward" else f"by {LEVEL_LABELS[self.level]}"
+        where = text.t(f"map_view.by.{self.level}")
         if self.measure == "rate":
-            proxy = " (proxy)" if self._proxy_base() else ""
-            what = f"{self.events[0].upper() + self.events[1:]} {self._rate_unit_of()}{proxy}"
+            proxy = text.t("map_view.proxy_mark") if self._proxy_base() else ""
+            what = text.t(
+                "map_view.title_rate",
+                events=_cap(self.events),
+                unit=self._rate_unit_of(),
+                proxy=proxy,
+            )
         elif self.measure == "ratio":
-            what = f"Representation in {RECORD_NOUNS[self.records]}: {self.people}"
+            what = text.t(f"map_view.title_ratio.{self.records}", people=self.people)
         else:
-            what = f"Number of {self.events}"
-        return f"{what}, {where}"
+            what = text.t("map_view.title_count", events=self.events_gen)
+        return text.t("map_view.title", what=what, where=where)
 
 
 def map_view(
@@ -165,43 +231,29 @@ def map_view(
     if records not in RECORD_LABELS or measure not in MEASURE_LABELS:
         raise ValueError(f"unknown records {records!r} or measure {measure!r}")
     baseline = area_measure(community, level, held)
-    nouns = LEVEL_NOUNS[level]
+    nouns = level_nouns(level)
+    described = text.community(community, "described")
     # Where the data has the community's own count at other levels, say which.
-    elsewhere = ", ".join(LEVEL_NOUNS[lv] for lv in _own_levels(community, held))
+    elsewhere = ", ".join(level_nouns(lv) for lv in _own_levels(community, held))
+    has_elsewhere = text.t("map_notes.has_elsewhere", elsewhere=elsewhere, nouns=nouns)
     notes = []
     drawn = measure
     if measure == "rate" and baseline is None:
         drawn = "count"
-        has = (
-            f"by {elsewhere} but not by {nouns}"
-            if elsewhere
-            else "for the whole district only (ONS publishes small-area tables too; the "
-            "Methods page says how to add them)"
-        )
-        notes.append(
-            f"No rate per 1,000 for {nouns}: this build's census reference data has "
-            f"{text.community(community, 'described')} {has}, so the map shows the "
-            "number of records instead. Counts follow where people live and how many live "
-            "there; compare areas with the ratio instead."
-        )
+        has = has_elsewhere if elsewhere else text.t("map_notes.has_district_tables")
+        notes.append(text.t("map_notes.no_rate", nouns=nouns, described=described, has=has))
     if measure == "ratio" and community != vocab.ALL_RESIDENTS and baseline is None:
-        has = f"by {elsewhere} but not by {nouns}" if elsewhere else "for the district only"
+        has = has_elsewhere if elsewhere else text.t("map_notes.has_district")
         notes.append(
-            f"Proxy: each area's share of {RECORD_NOUNS[records]} involving "
-            f"{text.community(community, 'described')} is compared with their share of the whole district's "
-            f"population, because this build's census reference data has them {has}. It "
-            f"assumes every area has the district's mix of residents, which is not true "
-            f"everywhere."
+            text.t(
+                "map_notes.ratio_proxy", records=RECORD_NOUNS[records], described=described, has=has
+            )
         )
     proxy = text.proxy(community, level)
     if proxy and drawn != "count":
-        notes.append("Proxy: " + proxy)
+        notes.append(text.t("map_notes.proxy", proxy=proxy))
     if measure == "ratio" and community == vocab.ALL_RESIDENTS:
-        notes.append(
-            f"For all residents the ratio is each area's share of the mapped "
-            f"{RECORD_NOUNS[records]} against its share of the residents: below 1, the area "
-            "has fewer records than its population suggests."
-        )
+        notes.append(text.t("map_notes.all_residents_ratio", records=RECORD_NOUNS[records]))
     if community == vocab.ALL_RESIDENTS:
         notes.append(text.t("map.all_records_note", noun=RECORD_NOUNS[records]))
     return MapView(community, records, level, drawn, measure, tuple(notes), days)
@@ -349,17 +401,18 @@ def area_status(shown: pd.DataFrame, view: MapView) -> pd.Series:
 
 def _count_text(row: pd.Series, col: str) -> str:
     value = row[col]
-    return note_of(row, col) if is_missing(value) else f"{int(value):,}"
+    return note_of(row, col) if is_missing(value) else _value(value, "count")
 
 
 def _interval_text(row: pd.Series, col: str, fmt: str) -> str:
     value, lo, hi = row[col], row[f"{col}_lower"], row[f"{col}_upper"]
     if is_missing(value):
-        return note_of(row, col) or "not available"
-    text = format_value(value, fmt)
-    if not (is_missing(lo) or is_missing(hi)):
-        text += f" (95% CI {format_value(lo, fmt)} to {format_value(hi, fmt)})"
-    return text
+        return note_of(row, col) or text.t("map_hover.not_available")
+    if is_missing(lo) or is_missing(hi):
+        return _value(value, fmt)
+    return text.t(
+        "map_hover.interval", value=_value(value, fmt), lower=_value(lo, fmt), upper=_value(hi, fmt)
+    )
 
 
 def _allowing(row: pd.Series, col: str, view: MapView) -> str:
@@ -411,22 +464,20 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
     """Area name, count, denominator, value and interval, in words (HTML for plotly)."""
     lines = [f"<b>{row['area_name']}</b>"]
     if status == "outside":
-        return lines[0] + "<br>Outside the area filter (click to filter to it)"
-    lines.append(f"{view.events[0].upper() + view.events[1:]}: {_count_text(row, 'events')}")
+        return lines[0] + "<br>" + text.t("map_hover.outside")
+    lines.append(text.t("map_hover.count", events=_cap(view.events), n=_count_text(row, "events")))
     if view.community != vocab.ALL_RESIDENTS:
-        noun = RECORD_NOUNS[view.records]
-        lines.append(
-            f"{noun[0].upper() + noun[1:]} saying who was involved: {_count_text(row, 'recorded')}"
-        )
+        lines.append(text.t(f"map_hover.recorded_{view.records}", n=_count_text(row, "recorded")))
     if status == "partial":
-        lines.append("Only partly inside the area filter: no rate or ratio")
+        lines.append(text.t("map_hover.partial"))
         return "<br>".join(lines)
     if view.measure == "rate":
+        lines.append(text.t("map_hover.residents", n=_value(row["base_count"], "count")))
         lines.append(
-            f"Residents (Census 2021 baseline): {format_value(row['base_count'], 'count')}"
+            text.t(
+                "map_hover.value", name=view.rate_heading, value=_interval_text(row, "rate", "rate")
+            )
         )
-        unit = view.rate_unit[0].upper() + view.rate_unit[1:]
-        lines.append(f"{unit}: {_interval_text(row, 'rate', 'rate')}")
         reading = row.get("comparison")
         if not is_missing(reading) and reading != stats.CANNOT_BE_CALCULATED:
             lines.append(
@@ -439,8 +490,8 @@ def hover_text(row: pd.Series, view: MapView, status: str) -> str:
     elif view.measure == "ratio":
         share = row["population_share"]
         if not is_missing(share):
-            lines.append(f"Population share compared with: {share:.1%}")
-        lines.append(f"Ratio: {_interval_text(row, 'ratio', 'ratio')}")
+            lines.append(text.t("map_hover.population_share", share=_value(share, "percent")))
+        lines.append(text.t("map_hover.ratio", value=_interval_text(row, "ratio", "ratio")))
         reading = row.get("classification")
         if not is_missing(reading):
             words = text.label("classification", reading)
@@ -461,37 +512,48 @@ def map_sentence(shown: pd.DataFrame, view: MapView) -> str:
     areas = shown[shown["unplaced_reason"].isna()]
     status = area_status(areas, view)
     ok = areas[status == "shown"]
-    nouns = LEVEL_NOUNS[view.level]
+    nouns = level_nouns(view.level)
     col = value_column(view)
-    fmt = {"rate": "rate", "ratio": "ratio", "count": "count"}[view.measure]
-    what = {"rate": view.rate_unit, "ratio": "ratio", "count": view.events}[view.measure]
+    fmt = view.measure  # rate, ratio or count: as the tables write them
     if ok.empty:
-        head = f"No {nouns} have enough {view.events} to show"
+        head = text.t("map_sentence.none", nouns=nouns, events=view.events_gen)
     elif len(ok) == 1:
         row = ok.iloc[0]
-        head = f"{row['area_name']}: {what} {format_value(row[col], fmt)}"
+        head = text.t(
+            f"map_sentence.one_{view.measure}",
+            area=row["area_name"],
+            value=_value(row[col], fmt),
+            unit=view.rate_unit,
+            events=view.events,
+        )
     else:
         top = ok.loc[pd.to_numeric(ok[col]).idxmax()]
         low = ok.loc[pd.to_numeric(ok[col]).idxmin()]
-        head = (
-            f"Highest {what}: {top['area_name']} ({format_value(top[col], fmt)}); lowest: "
-            f"{low['area_name']} ({format_value(low[col], fmt)}), among {len(ok)} {nouns} shown"
+        head = text.t(
+            f"map_sentence.many_{view.measure}",
+            top=top["area_name"],
+            top_value=_value(top[col], fmt),
+            low=low["area_name"],
+            low_value=_value(low[col], fmt),
+            n=text.number(len(ok)),
+            nouns=nouns,
+            unit=view.rate_unit,
+            events=view.events_gen,
         )
     inside = int((status != "outside").sum())
     tail = []
     few = int((status == "too_few").sum())
     if few and view.measure != "count":
-        verb = "has" if few == 1 else "have"
-        tail.append(f"{few} of {inside} {verb} too few {RECORD_NOUNS[view.records]} to say")
+        records = text.t(f"map_records_gen.{view.records}")
+        tail.append(
+            text.plural("map_sentence.too_few", few, total=text.number(inside), records=records)
+        )
     partial = int((status == "partial").sum())
     if partial:
-        tail.append(f"{partial} {'is' if partial == 1 else 'are'} only partly in the area filter")
+        tail.append(text.plural("map_sentence.partial", partial))
     if inside < len(areas):
-        tail.append(
-            f"{len(areas) - inside} {'is' if len(areas) - inside == 1 else 'are'} "
-            "outside the area filter"
-        )
-    sentence = head + "".join(f"; {t}" for t in tail) + "."
+        tail.append(text.plural("map_sentence.outside", len(areas) - inside))
+    sentence = head + "".join(f"; {part}" for part in tail) + "."
     flagged = flag_sentence(shown, view)
     return f"{sentence} {flagged}" if flagged else sentence
 
@@ -503,16 +565,17 @@ def unplaced_sentence(shown: pd.DataFrame, view: MapView) -> str:
     for _, row in rows.iterrows():
         if not is_missing(row["events"]) and row["events"] == 0:
             continue
-        reason = UNPLACED_LABELS[row["unplaced_reason"]].split(": ", 1)[1]
-        reason = "with " + reason if reason.startswith("no ") else reason
-        parts.append(f"{_count_text(row, 'events')} {reason}")
+        reason = row["unplaced_reason"]
+        if reason not in UNPLACED_LABELS:
+            raise ValueError(f"unknown reason a record is not on the map: {reason!r}")
+        parts.append(text.t(f"map_unplaced.{reason}", n=_count_text(row, "events")))
     if not parts:
-        return f"Every one of the {view.events} is on the map."
-    level = {"lsoa": "an LSOA", "ward": "a ward", "msoa": "an MSOA"}[view.level]
-    return (
-        f"Not on the map ({view.events} that cannot be placed in {level}): "
-        + "; ".join(parts)
-        + "."
+        return text.t("map_unplaced.all_placed", events=view.events)
+    return text.t(
+        "map_unplaced.head",
+        events=view.events,
+        level=text.t(f"map_unplaced.in.{view.level}"),
+        parts="; ".join(parts),
     )
 
 
@@ -523,20 +586,20 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
         frame["unplaced_reason"].isna(), frame["unplaced_reason"].map(UNPLACED_LABELS)
     )
     frame["filter"] = frame["coverage"].map(
-        {"all": "", "part": "partly in the area filter", "none": "outside the area filter"}
+        {"all": "", "part": text.t("map_table.partly"), "none": text.t("map_table.outside")}
     )
     noun = RECORD_LABELS[view.records]
     columns = [
-        Col("Area", ("area",), "text"),
-        Col(f"{noun}: {view.people}", ("events",)),
-        Col(f"{noun} recording who was involved", ("recorded",)),
-        Col(f"All {noun.lower()}", ("all_events",)),
+        Col(text.t("map_table.area"), ("area",), "text"),
+        Col(text.t("map_table.events", records=noun, people=view.people), ("events",)),
+        Col(text.t(f"map_table.recorded_{view.records}"), ("recorded",)),
+        Col(text.t(f"map_table.all_{view.records}"), ("all_events",)),
     ]
     if view.measure == "rate":
         columns += [
-            Col("Residents (Census 2021 baseline)", ("base_count",)),
+            Col(text.t("map_table.residents"), ("base_count",)),
             Col(
-                f"{view.rate_unit[0].upper() + view.rate_unit[1:]} (95% CI)",
+                text.t("map_table.rate", unit=view.rate_heading),
                 ("rate", "rate_lower", "rate_upper"),
                 "rate",
             ),
@@ -549,8 +612,8 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
         ]
     if view.measure == "ratio":
         columns += [
-            Col("Population share compared with", ("population_share",), "percent"),
-            Col("Ratio (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
+            Col(text.t("map_table.population_share"), ("population_share",), "percent"),
+            Col(text.t("map_table.ratio"), ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
             Col(
                 flags.reading_header(flags.tested_count(shown, "classification")),
                 ("classification",),
@@ -558,7 +621,7 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
                 "classification",
             ),
         ]
-    columns.append(Col("Area filter", ("filter",), "text"))
+    columns.append(Col(text.t("map_table.filter"), ("filter",), "text"))
     return readable(frame, columns)
 
 
@@ -648,20 +711,26 @@ def _colour_values(shown: pd.DataFrame, view: MapView) -> tuple[pd.Series, dict]
     values = pd.to_numeric(shown[value_column(view)], errors="coerce").astype(float)
     if view.measure != "ratio":
         top = float(values.max()) if values.notna().any() else 1.0
-        bar = dict(title=dict(text=view.value_label.replace(" per ", "<br>per ")))
+        bar = dict(title=dict(text=view.colorbar_title))
         return values, dict(range_color=(0, max(top, 1e-9)), colorbar=bar, scale=SEQUENTIAL)
     logs = np.log2(values.where(values > 0))
     reach = float(np.nanmax(np.abs(logs))) if logs.notna().any() else 1.0
     reach = min(max(1.0, math.ceil(reach)), 3.0)
     ticks = [t for t in RATIO_TICKS if abs(math.log2(t)) <= reach]
     bar = dict(
-        title=dict(text="Ratio<br>(1 = fair share)"),
+        title=dict(text=text.t("map_figure.colorbar_ratio")),
         tickvals=[math.log2(t) for t in ticks],
-        ticktext=[f"{t:g}" for t in ticks],
+        ticktext=[_tick(t) for t in ticks],
     )
     return logs.clip(-reach, reach), dict(
         range_color=(-reach, reach), colorbar=bar, scale=DIVERGING
     )
+
+
+def _tick(ratio: float) -> str:
+    """A ratio tick as short as it is exact: 0.125, 0.5, 1, 8 ("0,125" in Polish)."""
+    written = f"{ratio:g}"
+    return text.number(ratio, len(written.split(".")[1]) if "." in written else 0)
 
 
 def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Figure:
@@ -725,7 +794,7 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
             lon=lons,
             lat=lats,
             mode="lines",
-            name="Ward boundaries",
+            name=text.t("map_figure.ward_boundaries"),
             line=dict(color="#303030", width=1.6),
             hoverinfo="skip",
         )
@@ -739,7 +808,7 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
             textfont=dict(size=13, color="#111111"),
             hoverinfo="skip",
             showlegend=False,
-            name="Towns",
+            name=text.t("map_figure.towns"),
         )
     )
     base_layout(fig, title=view.title, height=780)
@@ -750,13 +819,17 @@ def map_figure(shown: pd.DataFrame, view: MapView, towns: pd.DataFrame) -> go.Fi
         ),
         margin=dict(l=10, r=10, t=60, b=60),
         font=FONT,
+        separators=separators(),
     )
     return fig
 
 
 def map_alt(shown: pd.DataFrame, view: MapView) -> str:
-    return f"Map of Ashfield's {LEVEL_NOUNS[view.level]}: {view.title}. " + map_sentence(
-        shown, view
+    return text.t(
+        "map_view.alt",
+        nouns=level_nouns(view.level),
+        title=view.title,
+        sentence=map_sentence(shown, view),
     )
 
 

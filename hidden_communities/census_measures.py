@@ -114,22 +114,24 @@ def sensitivity(raw: pd.DataFrame, baselines: pd.DataFrame, communities) -> pd.D
 def sensitivity_display(shown: pd.DataFrame) -> pd.DataFrame:
     frame = shown.copy()
     frame["default"] = frame["primary"].map({True: text.t("census_measure.default"), False: ""})
+    # Worded again here: the frame may come from a cache filled in another language.
+    frame["measure_words"] = [text.t(f"census_measure.{m}") for m in frame["measure"]]
     return readable(
         frame,
         [
-            Col("Community", ("community",), "text", "community"),
+            Col(text.t("overview_table.community"), ("community",), "text", "community"),
             Col(text.t("census_measure.column"), ("measure_words",), "text"),
             Col(text.t("census_measure.default_column"), ("default",), "text"),
-            Col("Residents (Census 2021)", ("residents",)),
+            Col(text.t("overview_table.residents"), ("residents",)),
             Col(text.t("census_measure.base"), ("population_base",)),
-            Col("Share of population", ("population_share",), "percent"),
+            Col(text.t("overview_table.population_share"), ("population_share",), "percent"),
             Col(
-                "Contact ratio (95% CI)",
+                text.t("overview_table.contact_ratio"),
                 ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
                 "ratio",
             ),
             Col(
-                "Report ratio (95% CI)",
+                text.t("overview_table.report_ratio"),
                 ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
                 "ratio",
             ),

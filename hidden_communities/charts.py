@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers as babel_numbers
 
-from . import registry
+from . import registry, text
 
 OKABE_ITO = {
     "black": "#000000",
@@ -61,50 +62,80 @@ def _error(values: pd.Series, lower: pd.Series, upper: pd.Series) -> dict:
     )
 
 
+def separators() -> str:
+    """Plotly's decimal and thousands separators in the current language (".," in English,
+    ",\u00a0" in Polish), for the tick labels plotly writes itself from a tickformat."""
+    locale = text.locale_code()
+    return babel_numbers.get_decimal_symbol(locale) + babel_numbers.get_group_symbol(locale)
+
+
+def _share_hover(community: str, share, lower, upper) -> str:
+    """One bar's hover in the current language: the share and its 95% interval."""
+    if pd.isna(share):
+        return text.t("overview_chart.hover_hidden", community=community)
+    if pd.isna(lower) or pd.isna(upper):
+        return f"{community}: {text.percent(share, 2)}"
+    return text.t(
+        "overview_chart.hover_share",
+        community=community,
+        share=text.percent(share, 2),
+        lower=text.percent(lower, 2),
+        upper=text.percent(upper, 2),
+    )
+
+
 def share_comparison(table: pd.DataFrame) -> go.Figure:
-    """Share of the population, of contacts and of reports, per community, with 95% CIs."""
+    """Share of the population, of contacts and of reports, per community, with 95% CIs.
+    Bar labels and hovers are written here, in the current language (plotly's own number
+    formats know only one language)."""
     rows = table[table["community"] != registry.ALL_RESIDENTS]
-    labels = rows["community_label"]
+    labels = [text.community(code) for code in rows["community"]]
     fig = go.Figure()
     fig.add_bar(
-        name="Share of population (Census 2021)",
+        name=text.t("overview_chart.population"),
         y=labels,
         x=rows["population_share"],
         orientation="h",
         marker_color=SERIES_COLOURS["population"],
-        text=[f"{v:.1%}" for v in rows["population_share"]],
+        text=[text.percent(v, 1) for v in rows["population_share"]],
         textposition="inside",
         insidetextanchor="start",
         insidetextfont=dict(color=TEXT_ON["population"]),
-        hovertemplate="%{y}: %{x:.2%} of the population<extra></extra>",
+        customdata=[
+            text.t("overview_chart.hover_population", community=c, share=text.percent(v, 2))
+            for c, v in zip(labels, rows["population_share"], strict=True)
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
     )
-    for kind, name, series in (
-        ("contact", "Share of contacts", "contacts"),
-        ("report", "Share of crime reports", "reports"),
-    ):
+    for kind, series in (("contact", "contacts"), ("report", "reports")):
+        name = text.t(f"overview_chart.{series}")
         values = rows[f"{kind}_share"]
+        lower, upper = rows[f"{kind}_share_lower"], rows[f"{kind}_share_upper"]
         fig.add_bar(
             name=name,
             y=labels,
             x=values,
             orientation="h",
             marker_color=SERIES_COLOURS[series],
-            error_x=_error(values, rows[f"{kind}_share_lower"], rows[f"{kind}_share_upper"]),
-            text=[("" if pd.isna(v) else f"{v:.1%}") for v in values],
+            error_x=_error(values, lower, upper),
+            text=[("" if pd.isna(v) else text.percent(v, 1)) for v in values],
             textposition="inside",
             insidetextanchor="start",
             insidetextfont=dict(color=TEXT_ON[series]),
-            customdata=rows[[f"{kind}_share_lower", f"{kind}_share_upper"]].to_numpy(),
-            hovertemplate="%{y}: %{x:.2%} (95% CI %{customdata[0]:.2%} to %{customdata[1]:.2%})"
-            "<extra>" + name + "</extra>",
+            customdata=[
+                _share_hover(c, v, lo, hi)
+                for c, v, lo, hi in zip(labels, values, lower, upper, strict=True)
+            ],
+            hovertemplate="%{customdata}<extra>" + name + "</extra>",
         )
-    base_layout(fig, title="Share of contacts and reports against share of the population")
+    base_layout(fig, title=text.t("overview_chart.title"))
     fig.update_layout(
         barmode="group",
         bargap=0.25,
         uniformtext=dict(minsize=12, mode="hide"),
-        xaxis=dict(tickformat=".1%", title="Share", rangemode="tozero"),
+        xaxis=dict(tickformat=".1%", title=text.t("overview_chart.axis"), rangemode="tozero"),
         yaxis=dict(title="", autorange="reversed"),
+        separators=separators(),
     )
     return fig
 

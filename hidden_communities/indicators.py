@@ -8,6 +8,7 @@ disclosure spec share. No streamlit here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -61,55 +62,96 @@ OVERVIEW_SPEC = DisclosureSpec(
     public_columns=("residents", "population_base", "population_share"),
 )
 
-OVERVIEW_COLUMNS = [
-    Col("Community", ("community",), "text", "community"),
-    Col("Residents (Census 2021)", ("residents",)),
-    Col("Share of population", ("population_share",), "percent"),
-    Col("Records compared", ("record_base",), "text", "record_base"),
-    Col("Contacts", ("contacts",)),
-    Col(text.t("overview.all_contacts_column"), ("all_contacts",)),
-    Col(
-        "Share of contacts (95% CI)",
-        ("contact_share", "contact_share_lower", "contact_share_upper"),
-        "percent",
-    ),
-    Col(
-        "Contact ratio (95% CI)",
-        ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
-        "ratio",
-    ),
-    Col("Contacts: reading", ("contact_classification",), "text", "classification"),
-    Col(
-        "Contact ratio if unrecorded community were none to all",
-        ("contact_ratio_none_unrecorded", "contact_ratio_all_unrecorded"),
-        "ratio",
-    ),
-    Col("Contact ratio if age not recorded were adults", ("contact_ratio_if_adult",), "ratio"),
-    Col("Crime reports", ("reports",)),
-    Col(text.t("overview.all_reports_column"), ("all_reports",)),
-    Col(
-        "Share of reports (95% CI)",
-        ("report_share", "report_share_lower", "report_share_upper"),
-        "percent",
-    ),
-    Col(
-        "Report ratio (95% CI)",
-        ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
-        "ratio",
-    ),
-    Col("Reports: reading", ("report_classification",), "text", "classification"),
-    Col(
-        "Report ratio if unrecorded community were none to all",
-        ("report_ratio_none_unrecorded", "report_ratio_all_unrecorded"),
-        "ratio",
-    ),
-    Col("Report ratio if age not recorded were adults", ("report_ratio_if_adult",), "ratio"),
-    Col("Population measure", ("measure_label",), "text"),
-]
+
+def overview_columns() -> list[Col]:
+    """The overview table's columns, headed in the current language."""
+    head = text.t
+    return [
+        Col(head("overview_table.community"), ("community",), "text", "community"),
+        Col(head("overview_table.residents"), ("residents",)),
+        Col(head("overview_table.population_share"), ("population_share",), "percent"),
+        Col(head("overview_table.record_base"), ("record_base",), "text", "record_base"),
+        Col(head("overview_table.contacts"), ("contacts",)),
+        Col(head("overview.all_contacts_column"), ("all_contacts",)),
+        Col(
+            head("overview_table.contact_share"),
+            ("contact_share", "contact_share_lower", "contact_share_upper"),
+            "percent",
+        ),
+        Col(
+            head("overview_table.contact_ratio"),
+            ("contact_ratio", "contact_ratio_lower", "contact_ratio_upper"),
+            "ratio",
+        ),
+        Col(
+            head("overview_table.contact_reading"),
+            ("contact_classification",),
+            "text",
+            "classification",
+        ),
+        Col(
+            head("overview_table.contact_band"),
+            ("contact_ratio_none_unrecorded", "contact_ratio_all_unrecorded"),
+            "ratio",
+        ),
+        Col(head("overview_table.contact_if_adult"), ("contact_ratio_if_adult",), "ratio"),
+        Col(head("overview_table.reports"), ("reports",)),
+        Col(head("overview.all_reports_column"), ("all_reports",)),
+        Col(
+            head("overview_table.report_share"),
+            ("report_share", "report_share_lower", "report_share_upper"),
+            "percent",
+        ),
+        Col(
+            head("overview_table.report_ratio"),
+            ("report_ratio", "report_ratio_lower", "report_ratio_upper"),
+            "ratio",
+        ),
+        Col(
+            head("overview_table.report_reading"),
+            ("report_classification",),
+            "text",
+            "classification",
+        ),
+        Col(
+            head("overview_table.report_band"),
+            ("report_ratio_none_unrecorded", "report_ratio_all_unrecorded"),
+            "ratio",
+        ),
+        Col(head("overview_table.report_if_adult"), ("report_ratio_if_adult",), "ratio"),
+        Col(head("overview_table.measure"), ("measure_label",), "text"),
+    ]
+
+
+class _Columns(Sequence):
+    """`overview_columns()` read each time it is indexed, so a module that builds its own
+    columns from these at import still gets a list, and the overview its current words."""
+
+    def __getitem__(self, index):
+        return overview_columns()[index]
+
+    def __len__(self) -> int:
+        return len(overview_columns())
+
+
+OVERVIEW_COLUMNS = _Columns()
+
+
+def measure_words(frame: pd.DataFrame) -> pd.Series:
+    """Each row's census measure in words: the catalogue's, by measure code, else the
+    label the reference data gives it."""
+    data_label = frame.get("measure_label", pd.Series(None, index=frame.index, dtype=object))
+    codes = frame.get("measure", pd.Series(None, index=frame.index, dtype=object))
+    words = []
+    for code, given in zip(codes, data_label, strict=True):
+        key = f"population_measure.{code}"
+        words.append(text.t(key) if not is_missing(code) and text.has(key) else given)
+    return pd.Series(words, index=frame.index, dtype=object)
 
 
 def overview_display(shown: pd.DataFrame) -> pd.DataFrame:
-    return readable(shown, OVERVIEW_COLUMNS)
+    # The measure's label as the catalogue words it (the data's label where it has none).
+    return readable(shown.assign(measure_label=measure_words(shown)), overview_columns())
 
 
 def overview(raw: pd.DataFrame) -> pd.DataFrame:
@@ -198,37 +240,46 @@ def overview_sentence(row: pd.Series, kind: str = "contact") -> str:
     share, ratio = row.get(f"{kind}_share"), row.get(f"{kind}_ratio")
     universe = text.universe_noun(row["community"])
     if is_missing(share) or is_missing(ratio):
-        return f"{people}: too few {noun} to compare with their share of the population."
-    sentence = (
-        f"{people} made {share:.1%} of {noun} but are {row['population_share']:.1%} of "
-        f"{universe}: {ratio_words(ratio)} ({text.label('classification', row[f'{kind}_classification'])})"
+        return text.t("overview_text.too_few", people=people, records=noun)
+    sentence = text.t(
+        "overview_text.made",
+        people=people,
+        share=text.percent(share, 1),
+        records=noun,
+        population_share=text.percent(row["population_share"], 1),
+        universe=universe,
+        ratio_words=ratio_words(ratio),
+        reading=text.label("classification", row[f"{kind}_classification"]),
     )
     if_adult = row.get(f"{kind}_ratio_if_adult")
     if not is_missing(if_adult) and round(if_adult, 2) != round(ratio, 2):
-        plain = "contacts" if kind == "contact" else "crime reports"
-        sentence += "; " + text.t("overview_sensitivity.if_adult", records=plain, ratio=if_adult)
+        sentence += "; " + text.t(
+            "overview_text.if_adult",
+            records=text.label("kind_noun", kind),
+            ratio=text.number(if_adult, 2),
+        )
     return sentence + "."
 
 
 _FRACTIONS = (
-    (1 / 4, "a quarter of"),
-    (1 / 3, "a third of"),
+    (1 / 4, "quarter"),
+    (1 / 3, "third"),
     (1 / 2, "half"),
-    (2 / 3, "two-thirds of"),
-    (3 / 4, "three-quarters of"),
+    (2 / 3, "two_thirds"),
+    (3 / 4, "three_quarters"),
 )
 
 
 def ratio_words(ratio: float) -> str:
     """0.52 -> "about half their share"; 1.8 -> "1.8 times their share"."""
     if 0.9 <= ratio <= 1.1:
-        return "about their share"
+        return text.t("ratio_words.about")
     if ratio > 1.1:
-        return f"{ratio:.1f} times their share"
-    for value, words in _FRACTIONS:
+        return text.t("ratio_words.times", ratio=text.number(ratio, 1))
+    for value, code in _FRACTIONS:
         if abs(ratio - value) <= 0.04:
-            return f"about {words} their share"
-    return f"{ratio:.0%} of their share"
+            return text.t(f"ratio_words.{code}")
+    return text.t("ratio_words.percent", percent=text.percent(ratio, 0))
 
 
 def chosen_with_comparator(table: pd.DataFrame, communities) -> pd.DataFrame:
@@ -242,9 +293,8 @@ def community_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def overview_alt(shown: pd.DataFrame) -> str:
-    return "Bar chart: " + " ".join(
-        overview_sentence(r) for _, r in community_rows(shown).iterrows()
-    )
+    sentences = " ".join(overview_sentence(r) for _, r in community_rows(shown).iterrows())
+    return text.t("overview_text.alt", sentences=sentences)
 
 
 def area_filter_note(communities, held: baselines.Held | None = None) -> str:

@@ -16,10 +16,10 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import annual, stats, text
-from .charts import OKABE_ITO, base_layout
+from . import annual, stats, text, vocab
+from .charts import OKABE_ITO, base_layout, separators
 from .disclosure import DisclosureSpec
-from .tables import Col, readable
+from .tables import Col, is_missing, note_of, readable
 
 MONTHLY_SPEC = DisclosureSpec(
     counts=("crimes",),
@@ -88,6 +88,21 @@ _TYPE_COLOURS = tuple(
 )
 
 
+# At most this many month labels on the time axis (every month, every other, ...).
+MAX_MONTH_TICKS = 12
+
+
+def month_ticks(months) -> tuple[list, list[str]]:
+    """Tick positions and labels for a monthly axis, in the current language ("Jan 2024",
+    "sty 2024"): plotly's own date formats are English only. Each tick sits mid-month, under
+    its bar (the bars are drawn at the middle of their month)."""
+    firsts = sorted({pd.Timestamp(m).normalize().replace(day=1) for m in months})
+    step = max(1, -(-len(firsts) // MAX_MONTH_TICKS))
+    chosen = firsts[::step]
+    positions = [m + (m + pd.offsets.MonthBegin(1) - m) / 2 for m in chosen]
+    return positions, [text.date(m.date(), "month_short") for m in chosen]
+
+
 def monthly_chart(shown: pd.DataFrame) -> go.Figure:
     """Stacked monthly bars, one colour a crime type (each named in the legend and hover)."""
     fig = go.Figure()
@@ -97,12 +112,22 @@ def monthly_chart(shown: pd.DataFrame) -> go.Figure:
         # types look alike and colour is not the only cue (the legend and hover name them).
         colour = _TYPE_COLOURS[i % len(_TYPE_COLOURS)]
         hatch = "" if i < len(_TYPE_COLOURS) else "/"
+        hovers = [
+            text.t(
+                "published_page.hover",
+                type=name,
+                month=text.date(pd.Timestamp(m).date(), "month"),
+                n=_count_words(row, "crimes"),
+            )
+            for m, (_, row) in zip(rows["month"], rows.iterrows(), strict=True)
+        ]
         fig.add_bar(
             x=rows["month"],
             y=pd.to_numeric(rows["crimes"], errors="coerce"),
             name=name,
             marker=dict(color=colour, pattern=dict(shape=hatch, fgcolor="#ffffff")),
-            hovertemplate=f"{name}: %{{y:,}}<extra></extra>",
+            customdata=hovers,
+            hovertemplate="%{customdata}<extra></extra>",
             xperiod="M1",
             xperiodalignment="middle",
         )
@@ -112,24 +137,37 @@ def monthly_chart(shown: pd.DataFrame) -> go.Figure:
         yaxis=dict(title=text.t("published.crimes")),
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
         margin=dict(b=170),
+        separators=separators(),
     )
-    fig.update_xaxes(tickformat="%b %Y")
+    positions, labels = month_ticks(shown["month"])
+    fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=labels)
     return fig
+
+
+def _count_words(row: pd.Series, col: str) -> str:
+    """A count in the current language's digits, or the note that stands in for it."""
+    value = row[col]
+    return note_of(row, col) if is_missing(value) else text.number(int(value))
 
 
 def monthly_alt(shown: pd.DataFrame) -> str:
     totals = shown.assign(_n=pd.to_numeric(shown["crimes"], errors="coerce")).groupby("month")["_n"]
-    parts = [f"{m:%b %Y} {int(n):,}" for m, n in totals.sum(min_count=1).dropna().items()]
-    return text.t("published.alt", months="; ".join(parts) or "none")
+    parts = [
+        f"{text.date(pd.Timestamp(m).date(), 'month_short')} {text.number(int(n))}"
+        for m, n in totals.sum(min_count=1).dropna().items()
+    ]
+    return text.t("published.alt", months="; ".join(parts) or text.t("published_page.none"))
 
 
 def monthly_display(shown: pd.DataFrame) -> pd.DataFrame:
     frame = shown.copy()
-    frame["month_label"] = [f"{m:%b %Y}" for m in frame["month"]]
+    frame["month_label"] = [
+        text.date(pd.Timestamp(m).date(), "month_short") for m in frame["month"]
+    ]
     return readable(
         frame,
         [
-            Col("Month", ("month_label",), "text"),
+            Col(text.t("published_page.month"), ("month_label",), "text"),
             Col(text.t("published.crime_type"), ("crime_type",), "text", "crime_type"),
             Col(text.t("published.crimes"), ("crimes",)),
         ],
@@ -140,9 +178,9 @@ def area_display(shown: pd.DataFrame) -> pd.DataFrame:
     return readable(
         shown,
         [
-            Col("Area", ("area_name",), "text"),
+            Col(text.t("published_page.area"), ("area_name",), "text"),
             Col(text.t("published.crimes"), ("crimes",)),
-            Col("Residents (Census 2021)", ("residents",)),
+            Col(text.t("published_page.residents"), ("residents",)),
             Col(text.t("published.rate"), ("rate", "rate_lower", "rate_upper"), "rate"),
         ],
     )
@@ -156,12 +194,23 @@ def summary(shown_monthly: pd.DataFrame, period: tuple[date, date, int] | None) 
     first, last, days = period
     return text.t(
         "published.summary",
-        crimes=f"{int(counts.sum()):,}",
-        first=f"{first:%b %Y}",
-        last=f"{last:%b %Y}",
-        days=f"{days:,}",
+        crimes=text.number(int(counts.sum())),
+        first=text.date(first, "month_short"),
+        last=text.date(last, "month_short"),
+        days=text.number(days),
+    )
+
+
+def area_note(period: tuple[date, date, int]) -> str:
+    """How the rates by area are worked out, over the whole months covered."""
+    first, last, days = period
+    return text.t(
+        "published.area_note",
+        days=text.number(days),
+        first=text.date(first, "short"),
+        last=text.date(last, "short"),
     )
 
 
 # LSOAs (where data.police.uk places each crime) and wards (sums of their LSOAs).
-LEVELS = {"ward": "Ward", "lsoa": "LSOA"}
+LEVELS = vocab.LabelView("level", ("ward", "lsoa"))

@@ -3,34 +3,28 @@ Census 2021 baselines that exist for that area."""
 
 import streamlit as st
 
-from hidden_communities import annual
+from hidden_communities import annual, text
 from hidden_communities import areas_view as av
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
-st.title("Engagement map")
+st.title(text.t("nav.map"))
 filters = sidebar.current_filters()
 left, middle, right, far = st.columns([2, 2, 3, 3])
 with left:
     community, _options = ec.community_choice(filters)
 with middle:
-    records = ec.choice("Records", av.RECORD_LABELS, key="records")
+    records = ec.choice(text.t("map_page.records"), av.RECORD_LABELS, key="records")
 with right:
     measure = ec.choice(
-        "Measure",
+        text.t("map_page.measure"),
         av.MEASURE_LABELS,
         key="measure",
-        help="Per 1,000: records per 1,000 residents of the community a year, where "
-        "the census counts them in each area. Ratio: the community's share of "
-        "the records against its share of the population (1 = its fair share).",
+        help=text.t("map_page.measure_help"),
     )
 with far:
     level = ec.choice(
-        "Areas",
-        av.LEVEL_LABELS,
-        key="geo",
-        help="LSOAs are Census 2021 neighbourhoods of about 1,600 residents; "
-        "MSOAs group about five of them (LGB+ residents are published there).",
+        text.t("map_page.areas"), av.LEVEL_LABELS, key="geo", help=text.t("map_page.areas_help")
     )
 
 held = store.held_baselines()
@@ -54,12 +48,9 @@ points = ec.selectable_chart(
 )
 ec.follow_click(points, level)
 st.markdown(av.map_sentence(shown, view))
-st.caption(
-    av.unplaced_sentence(shown, view) + " Click an area to filter every page to it; "
-    "clear it under Area in the sidebar."
-)
+st.caption(av.unplaced_sentence(shown, view) + " " + text.t("map_page.click"))
 
-st.subheader("The table behind the map")
+st.subheader(text.t("map_page.table_heading"))
 widgets.table(
     av.map_display(shown, view),
     key="map",
@@ -67,12 +58,4 @@ widgets.table(
 )
 if view.measure == "rate":
     st.caption(annual.period_note(filters.start, filters.end))
-st.caption(
-    "Intervals are 95%: exact Poisson (under 10 records) or Byar's for rates, Wilson for "
-    "ratios; the census baseline is taken as fixed. Areas are compared with all the areas "
-    "shown, and ratios read, after allowing for every area (Benjamini-Hochberg, false "
-    "discovery rate 5%); the comparison widens its limits as the funnel plot does when the "
-    "areas vary more than chance allows (additive random effects). Grey areas have fewer than "
-    "10 records (or figures hidden for this audience): too few to say anything. See the "
-    "Methods page."
-)
+st.caption(text.t("map_page.caption"))

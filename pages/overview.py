@@ -4,11 +4,11 @@ the population (Census 2021)."""
 import streamlit as st
 
 from hidden_communities import census_measures as census
-from hidden_communities import charts, indicators
+from hidden_communities import charts, indicators, text
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
-st.title("Hidden Communities: overview")
+st.title(text.t("overview_page.title"))
 filters = sidebar.current_filters()
 sidebar.describe_filters(filters)
 
@@ -31,14 +31,6 @@ for _, row in indicators.community_rows(shown).iterrows():
         f"  {indicators.overview_sentence(row, 'report')}"
     )
 
-st.subheader("The table behind the chart")
+st.subheader(text.t("overview_page.table_heading"))
 widgets.table(indicators.overview_display(shown), file_name="overview.csv", key="overview")
-st.caption(
-    "Contact and report shares are among records whose community was filled in, of adults' "
-    "records for communities the census counts among adults (veterans, LGBTQ+) and of "
-    "records of all ages otherwise (the Records compared column). All residents: the records "
-    "that say who was involved (every record, including those that do not say, has its own "
-    "column). Intervals are 95% Wilson intervals; the census baseline is taken as fixed. "
-    "'None to all': the ratio if none, or all, of the records that do not say who was "
-    "involved were in the community. See the Methods page."
-)
+st.caption(text.t("overview_page.caption"))

@@ -45,12 +45,4 @@ if not monthly.empty:  # nothing imported: no table of zeros
         published.area_display(areas), key="published_areas", file_name=f"published_{level}.csv"
     )
     if period:
-        first, last, days = period
-        st.caption(
-            text.t(
-                "published.area_note",
-                days=f"{days:,}",
-                first=f"{first:%-d %b %Y}",
-                last=f"{last:%-d %b %Y}",
-            )
-        )
+        st.caption(published.area_note(period))
