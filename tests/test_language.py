@@ -85,6 +85,8 @@ def _proper_names(db_path) -> set[str]:
             names |= set(re.findall(r"[^\W\d_]+", str(team or "")))
     finally:
         con.close()
+    # The language control names each language in itself ("English", "Polski").
+    names |= {text.native_name(lang) for lang in text.languages()}
     for specs in columns.SPECS.values():
         for spec in specs:
             names |= set(spec.name.split("_"))
