@@ -1,10 +1,11 @@
 -- Recording completeness per month: how many contacts and records-system reports have
 -- their community, area and date of occurrence filled in. Only the period applies: the
 -- other filters would hide exactly the records that lack a field.
--- Parameters: $start_date, $end_date, $group_by ('month' or 'team')
+-- Parameters: $start_date, $end_date, $group_by ('month' or 'team'). Records with no team
+-- are grouped under NULL (the page names the group in its language).
 WITH contact_rows AS (
     SELECT 'contacts' AS dataset,
-           CASE WHEN $group_by = 'team' THEN coalesce(team, '(no team)')
+           CASE WHEN $group_by = 'team' THEN team
                 ELSE strftime(contact_date, '%Y-%m') END AS grouping,
            community_recorded AS has_community,
            area_code IS NOT NULL AS has_area,
@@ -14,7 +15,7 @@ WITH contact_rows AS (
 ),
 report_rows AS (
     SELECT 'reports' AS dataset,
-           CASE WHEN $group_by = 'team' THEN coalesce(team, '(no team)')
+           CASE WHEN $group_by = 'team' THEN team
                 ELSE strftime(reported_on, '%Y-%m') END AS grouping,
            victim_community_recorded AS has_community,
            area_code IS NOT NULL AS has_area,
