@@ -305,11 +305,8 @@ def english_leftovers(strings, allowed: set[str] = frozenset()) -> dict[str, lis
 
     english = english_only_words() - {w.lower() for w in allowed}
     found: dict[str, list[str]] = {}
-    # Not words: links (absolute, or to another page of the app: "./whose-voice?...", codes
-    # by design), `code` and file names ("contacts.csv", the name a load was given).
-    not_words = r"https?://\S+|\./\S+|`[^`]*`|[\w.-]+\.(?:csv|xlsx|txt|pdf)\b"
     for value in strings:
-        plain = re.sub(not_words, " ", value)
+        plain = re.sub(r"https?://\S+|`[^`]*`", " ", value)
         for word in re.findall(r"[^\W\d_]{3,}", plain):
             if word.lower() in english:
                 found.setdefault(word.lower(), []).append(value[:120])
