@@ -1,9 +1,9 @@
 -- Recording completeness per month: how many contacts and records-system reports have
 -- their community, area and date of occurrence filled in. Only the period applies: the
 -- other filters would hide exactly the records that lack a field.
--- Parameters: $start_date, $end_date, $group_by ('month' or 'team'). Records with no team
--- are grouped under NULL (the page names the group in its language).
+-- Parameters: $start_date, $end_date, $group_by ('month' or 'team')
 WITH contact_rows AS (
+    -- A record with no team is grouped under NULL: the page names that group in its language.
     SELECT 'contacts' AS dataset,
            CASE WHEN $group_by = 'team' THEN team
                 ELSE strftime(contact_date, '%Y-%m') END AS grouping,
