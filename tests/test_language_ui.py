@@ -141,9 +141,8 @@ def test_the_completeness_chart_writes_months_and_shares_in_polish():
         fig = quality.completeness_chart(long, quality.flag_months(counts)).to_dict()
     community = next(t for t in fig["data"] if t["name"] == "społeczność")
     assert list(community["customdata"]) == [
-        "marzec 2021: 20,0% (8 z 40; przedział ufności 95%: od 10,5% do 34,8%)",
-        f"kwiecień 2021: 100,0% (1{NBSP}234 z 1{NBSP}234; przedział ufności 95%: "
-        "od 99,7% do 100,0%)",
+        "marzec 2021: 20,0% (8 z 40; 95% PU od 10,5% do 34,8%)",
+        f"kwiecień 2021: 100,0% (1{NBSP}234 z 1{NBSP}234; 95% PU od 99,7% do 100,0%)",
     ]
     assert list(fig["layout"]["xaxis"]["ticktext"]) == ["mar 2021", "kwi 2021"]
     assert fig["layout"]["separators"] == f",{NBSP}"
@@ -165,10 +164,10 @@ def test_ranks_and_moves_in_english_and_polish():
             priorities.move_words("down", 1, 6),
             priorities.move_words("down", 1, 23),
         ] == [
-            "▲ w górę o 1 miejsce",
-            "▲ w górę o 2 miejsca",
-            "▼ w dół o 5 miejsc",
-            "▼ w dół o 22 miejsca",
+            "▲ w górę o 1 pozycję",
+            "▲ w górę o 2 pozycje",
+            "▼ w dół o 5 pozycji",
+            "▼ w dół o 22 pozycje",
         ]
 
 
