@@ -153,7 +153,7 @@ def _e(value: object) -> str:
 
 
 def _day(day) -> str:
-    return f"{day:%-d %b %Y}"
+    return text.date(day, "short")
 
 
 def _rag_cell(words: str) -> str:
@@ -206,7 +206,11 @@ def to_html(brief: Briefing) -> str:
     t = text.t
     period = brief.period
     previous, year = period.previous(), period.year_earlier()
-    title = t("briefing.title", start=f"{period.start:%b %Y}", end=f"{period.end:%b %Y}")
+    title = t(
+        "briefing.title",
+        start=text.date(period.start, "month_short"),
+        end=text.date(period.end, "month_short"),
+    )
     parts = [
         f'<!DOCTYPE html><html lang="{_e(text.current_language())}"><head><meta charset="utf-8">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
@@ -306,6 +310,14 @@ def unavailable() -> str | None:
     except (ImportError, OSError) as error:
         return text.t("briefing.no_weasyprint", packages=PANGO_PACKAGES, error=str(error)[:120])
     return None
+
+
+def pdf_in(brief: Briefing, lang: str) -> bytes:
+    """The briefing's PDF in a language. The page's download makes it when the button is
+    clicked, outside the page's run and its language, so the language is passed along (its
+    findings were written in it)."""
+    with text.language(lang):
+        return to_pdf(to_html(brief))
 
 
 def make_briefing(

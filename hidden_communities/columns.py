@@ -1,7 +1,9 @@
 """The columns each import accepts: names, types, allowed values and documentation.
 
 One specification drives the validation, the downloadable templates and the data
-dictionary, so they cannot drift apart.
+dictionary, so they cannot drift apart. What a column means is text people read, so it is
+in the catalogues (`column_meaning.<kind>.<column name>`), in every language; the names,
+codes and examples are what a file holds and stay as they are.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import registry, vocab
+from . import registry, text, vocab
 
 # Special entries of the community columns.
 NONE_OF_THESE = "none"
@@ -23,7 +25,6 @@ class Column:
 
     name: str
     kind: str  # date | month | int | bool | code | codes | communities | area | text
-    description: str
     example: str
     required: bool = True  # the header must be present
     nullable: bool = False  # a cell may be blank
@@ -37,22 +38,17 @@ class Column:
 AREA_COLUMN = Column(
     "area",
     "area",
-    "Where it happened: an LSOA, MSOA or ward code or name in the district. "
-    "Blank when not recorded.",
     "E01027925",
     nullable=True,
     aliases=("area_code", "lsoa", "ward"),
 )
 
 CONTACT_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "contact_date", "date", "Date of the engagement (dd/mm/yyyy or yyyy-mm-dd).", "14/05/2021"
-    ),
+    Column("contact_date", "date", "14/05/2021"),
     AREA_COLUMN,
     Column(
         "team",
         "text",
-        "Neighbourhood team that logged it.",
         "Sutton",
         required=False,
         nullable=True,
@@ -61,37 +57,30 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column(
         "communities",
         "communities",
-        "Community or communities engaged, separated by ';'. "
-        "'none' when the contact was with none of them; 'not_recorded' (or blank) when unknown.",
         ";".join(registry.codes()[:2]),
         allowed=vocab.COMMUNITIES,
         nullable=True,
         aliases=("community",),
     ),
-    Column("channel", "code", "How the contact was made.", "face_to_face", allowed=vocab.CHANNELS),
+    Column("channel", "code", "face_to_face", allowed=vocab.CHANNELS),
     Column(
         "direction",
         "code",
-        "Proactive outreach, or reactive (the resident came to the police).",
         "proactive",
         allowed=vocab.DIRECTIONS,
     ),
     Column(
         "place_type",
         "code",
-        "Kind of place.",
         "specialist_food_shop",
         allowed=vocab.PLACE_TYPES,
         aliases=("place",),
     ),
-    Column(
-        "people_reached", "int", "Number of people reached (1 to 5000).", "3", aliases=("people",)
-    ),
-    Column("language", "code", "Language used.", "polish", allowed=vocab.LANGUAGES),
+    Column("people_reached", "int", "3", aliases=("people",)),
+    Column("language", "code", "polish", allowed=vocab.LANGUAGES),
     Column(
         "topics",
         "codes",
-        "Topics raised, separated by ';'. Blank when none.",
         "hate_crime;trust_in_police",
         allowed=vocab.TOPICS,
         nullable=True,
@@ -100,15 +89,12 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column(
         "follow_up_needed",
         "bool",
-        "Whether a follow-up is needed (yes/no).",
         "no",
         aliases=("follow_up",),
     ),
     Column(
         "note",
         "text",
-        "Optional note, inspectors only. Never names, addresses, phone "
-        "numbers or other personal data.",
         "",
         required=False,
         nullable=True,
@@ -118,9 +104,6 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     Column(
         "age_band",
         "code",
-        "Age band of the person or people engaged: adult (16 or over) or under_16. Blank (or not_recorded, or the column "
-        "left out) when the record does not say. Communities the census counts among "
-        "adults (veterans, LGBTQ+) are compared with adults' records only.",
         "adult",
         required=False,
         nullable=True,
@@ -133,7 +116,6 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column(
         "reference",
         "text",
-        "Crime or incident reference from the records system (no names).",
         "21/012345",
         required=False,
         nullable=True,
@@ -143,14 +125,12 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column(
         "reported_on",
         "date",
-        "Date the report was recorded.",
         "02/06/2021",
         aliases=("reported_date", "date_reported"),
     ),
     Column(
         "occurred_on",
         "date",
-        "Date the offence or incident happened, when known.",
         "01/06/2021",
         required=False,
         nullable=True,
@@ -160,7 +140,6 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column(
         "team",
         "text",
-        "Neighbourhood team.",
         "Kirkby",
         required=False,
         nullable=True,
@@ -169,15 +148,12 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column(
         "crime_type",
         "code",
-        "Crime type (the data.police.uk categories).",
         "public_order",
         allowed=vocab.CRIME_TYPES,
     ),
     Column(
         "hate_strands",
         "codes",
-        "Hate-crime strands flagged, separated by ';'. Blank when the "
-        "report is not flagged as a hate crime.",
         "race_nationality",
         allowed=vocab.HATE_STRANDS,
         nullable=True,
@@ -186,21 +162,15 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column(
         "victim_communities",
         "communities",
-        "The victim's community where recorded, separated "
-        "by ';'. 'none' when recorded as none of them; 'not_recorded' (or blank) when the record "
-        "does not say.",
         registry.codes()[-1],
         allowed=vocab.COMMUNITIES,
         nullable=True,
         aliases=("victim_community",),
     ),
-    Column("outcome", "code", "Outcome group.", "under_investigation", allowed=vocab.OUTCOMES),
+    Column("outcome", "code", "under_investigation", allowed=vocab.OUTCOMES),
     Column(
         "age_band",
         "code",
-        "The victim's age band: adult (16 or over) or under_16. Blank (or not_recorded, or the column "
-        "left out) when the record does not say. Communities the census counts among "
-        "adults (veterans, LGBTQ+) are compared with adults' records only.",
         "adult",
         required=False,
         nullable=True,
@@ -214,16 +184,14 @@ POLICE_UK_COLUMNS: tuple[Column, ...] = (
     Column(
         "Crime ID",
         "text",
-        "Published crime identifier (blank for anti-social behaviour).",
         "91e13b17...",
         nullable=True,
         max_length=100,
     ),
-    Column("Month", "month", "Month of the report (yyyy-mm).", "2024-01"),
+    Column("Month", "month", "2024-01"),
     Column(
         "Reported by",
         "text",
-        "Force that provided the data.",
         "Nottinghamshire Police",
         nullable=True,
         max_length=100,
@@ -231,7 +199,6 @@ POLICE_UK_COLUMNS: tuple[Column, ...] = (
     Column(
         "Falls within",
         "text",
-        "Force area.",
         "Nottinghamshire Police",
         nullable=True,
         max_length=100,
@@ -239,34 +206,27 @@ POLICE_UK_COLUMNS: tuple[Column, ...] = (
     Column(
         "Longitude",
         "text",
-        "Anonymised point (not loaded: finer than census geography).",
         "-1.26",
         nullable=True,
     ),
-    Column("Latitude", "text", "Anonymised point (not loaded).", "53.12", nullable=True),
-    Column("Location", "text", "Anonymised street (not loaded).", "On or near ...", nullable=True),
+    Column("Latitude", "text", "53.12", nullable=True),
+    Column("Location", "text", "On or near ...", nullable=True),
     Column(
         "LSOA code",
         "text",
-        "LSOA 2021 code; rows outside the district are counted, not loaded.",
         "E01027925",
         nullable=True,
         max_length=9,
     ),
-    Column("LSOA name", "text", "LSOA name.", "Ashfield 015A", nullable=True),
-    Column(
-        "Crime type", "code", "Published crime type.", "Public order", allowed=vocab.CRIME_TYPES
-    ),
+    Column("LSOA name", "text", "Ashfield 015A", nullable=True),
+    Column("Crime type", "code", "Public order", allowed=vocab.CRIME_TYPES),
     Column(
         "Last outcome category",
         "text",
-        "Published outcome category.",
         "Under investigation",
         nullable=True,
     ),
-    Column(
-        "Context", "text", "Always blank in published files.", "", required=False, nullable=True
-    ),
+    Column("Context", "text", "", required=False, nullable=True),
 )
 
 SPECS: Mapping[str, tuple[Column, ...]] = {
@@ -297,34 +257,48 @@ def template_frame(kind: str):
     return pd.DataFrame([[c.example for c in spec]], columns=[c.name for c in spec])
 
 
-def dictionary(kind: str):
-    """The data dictionary of an import, as a table for the Data page and the docs."""
+def meaning(kind: str, column: Column) -> str:
+    """What a column of an import holds, in the current language."""
+    return text.t(f"column_meaning.{kind}.{column.name}")
+
+
+def _as_is(value: str) -> str:
+    return value
+
+
+def dictionary(kind: str, literal=_as_is):
+    """The data dictionary of an import, as a table in the current language (headers,
+    meanings and the kinds of value in words). `literal` marks what a file must hold as
+    written (codes and examples): the Data page shows them as `code`."""
     import pandas as pd
 
+    words = "data_dictionary"
     rows = []
     for c in SPECS[kind]:
         if c.allowed is not None and c.kind in ("code", "codes", "communities"):
-            allowed = ", ".join(c.allowed)
+            codes = list(c.allowed)
             if c.kind == "communities":
-                allowed += f", {NONE_OF_THESE}, {NOT_RECORDED}"
+                codes += [NONE_OF_THESE, NOT_RECORDED]
+            allowed = ", ".join(literal(code) for code in codes)
+        elif c.kind == "bool":
+            allowed = text.t(f"{words}.kind_bool", yes=literal("yes"), no=literal("no"))
         else:
-            allowed = {
-                "date": "dd/mm/yyyy or yyyy-mm-dd",
-                "month": "yyyy-mm",
-                "int": "whole number 1-5000",
-                "bool": "yes / no",
-                "area": "LSOA, MSOA or ward code or name",
-            }.get(c.kind, "text")
+            described = c.kind if c.kind in ("date", "month", "int", "area") else "text"
+            allowed = text.t(f"{words}.kind_{described}")
             if c.max_length:
-                allowed += f", up to {c.max_length} characters"
+                allowed = text.plural(f"{words}.up_to", c.max_length, values=allowed)
         rows.append(
             {
-                "column": c.name,
-                "header needed": "yes" if c.required else "no",
-                "may be blank": "yes" if c.nullable else "no",
-                "values": allowed,
-                "meaning": c.description,
-                "example": c.example,
+                text.t(f"{words}.col_column"): c.name,
+                text.t(f"{words}.col_header_needed"): text.t(
+                    f"{words}.{'yes' if c.required else 'no'}"
+                ),
+                text.t(f"{words}.col_may_be_blank"): text.t(
+                    f"{words}.{'yes' if c.nullable else 'no'}"
+                ),
+                text.t(f"{words}.col_values"): allowed,
+                text.t(f"{words}.col_meaning"): meaning(kind, c),
+                text.t(f"{words}.col_example"): literal(c.example) if c.example else "",
             }
         )
     return pd.DataFrame(rows)
@@ -337,8 +311,10 @@ DICTIONARY_END = "<!-- end of {kind} -->"
 
 def dictionary_markdown(kind: str) -> str:
     """The data dictionary of an import as a Markdown table: the Data page's table
-    (dictionary()) and the other header names each column is read under."""
-    table = dictionary(kind)
+    (dictionary()) and the other header names each column is read under. In English: it
+    is written into docs/data-dictionary.md."""
+    with text.language("en"):
+        table = dictionary(kind)
     table["column"] = [f"`{name}`" for name in table["column"]]
     table["also read as"] = [", ".join(f"`{a}`" for a in c.aliases) for c in SPECS[kind]]
 

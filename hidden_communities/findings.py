@@ -34,7 +34,7 @@ _SAME_AS_ANOTHER = ("reporting_gap",)
 
 
 def _num(value: float) -> str:
-    return f"{value:.1f}"
+    return text.number(value, 1)
 
 
 def _people(code: str) -> str:
@@ -115,7 +115,7 @@ def _target_finding(row: pd.Series) -> str:
             indicator=_indicator_words(row),
             people=_people(row["community"]),
             records=text.t(f"finding.records_noun.{ir.get(row['indicator']).records}"),
-            count="0" if is_missing(events) else f"{int(events):,}",
+            count=text.number(0 if is_missing(events) else int(events)),
             target=scorecard.target_text(row),
         )
     if row["indicator"] in _RATIO_INDICATORS and registry.is_community(row["community"]):
@@ -193,10 +193,10 @@ def _fillers(shown: pd.DataFrame) -> list[str]:
             out.append(
                 text.t(
                     "finding.completeness",
-                    share=f"{row['value']:.0%}",
+                    share=text.percent(row["value"], 0),
                     previous=text.t("scorecard.no_data")
                     if is_missing(previous) or math.isnan(previous)
-                    else f"{previous:.0%}",
+                    else text.percent(previous, 0),
                 )
             )
     return out

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel import numbers as babel_numbers
 
 from . import charts, registry, settings, stats, text, vocab
 from .disclosure import DisclosureSpec
@@ -166,9 +168,13 @@ def rank_stability(
 
 
 def ordinal(rank: int) -> str:
-    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
-    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-    return f"{rank}{suffix}"
+    """A rank in the current language: 1st, 2nd, 3rd, 4th, ..., 11th, 21st in English, "1.",
+    "2." in Polish. The form (one, two, few, other) is the language's CLDR ordinal rule; the
+    catalogue writes each (`priorities_words.ordinal.<form>`)."""
+    form = Locale.parse(text.locale_code()).ordinal_form(rank)
+    key = f"priorities_words.ordinal.{form}"
+    own = text.catalogue(text.current_language())
+    return text.t(key if key in own else "priorities_words.ordinal.other", n=text.number(rank))
 
 
 # --- The page: contacts by kind, population shares, the tables shown -----------------
@@ -273,9 +279,15 @@ class Objective:
     topics: tuple[str, ...]
     start: date
     end: date
+    translations: Mapping[str, str] | None = None  # language code -> the objective in it
 
     def active(self, start: date, end: date) -> bool:
         return self.start <= end and self.end >= start
+
+    def words(self) -> str:
+        """The objective in the current language, as written in the file when it has no
+        translation into it."""
+        return (self.translations or {}).get(text.current_language(), self.objective)
 
 
 def load_objectives(path: Path = OBJECTIVES_FILE) -> list[Objective]:
@@ -287,7 +299,13 @@ def load_objectives(path: Path = OBJECTIVES_FILE) -> list[Objective]:
         if unknown:
             raise ValueError(f"objective {n}: unknown topic code(s) {', '.join(unknown)}")
         found.append(
-            Objective(item["objective"], tuple(item["topics"]), item["start"], item["end"])
+            Objective(
+                item["objective"],
+                tuple(item["topics"]),
+                item["start"],
+                item["end"],
+                dict(item.get("translations", {})),
+            )
         )
     return found
 
@@ -325,24 +343,29 @@ def group_label(code: str) -> str:
 
 
 def _percent(value) -> str:
-    return "" if is_missing(value) else f"{value:.0%}"
+    return "" if is_missing(value) else text.percent(value, 0)
+
+
+def _count(value) -> str:
+    return "" if is_missing(value) else text.number(int(value))
 
 
 def move_words(move: str, heard: object, reweighted: object) -> str:
-    """An arrow and words: "▲ up 2 places", "▼ down 1 place", "= same place"."""
+    """An arrow and words: "▲ up 2 places", "▼ down 1 place", "● same place"."""
     if not move or is_missing(heard) or is_missing(reweighted):
         return ""
     places = abs(int(heard) - int(reweighted))
     if move == "same":
         return text.t("priorities.move_same")
-    unit = text.t("priorities.place" if places == 1 else "priorities.places")
-    return text.t(f"priorities.move_{move}", places=places, unit=unit)
+    return text.t(
+        f"priorities_words.move_{move}", places=text.plural("priorities_words.places", places)
+    )
 
 
 def stability_words(rank: object, stability: object) -> str:
     if is_missing(rank) or is_missing(stability):
         return ""
-    return text.t("priorities.stability", rank=ordinal(int(rank)), share=f"{stability:.0%}")
+    return text.t("priorities.stability", rank=ordinal(int(rank)), share=_percent(stability))
 
 
 def compare_display(compared: pd.DataFrame, by_people: bool) -> pd.DataFrame:
@@ -353,7 +376,7 @@ def compare_display(compared: pd.DataFrame, by_people: bool) -> pd.DataFrame:
         rows.append(
             {
                 text.t("priorities.col_topic"): text.label("topic", rec.topic),
-                raised: "" if is_missing(rec.mentions) else f"{int(rec.mentions):,}",
+                raised: _count(rec.mentions),
                 text.t("priorities.col_share_heard"): _percent(rec.share_heard),
                 text.t("priorities.col_rank_heard"): ""
                 if is_missing(rec.rank_heard)
@@ -378,17 +401,18 @@ def community_display(frame: pd.DataFrame) -> pd.DataFrame:
     for rec in frame.itertuples(index=False):
         share = ""
         if not is_missing(rec.share):
-            share = f"{rec.share:.0%} ({rec.lower:.0%} to {rec.upper:.0%})"
+            share = text.t(
+                "priorities_words.interval",
+                value=_percent(rec.share),
+                lower=_percent(rec.lower),
+                upper=_percent(rec.upper),
+            )
         rows.append(
             {
                 text.t("priorities.col_community"): group_label(rec.community),
                 text.t("priorities.col_topic"): text.label("topic", rec.topic),
-                text.t("priorities.col_raising"): ""
-                if is_missing(rec.raising)
-                else f"{int(rec.raising):,}",
-                text.t("priorities.col_community_contacts"): ""
-                if is_missing(rec.contacts)
-                else f"{int(rec.contacts):,}",
+                text.t("priorities.col_raising"): _count(rec.raising),
+                text.t("priorities.col_community_contacts"): _count(rec.contacts),
                 text.t("priorities.col_share"): share,
                 text.t("priorities.col_note"): text.t("priorities.too_few") if rec.thin else "",
             }
@@ -424,7 +448,7 @@ def left_out_sentence(left_out: Mapping[str, str], thin: Mapping[str, int]) -> s
         parts.append(text.t(f"priorities.left_{reason}", group=group_label(code)))
     for code, n in thin.items():
         if code not in left_out:
-            parts.append(text.t("priorities.thin_kept", group=group_label(code), n=n))
+            parts.append(text.t("priorities.thin_kept", group=group_label(code), n=_count(n)))
     return " ".join(parts)
 
 
@@ -437,15 +461,30 @@ def compare_chart(shown: pd.DataFrame) -> go.Figure:
         ("share_heard", "priorities.col_share_heard", registry.COMPARATOR_COLOUR),
         ("share_reweighted", "priorities.col_share_reweighted", "#0072B2"),
     ):
-        values = pd.to_numeric(shown[col], errors="coerce") * 100
+        values = pd.to_numeric(shown[col], errors="coerce")
+        name = text.t(key)
         fig.add_trace(
             go.Bar(
-                name=text.t(key), y=topics, x=values.tolist(), orientation="h", marker_color=colour
+                name=name,
+                y=topics,
+                x=(values * 100).tolist(),
+                orientation="h",
+                marker_color=colour,
+                # The share written in the current language (12%, 12,5%), not plotly's own.
+                customdata=[_percent(v) for v in values],
+                hovertemplate="%{y}: %{customdata}<extra>" + name + "</extra>",
             )
         )
     charts.base_layout(fig, title=text.t("priorities.ranking"), height=120 + 40 * len(topics))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.15))
-    fig.update_xaxes(title_text="%", rangemode="tozero")
+    locale = text.locale_code()
+    fig.update_layout(
+        barmode="group",
+        legend=dict(orientation="h", y=-0.15),
+        # Tick numbers with the language's decimal and thousands signs.
+        separators=babel_numbers.get_decimal_symbol(locale)
+        + babel_numbers.get_group_symbol(locale),
+    )
+    fig.update_xaxes(title_text=text.t("priorities_words.axis"), rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     return fig
 

@@ -33,8 +33,8 @@ from . import indicator_registry as ir
 from . import registry, stats, text
 from .disclosure import DisclosureSpec
 from .periods import Period
-from .tables import Col, format_value, is_missing, readable
-from .targets import AT_LEAST, AT_MOST, WITHIN, Target, active
+from .tables import Col, is_missing, note_of, readable
+from .targets import AT_LEAST, AT_MOST, WITHIN, Target, active, as_written
 
 GREEN, AMBER, RED = "green", "amber", "red"
 TOO_FEW = stats.TOO_FEW_TO_SAY
@@ -248,12 +248,19 @@ def _count_ratio(m: Mapping, before: Mapping, now: Mapping, previous: Mapping) -
 # ------------------------------------------------------------------------------ in words
 
 
+def _formatted(value, fmt: str) -> str:
+    """A number in the current language: a ratio to 2 places, a percentage or rate to 1."""
+    if fmt == "percent":
+        return text.percent(value, 1)
+    return text.number(value, 2 if fmt == "ratio" else 1)
+
+
 def value_text(value, unit: str, lower=None, upper=None, form: str = "interval") -> str:
     """A value in its unit, with its interval when given: "0.82 (0.71 to 0.94)"."""
     if is_missing(value):
         return ""
     fmt = {ir.RATIO: "ratio", ir.PERCENT: "percent"}.get(unit, "rate")
-    shown = format_value(value, fmt)
+    shown = _formatted(value, fmt)
     if lower is None or is_missing(lower) or is_missing(upper):
         return shown
     if form == "interval_short" and fmt == "percent":  # "80.0% (71.6–86.4)"
@@ -261,8 +268,8 @@ def value_text(value, unit: str, lower=None, upper=None, form: str = "interval")
     return text.t(
         f"scorecard.{form}",
         value=shown,
-        lower=format_value(lower, fmt),
-        upper=format_value(upper, fmt),
+        lower=_formatted(lower, fmt),
+        upper=_formatted(upper, fmt),
     )
 
 
@@ -273,11 +280,11 @@ def target_text(row: Mapping) -> str:
         return ""
     value = row["target_value"]
     if comparison == WITHIN or row["unit"] == ir.PERCENT:
-        shown = f"{value:g}%"
+        shown = text.t("scorecard_words.percent", value=as_written(value))
     elif row["unit"] == ir.RATIO:
-        shown = f"{value:.2f}"
+        shown = text.number(value, 2)
     else:
-        shown = f"{value:,g}"
+        shown = as_written(value)
     return text.t(f"comparison.{comparison}", value=shown)
 
 
@@ -320,6 +327,10 @@ def display(
     form = "interval_short" if compact else "interval"
     names = "indicator_short" if compact else "indicator"
     frame["community_words"] = [text.community(c) for c in frame["community"]]
+    frame["events_words"] = [
+        note_of(r, "events") if is_missing(r["events"]) else text.number(int(r["events"]))
+        for _, r in frame.iterrows()
+    ]
     frame["indicator_words"] = [text.t(f"{names}.{c}") for c in frame["indicator"]]
     for suffix in PERIODS:
         frame[f"shown{suffix}"] = [
@@ -356,7 +367,7 @@ def display(
     columns = [
         Col(t("scorecard.col.community"), ("community_words",), "text"),
         Col(t("scorecard.col.indicator"), ("indicator_words",), "text"),
-        Col(t("scorecard.col.count"), ("events",)),
+        Col(t("scorecard.col.count"), ("events_words",), "text"),
         Col(t("scorecard.col.now"), ("shown",), "text"),
         Col(t("scorecard.col.previous"), ("shown_previous",), "text"),
         Col(t("scorecard.col.year"), ("shown_year",), "text"),
@@ -409,8 +420,8 @@ def active_target_sentence(target: Target) -> str:
         people=text.people(target.community),
         indicator=text.t(f"indicator.{target.indicator}").lower(),
         target=target_text(row),
-        start=f"{target.period.start:%-d %b %Y}",
-        end=f"{target.period.end:%-d %b %Y}",
+        start=text.date(target.period.start, "short"),
+        end=text.date(target.period.end, "short"),
         owner=text.label("owner_role", target.owner),
     )
 
@@ -445,7 +456,9 @@ def drill_down(row: Mapping, period: Period, audience: str) -> tuple[str, dict[s
 def period_label(period: Period) -> str:
     """A period as a choice: "Apr 2021 to Mar 2022"."""
     return text.t(
-        "scorecard.period_option", start=f"{period.start:%b %Y}", end=f"{period.end:%b %Y}"
+        "scorecard.period_option",
+        start=text.date(period.start, "month_short"),
+        end=text.date(period.end, "month_short"),
     )
 
 
@@ -454,8 +467,8 @@ def period_words(period: Period) -> str:
     previous, year = period.previous(), period.year_earlier()
     days = {}
     for name, span in (("", period), ("previous_", previous), ("year_", year)):
-        days[f"{name}start"] = f"{span.start:%-d %b %Y}"
-        days[f"{name}end"] = f"{span.end:%-d %b %Y}"
+        days[f"{name}start"] = text.date(span.start, "short")
+        days[f"{name}end"] = text.date(span.end, "short")
     return text.t("scorecard.showing", **days)
 
 

@@ -16,7 +16,8 @@ A file with any problem gives none of its targets: `TargetsError` lists every pr
 each naming the file, the line and what is wrong, in one plain sentence. The line is found
 by a small line-aware pass over the text (tomllib gives no positions): the Nth
 `[[target]]` header is the Nth table, and a field's line is the line that sets it within
-that table.
+that table. The sentences are in the language in use (the catalogues' `targets_file`);
+the codes and values they quote are as written in the file.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import indicator_registry as ir
-from . import periods, registry, settings
+from . import periods, registry, settings, text
 
 TARGETS_FILE = settings.DATA_DIR / "targets.toml"
 
@@ -84,6 +85,18 @@ class Target:
         return self.period.contains(period.end)
 
 
+def as_written(value: float) -> str:
+    """A number from the file with the decimals it was given (0.8, 40, 12.5), in the
+    current language (0,8 in Polish)."""
+    written = f"{value:g}"
+    decimals = len(written.partition(".")[2]) if "e" not in written else 0
+    return text.number(value, decimals)
+
+
+def _say(key: str, **values: object) -> str:
+    return text.t(f"targets_file.{key}", **values)
+
+
 class TargetsError(ValueError):
     """The targets file cannot be used; `problems` holds one sentence per problem."""
 
@@ -127,57 +140,56 @@ def _check(table: dict, at: dict[str, int], header: int) -> tuple[list, Target |
 
     for name in table:
         if name not in FIELDS:
-            problem(name, f"unknown field {name!r} (the fields are {', '.join(FIELDS)})")
+            problem(name, _say("unknown_field", name=repr(name), fields=", ".join(FIELDS)))
     missing = [name for name in FIELDS if name not in table]
     if missing:
-        problem(None, "the target has no " + ", ".join(repr(m) for m in missing))
+        problem(None, _say("missing", names=", ".join(repr(m) for m in missing)))
     community, code = table.get("community"), table.get("indicator")
     known = registry.population_codes()
     if "community" in table and community not in known:
-        problem("community", f"unknown community {community!r} (known: {', '.join(known)})")
+        problem(
+            "community",
+            _say("unknown_community", value=repr(community), known=", ".join(known)),
+        )
     indicator = ir.INDICATORS.get(code) if isinstance(code, str) else None
     if "indicator" in table and indicator is None:
-        problem("indicator", f"unknown indicator {code!r} (known: {', '.join(ir.codes())})")
+        problem(
+            "indicator", _say("unknown_indicator", value=repr(code), known=", ".join(ir.codes()))
+        )
     if indicator and community in known:
         if indicator.scope == ir.DISTRICT and community != registry.ALL_RESIDENTS:
             problem(
                 "community",
-                f"indicator {code!r} is for the whole district: its community is "
-                f"{registry.ALL_RESIDENTS!r}",
+                _say("district_only", indicator=repr(code), all=repr(registry.ALL_RESIDENTS)),
             )
         if indicator.scope == ir.COMMUNITY and community == registry.ALL_RESIDENTS:
-            problem("community", f"indicator {code!r} needs a community, not all residents")
+            problem("community", _say("needs_community", indicator=repr(code)))
     comparison = table.get("comparison")
     if "comparison" in table and comparison not in COMPARISONS:
         problem(
             "comparison",
-            f"unknown comparison {comparison!r} (known: {', '.join(COMPARISONS)})",
+            _say("unknown_comparison", value=repr(comparison), known=", ".join(COMPARISONS)),
         )
     if comparison == WITHIN and indicator and indicator.reference is None:
-        problem(
-            "comparison",
-            f"'within' needs an indicator with an expected value of 1 (a ratio); {code!r} has none",
-        )
+        problem("comparison", _say("within_needs_reference", indicator=repr(code)))
     value = _number(table.get("value"))
     if "value" in table and value is None:
-        problem("value", f"the value {table['value']!r} is not a number")
+        problem("value", _say("not_a_number", value=repr(table["value"])))
     elif value is not None and value < 0:
-        problem("value", f"the value {value:g} is below zero")
+        problem("value", _say("below_zero", value=as_written(value)))
     elif value is not None and indicator and indicator.unit == ir.PERCENT and value > 100:
-        problem("value", f"the value {value:g} is a percentage above 100")
+        problem("value", _say("above_100", value=as_written(value)))
     period = None
     if "period" in table:
         try:
             if not isinstance(table["period"], str):
-                raise periods.PeriodError(
-                    f'the period {table["period"]!r} is not text like "2021Q2..2022Q1"'
-                )
+                raise periods.PeriodError(_say("period_not_text", value=repr(table["period"])))
             period = periods.parse(table["period"])
         except periods.PeriodError as error:
             problem("period", str(error))
     owner = table.get("owner")
     if "owner" in table and owner not in OWNER_ROLES:
-        problem("owner", f"unknown owner role {owner!r} (known: {', '.join(OWNER_ROLES)})")
+        problem("owner", _say("unknown_owner", value=repr(owner), known=", ".join(OWNER_ROLES)))
     if problems:
         return problems, None
     return [], Target(community, code, comparison, value, period, owner, header)
@@ -193,16 +205,16 @@ def parse_targets(source: str, name: str = "targets.toml") -> list[Target]:
         where = _TOML_LINE.search(message)
         line = int(where[1]) if where else 1
         reason = _TOML_LINE.sub("", message).strip()
-        raise TargetsError([f"{name}, line {line}: not valid TOML ({reason})"]) from None
+        raise TargetsError([_say("not_toml", file=name, line=line, reason=reason)]) from None
     problems: list[tuple[int, str]] = []
     for key in data:
         if key != "target":
             number = next((i for i, t in enumerate(lines, 1) if key in t), 1)
-            problems.append((number, f"unknown section {key!r}: write each target as [[target]]"))
+            problems.append((number, _say("unknown_section", value=repr(key))))
     tables = data.get("target", [])
     spans = _headers(lines)
     if not isinstance(tables, list) or len(spans) != len(tables):
-        raise TargetsError([f"{name}, line 1: write each target as its own [[target]] table"])
+        raise TargetsError([_say("own_tables", file=name)])
     found: list[Target] = []
     for table, (header, end) in zip(tables, spans, strict=True):
         table_problems, target = _check(table, _field_lines(lines, header, end), header)
@@ -215,18 +227,14 @@ def parse_targets(source: str, name: str = "targets.toml") -> list[Target]:
                     and other.period.start <= target.period.end
                     and (target.period.start <= other.period.end)
                 ):
-                    problems.append(
-                        (
-                            header,
-                            f"this target's period overlaps the one on line {other.line} for "
-                            "the same community and indicator",
-                        )
-                    )
+                    problems.append((header, _say("overlap", line=other.line)))
                     break
             else:
                 found.append(target)
     if problems:
-        raise TargetsError([f"{name}, line {line}: {sentence}" for line, sentence in problems])
+        raise TargetsError(
+            [_say("where", file=name, line=line, sentence=sentence) for line, sentence in problems]
+        )
     return found
 
 
@@ -238,7 +246,7 @@ def load_targets(path: Path | None = None) -> list[Target]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as error:
-        raise TargetsError([f"{path.name}: cannot be read ({error})"]) from None
+        raise TargetsError([_say("unreadable", file=path.name, error=error)]) from None
     return parse_targets(source, path.name)
 
 

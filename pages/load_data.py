@@ -2,31 +2,29 @@
 
 import streamlit as st
 
-from hidden_communities import ingest, settings, vocab
+from hidden_communities import ingest, load_words, settings, text, vocab
 from ui import forms, sidebar, store
 
-st.title("Data")
-sidebar.inspector_only("Loading and undoing data")
-load_tab, imports_tab, templates_tab = st.tabs(["Load a file", "Loads so far", "Templates"])
+st.title(text.t("nav.data"))
+sidebar.inspector_only(text.t("data_page.inspector_only_what"))
+load_tab, imports_tab, templates_tab = st.tabs(
+    [text.t("data_page.tab_load"), text.t("data_page.tab_loads"), text.t("data_page.tab_templates")]
+)
 
 with load_tab:
     kind = st.radio(
-        "What is in the file?",
+        text.t("data_page.kind"),
         ingest.KINDS,
         horizontal=True,
         key="data_kind",
         format_func=vocab.IMPORT_KINDS.get,
     )
     upload = st.file_uploader(
-        f"A CSV or Excel (.xlsx) file, up to {settings.MAX_UPLOAD_MB:g} MB",
+        text.t("data_page.upload", size=load_words.setting(settings.MAX_UPLOAD_MB)),
         type=["csv", "xlsx", "txt"],
         key="data_upload",
     )
-    loaded_by = st.text_input(
-        "Loaded by (your name or collar number, for the audit trail)",
-        key="data_loaded_by",
-        max_chars=100,
-    )
+    loaded_by = st.text_input(text.t("data_page.loaded_by"), key="data_loaded_by", max_chars=100)
     if upload is not None:
         data = upload.getvalue()
         checked = store.check_upload(data, upload.name, kind)
@@ -34,16 +32,15 @@ with load_tab:
         if not checked.errors:
             problems = checked.problems
             partial = not problems.empty and st.checkbox(
-                "Load only the valid rows, and give me the rejected rows as a file",
-                key="data_partial",
+                text.t("data_page.partial"), key="data_partial"
             )
             ready = (problems.empty or partial) and bool(loaded_by.strip())
             if st.button(
-                "Load",
+                text.t("data_page.load"),
                 type="primary",
                 disabled=not ready,
                 key="data_load",
-                help="Say who is loading it first.",
+                help=text.t("data_page.load_help"),
             ):
                 forms.load(data, upload.name, kind, loaded_by=loaded_by.strip(), partial=partial)
 

@@ -4,15 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from hidden_communities import vocab
+from hidden_communities import text, vocab
 from ui import forms, sidebar, store
 
-st.title("Log a contact")
-sidebar.inspector_only("Logging a contact")
-st.caption(
-    "One engagement with residents. No names, addresses, phone numbers or other "
-    "personal data: the form has no place for them, and the note must not hold any."
-)
+t = text.t
+st.title(t("nav.log_contact"))
+sidebar.inspector_only(t("log_page.inspector_only_what"))
+st.caption(t("log_page.intro"))
 
 areas = store.query("area_options")
 area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
@@ -20,8 +18,8 @@ NOT_RECORDED, NONE = "not_recorded", "none"
 community_options = [*vocab.COMMUNITIES, NONE, NOT_RECORDED]
 community_label = {
     **vocab.COMMUNITIES,
-    NONE: "None of these communities",
-    NOT_RECORDED: "Not known",
+    NONE: t("log_page.none_of_these"),
+    NOT_RECORDED: t("log_page.not_known"),
 }
 
 if flash := st.session_state.pop(forms.FLASH_LOG_CONTACT, None):
@@ -31,35 +29,39 @@ if flash := st.session_state.pop(forms.FLASH_LOG_CONTACT, None):
 with st.form("log_contact", enter_to_submit=False):
     left, right = st.columns(2)
     when = left.date_input(
-        "Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="log_date"
+        t("log_page.date"),
+        value=date.today(),
+        max_value=date.today(),
+        format="DD/MM/YYYY",
+        key="log_date",
     )
     area = right.selectbox(
-        "Area (ward, or LSOA for more detail)",
+        t("log_page.area"),
         list(areas["area_code"]),
         index=None,
         format_func=area_label.get,
         key="log_area",
-        placeholder="Not recorded",
+        placeholder=t("log_page.not_recorded"),
     )
     communities = st.multiselect(
-        "Communities engaged",
+        t("log_page.communities"),
         community_options,
         format_func=community_label.get,
         key="log_communities",
-        placeholder="Not known",
+        placeholder=t("log_page.not_known"),
     )
     left, middle, right = st.columns(3)
-    channel = left.selectbox(
-        "Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get, key="log_channel"
-    )
-    place = middle.selectbox(
-        "Place", list(vocab.PLACE_TYPES), format_func=vocab.PLACE_TYPES.get, key="log_place"
-    )
-    language = right.selectbox(
-        "Language used", list(vocab.LANGUAGES), format_func=vocab.LANGUAGES.get, key="log_language"
+    # Three drop-downs of codes (keys log_channel, log_place, log_language).
+    channel, place, language = (
+        box.selectbox(t(f"log_page.{name}"), list(codes), format_func=codes.get, key=f"log_{name}")
+        for box, name, codes in (
+            (left, "channel", vocab.CHANNELS),
+            (middle, "place", vocab.PLACE_TYPES),
+            (right, "language", vocab.LANGUAGES),
+        )
     )
     direction = st.radio(
-        "Who started it?",
+        t("log_page.direction"),
         list(vocab.DIRECTIONS),
         horizontal=True,
         format_func=vocab.DIRECTIONS.get,
@@ -67,28 +69,23 @@ with st.form("log_contact", enter_to_submit=False):
     )
     left, right = st.columns(2)
     people = left.number_input(
-        "People reached", min_value=1, max_value=5000, value=1, step=1, key="log_people"
+        t("log_page.people"), min_value=1, max_value=5000, value=1, step=1, key="log_people"
     )
-    team = right.text_input("Team", max_chars=60, key="log_team")
+    team = right.text_input(t("log_page.team"), max_chars=60, key="log_team")
     topics = st.multiselect(
-        "Topics raised", list(vocab.TOPICS), format_func=vocab.TOPICS.get, key="log_topics"
+        t("log_page.topics"), list(vocab.TOPICS), format_func=vocab.TOPICS.get, key="log_topics"
     )
     age_band = st.radio(
-        "Age of the people reached",
+        t("log_page.age_band"),
         list(vocab.AGE_BANDS),
         horizontal=True,
         format_func=vocab.AGE_BANDS.get,
         key="log_age_band",
     )
-    follow_up = st.checkbox("Follow-up needed", key="log_follow_up")
-    note = st.text_area(
-        "Note (optional; inspectors only). Never names, addresses, phone "
-        "numbers, emails or anything else that could identify someone.",
-        max_chars=500,
-        key="log_note",
-    )
-    logged_by = st.text_input("Logged by (your name or collar number)", max_chars=100, key="log_by")
-    submitted = st.form_submit_button("Save the contact", type="primary")
+    follow_up = st.checkbox(t("log_page.follow_up"), key="log_follow_up")
+    note = st.text_area(t("log_page.note"), max_chars=500, key="log_note")
+    logged_by = st.text_input(t("log_page.logged_by"), max_chars=100, key="log_by")
+    submitted = st.form_submit_button(t("log_page.save"), type="primary")
 
 if submitted:
     entry = forms.contact_entry(

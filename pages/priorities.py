@@ -40,7 +40,7 @@ widgets.chart(pr.compare_chart(shown), key="priorities_chart", alt=pr.compare_al
 widgets.table(
     pr.compare_display(shown, by_people), file_name="priorities.csv", key="priorities_rank"
 )
-st.caption(text.t("priorities.stability_note", resamples=f"{pr.RESAMPLES:,}", seed=pr.SEED))
+st.caption(text.t("priorities.stability_note", resamples=text.number(pr.RESAMPLES), seed=pr.SEED))
 
 st.subheader(text.t("priorities.by_community"))
 communities = pr.by_community(contacts)
@@ -52,7 +52,7 @@ widgets.table(
 
 st.subheader(text.t("priorities.coverage"))
 active = [o for o in pr.load_objectives() if o.active(filters.start, filters.end)]
-named = "; ".join(o.objective for o in active) or text.t("priorities.no_objectives")
+named = "; ".join(o.words() for o in active) or text.t("priorities.no_objectives")
 st.caption(text.t("priorities.coverage_note", objectives=named))
 covered, uncovered = pr.coverage(communities, compared, active)
 widgets.table(

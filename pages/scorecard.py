@@ -1,6 +1,8 @@
 """Leadership scorecard: each community's indicators against the district's targets and all
 residents, with the findings and the one-page briefing."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -75,7 +77,7 @@ if missing:
 else:
     st.download_button(
         text.t("scorecard.download"),
-        data=lambda: briefing.to_pdf(briefing.to_html(brief)),
+        data=partial(briefing.pdf_in, brief, text.current_language()),  # made on click
         file_name=f"briefing-{period.code()}.pdf",
         mime="application/pdf",
         on_click="ignore",

@@ -3,8 +3,9 @@
 -- other filters would hide exactly the records that lack a field.
 -- Parameters: $start_date, $end_date, $group_by ('month' or 'team')
 WITH contact_rows AS (
+    -- A record with no team is grouped under NULL: the page names that group in its language.
     SELECT 'contacts' AS dataset,
-           CASE WHEN $group_by = 'team' THEN coalesce(team, '(no team)')
+           CASE WHEN $group_by = 'team' THEN team
                 ELSE strftime(contact_date, '%Y-%m') END AS grouping,
            community_recorded AS has_community,
            area_code IS NOT NULL AS has_area,
@@ -14,7 +15,7 @@ WITH contact_rows AS (
 ),
 report_rows AS (
     SELECT 'reports' AS dataset,
-           CASE WHEN $group_by = 'team' THEN coalesce(team, '(no team)')
+           CASE WHEN $group_by = 'team' THEN team
                 ELSE strftime(reported_on, '%Y-%m') END AS grouping,
            victim_community_recorded AS has_community,
            area_code IS NOT NULL AS has_area,

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from hidden_communities import columns, ingest, loading, vocab
+from hidden_communities import columns, ingest, load_words, loading, text, vocab
 
 from . import store, widgets
 
@@ -18,25 +18,17 @@ def check_report(checked: ingest.ImportOutcome) -> None:
     """Whether an upload can be loaded, and every problem by row, column, value and rule."""
     problems = checked.problems
     if checked.errors:
-        st.error(checked.message, icon=":material/block:")
+        st.error(load_words.outcome_message(checked), icon=":material/block:")
     elif not problems.empty:
-        st.error(
-            f"{len(checked.validation.rejected_rows)} of {checked.validation.rows_in_file} "
-            "row(s) break the rules (listed below). Nothing is loaded unless you choose "
-            "to load only the valid rows.",
-            icon=":material/rule:",
-        )
+        st.error(load_words.check_sentence(checked), icon=":material/rule:")
         widgets.table(
-            problems,
+            load_words.problems_table(problems),
             file_name="problems.csv",
             key="data_problems",
-            label="Download the problem report",
+            label=text.t("data_page.problems_download"),
         )
     else:
-        st.success(
-            f"All {checked.validation.rows_in_file} row(s) are valid (read as {checked.read_as}).",
-            icon=":material/check_circle:",
-        )
+        st.success(load_words.check_sentence(checked), icon=":material/check_circle:")
 
 
 def load(data: bytes, name: str, kind: str, *, loaded_by: str, partial: bool) -> None:
@@ -45,14 +37,14 @@ def load(data: bytes, name: str, kind: str, *, loaded_by: str, partial: bool) ->
         outcome = ingest.import_file(
             cursor, data, name, kind, loaded_by=loaded_by, allow_partial=partial
         )
-    (st.success if outcome.loaded else st.error)(outcome.message)
+    (st.success if outcome.loaded else st.error)(load_words.outcome_message(outcome))
     rejected_rows = outcome.rejected_rows()
     if outcome.loaded and not rejected_rows.empty:
         widgets.download(
             rejected_rows,
             file_name=f"{name}.rejected.csv",
             key="data_rejected",
-            label="Download the rejected rows",
+            label=text.t("data_page.rejected_download"),
         )
 
 
@@ -60,55 +52,44 @@ def undo_form(loaded_by: str) -> None:
     """The loads so far, and a form to undo one (its records stay while another live load
     holds them)."""
     imports = store.query("imports_list")
-    widgets.table(imports, file_name="imports.csv", key="imports")
+    widgets.table(load_words.imports_table(imports), file_name="imports.csv", key="imports")
     live = imports[imports["undone_at"].isna()]["import_id"].tolist()
     with st.form("undo_form"):
-        st.markdown(
-            "**Undo a load.** Its records are deleted, except those another live load also "
-            "holds; the row above stays as the trail."
-        )
-        chosen = st.selectbox("Load to undo", live, key="undo_id", index=None)
-        sure = st.checkbox("Yes, undo this load", key="undo_sure")
-        if st.form_submit_button("Undo the load") and chosen is not None and sure:
+        st.markdown(text.t("data_page.undo_intro"))
+        chosen = st.selectbox(text.t("data_page.undo_choice"), live, key="undo_id", index=None)
+        sure = st.checkbox(text.t("data_page.undo_sure"), key="undo_sure")
+        if st.form_submit_button(text.t("data_page.undo_button")) and chosen is not None and sure:
             try:
                 with store.writer() as cursor:
                     removed = loading.undo_import(
                         cursor, int(chosen), undone_by=loaded_by or "dashboard"
                     )
             except ValueError as refused:  # already undone, or gone: say so, no traceback
-                st.error(f"Load {chosen} was not undone: {refused}")
+                st.error(text.t("data_page.undo_refused", load=chosen, reason=refused))
             else:
-                st.success(f"Load {chosen} undone: {removed} record(s) deleted.")
+                st.success(load_words.undone_sentence(chosen, removed))
 
 
 def templates() -> None:
     """The import templates, their data dictionaries and how files are read."""
-    st.markdown(
-        "Headers match without regard to case or spaces (two headers for the same column are "
-        "refused); dates may be dd/mm/yyyy or yyyy-mm-dd; coded columns take the code or its "
-        "label; lists are separated by `;`; a workbook may have up to 24 columns. The full "
-        "data dictionary is `docs/data-dictionary.md`."
-    )
+    st.markdown(text.t("data_page.templates_intro"))
     for kind in ("contacts", "reports"):
         st.subheader(vocab.IMPORT_KINDS[kind])
         widgets.table(
-            columns.dictionary(kind),
+            columns.dictionary(kind, literal=lambda value: f"`{value}`"),  # as typed in a file
             file_name=f"{kind}-dictionary.csv",
             key=f"dictionary_{kind}",
-            label="Download the dictionary",
+            label=text.t("data_page.dictionary_download"),
         )
         for extension in ("csv", "xlsx"):
             widgets.download(
                 columns.template_frame(kind),
                 file_name=f"{kind}-template.{extension}",
                 key=f"template_{kind}_{extension}",
-                label="Template",
+                label=text.t("data_page.template_download"),
             )
     st.subheader(vocab.IMPORT_KINDS["police_uk"])
-    st.markdown(
-        "Load the street-level CSV exactly as downloaded from data.police.uk; rows are "
-        "placed by LSOA code, and rows outside the district are counted, not loaded."
-    )
+    st.markdown(text.t("data_page.police_uk_note"))
 
 
 def contact_entry(
@@ -136,18 +117,15 @@ def contact_entry(
 def save_contact(entry: dict, *, logged_by: str, when: date) -> None:
     """Save a logged contact through the import validation; on success empty the form."""
     if not logged_by.strip():
-        st.error("Say who logged it (name or collar number) so the record can be traced.")
+        st.error(text.t("log_page.who_logged_it"))
         return
     with store.writer() as cursor:
         outcome = ingest.log_contact(cursor, entry, loaded_by=logged_by.strip())
     if not outcome.loaded:
         problems = (f"{p.column}: {p.rule}" for p in outcome.problems.itertuples() if p.column)
-        st.error("Not saved. " + "; ".join(problems))
+        st.error(text.t("log_page.not_saved", problems="; ".join(problems)))
         return
-    channel = vocab.CHANNELS[entry["channel"]].lower()
-    st.session_state[FLASH_LOG_CONTACT] = (
-        f"Saved: {channel} contact on {when:%d/%m/%Y}. It shows on every page now."
-    )
+    st.session_state[FLASH_LOG_CONTACT] = load_words.saved_contact(entry["channel"], when)
     for key in [k for k in st.session_state if k.startswith("log_") and k != "log_by"]:
         del st.session_state[key]  # an empty form for the next contact
     st.rerun()

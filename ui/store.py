@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import access, baselines, database, ingest, settings
+from hidden_communities import access, baselines, database, ingest, load_words, settings, text
 from queries import run_query
 
 _BUILD_LOCK = threading.Lock()
@@ -30,17 +30,16 @@ def _database() -> Path:
     if not path.exists():
         with _BUILD_LOCK:
             if not path.exists():
-                with st.status(
-                    "First run: building the database (a few seconds)…", expanded=True
-                ) as status:
-                    bar = st.progress(0.0, text="Starting")
+                with st.status(text.t("store.building"), expanded=True) as status:
+                    bar = st.progress(0.0, text=_built(0.0))
                     try:
                         database.ensure_database(
-                            path, progress=lambda f, text: bar.progress(min(f, 1.0), text=text)
+                            path,
+                            progress=lambda f, _step: bar.progress(min(f, 1.0), text=_built(f)),
                         )
                     except access.DatabaseBusy as busy:
                         _busy(busy)
-                    status.update(label="Database ready", state="complete", expanded=False)
+                    status.update(label=text.t("store.ready"), state="complete", expanded=False)
     if str(path) not in _MACROS_REFRESHED:
         # Once per server: the code's filter macros into an older file (readers cannot).
         try:
@@ -52,19 +51,18 @@ def _database() -> Path:
     return path
 
 
+def _built(share: float) -> str:
+    # The build's own step names are English (database.py): the bar says how far it is.
+    return text.t("store.progress", share=text.percent(min(share, 1.0), 0))
+
+
 def _busy(busy: access.DatabaseBusy, writing: bool = False) -> None:
     """Say in one plain sentence that a load kept the database busy, and stop the page."""
-    if writing:
-        text = (
-            f"Not saved: another data load has kept the database busy for more than "
-            f"{busy.wait:g} s. Nothing was changed; try again in a minute."
-        )
-    else:
-        text = (
-            f"The database is busy: a data load has kept it for more than {busy.wait:g} s. "
-            "The figures will show once it has finished; reload the page in a minute."
-        )
-    st.warning(text, icon=":material/hourglass_top:")
+    said = text.t(
+        "store.busy_writing" if writing else "store.busy_reading",
+        seconds=load_words.setting(busy.wait),
+    )
+    st.warning(said, icon=":material/hourglass_top:")
     st.stop()
 
 
@@ -108,7 +106,7 @@ def data_changed() -> None:
     _cached.clear()
 
 
-@st.cache_data(show_spinner="Checking the file…", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _check_upload(data: bytes, name: str, kind: str, db: str, version: str):
     areas = _cached("areas", db, version, {})
     return ingest.read_and_check(data, name, kind, areas)
@@ -119,7 +117,9 @@ def check_upload(data: bytes, name: str, kind: str):
     No connection is held while the file is checked."""
     path = _database()
     try:
-        return _check_upload(data, name, kind, str(path), access.data_version(path))
+        # A spinner of our own: the cache's would be fixed in one language at import.
+        with st.spinner(text.t("store.checking")):
+            return _check_upload(data, name, kind, str(path), access.data_version(path))
     except access.DatabaseBusy as busy:
         _busy(busy)
 

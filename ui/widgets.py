@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from hidden_communities import disclosure, exports
+from hidden_communities import disclosure, exports, text
 
 from .sidebar import current_filters
 
@@ -26,17 +26,18 @@ def table(
     file_name: str,
     key: str,
     column_config: dict | None = None,
-    label: str = "Download this table",
+    label: str | None = None,
     style: Callable[[pd.DataFrame], object] | None = None,
 ) -> None:
     """The table behind a chart, with a CSV download that cannot carry formulas. The grid
     shows the neutralised cells too (its own toolbar download exports what it shows);
     `style` turns that into a pandas Styler for the screen (cell colours); the download is
-    the plain frame."""
+    the plain frame. The download button says "Download this table" unless `label` says
+    otherwise."""
     safe = exports.neutralise_frame(frame)
     shown = style(safe) if style else safe
     st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
-    download(frame, file_name=file_name, key=key, label=label)
+    download(frame, file_name=file_name, key=key, label=label or text.t("widgets.download_table"))
 
 
 def download(frame: pd.DataFrame, *, file_name: str, key: str, label: str) -> None:
@@ -61,5 +62,5 @@ def disclose(frame: pd.DataFrame, spec: disclosure.DisclosureSpec) -> pd.DataFra
 
 
 def notes(texts) -> None:
-    for text in texts:
-        st.info(text, icon=":material/info:")
+    for note in texts:
+        st.info(note, icon=":material/info:")
