@@ -308,7 +308,8 @@ def english_only_words() -> set[str]:
 
 def english_leftovers(strings, allowed: set[str] = frozenset()) -> dict[str, list[str]]:
     """English-only words found in these strings -> the words around each; `allowed` is
-    proper names (places, teams, file and column names) that stay as they are. Links, code
+    proper names (places, teams, file and column names) that stay as they are. Links (and
+    the app's own relative links), file names, code
     spans, titles in italics and reference paragraphs ("**Źródło:**", "**Source:**": the
     cited works keep their published titles) are proper names too."""
     import re
@@ -318,7 +319,11 @@ def english_leftovers(strings, allowed: set[str] = frozenset()) -> dict[str, lis
     for value in strings:
         paragraphs = re.split(r"\n\s*\n", value)
         kept = "\n\n".join(p for p in paragraphs if not re.match(r"\s*\*\*(Źródł|Source)", p))
-        plain = re.sub(r"https?://\S+|`[^`]*`|(?<!\*)\*[^*\n]+\*(?!\*)|[\w.]+\.uk\b", " ", kept)
+        plain = re.sub(
+            r"https?://\S+|\./\S+|[\w.-]+\.(?:csv|xlsx)\b|`[^`]*`|(?<!\*)\*[^*\n]+\*(?!\*)|[\w.]+\.uk\b",
+            " ",
+            kept,
+        )
         for match in re.finditer(r"[^\W\d_]{3,}", plain):
             if match.group().lower() in english:
                 around = plain[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
