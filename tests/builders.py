@@ -290,7 +290,7 @@ def page_strings(at: AppTest) -> list[str]:
 
 # Words Polish shares with English (spelt the same, meaning the same): never leftovers.
 SHARED_WORDS = {"zero", "model", "trend", "start", "status", "test", "problem", "plan", "minimum",
-                "maksimum", "region", "bootstrap", "sektor", "kontakt", "dokument"}  # fmt: skip
+                "region", "bootstrap"}  # fmt: skip
 
 
 def english_only_words() -> set[str]:
