@@ -20,8 +20,6 @@ from plotly.subplots import make_subplots
 
 from . import registry, stats, text, vocab
 from .charts import base_layout
-from .charts import short_day as _day
-from .charts import short_month as _month
 from .disclosure import NOTE_SUFFIX, DisclosureSpec
 from .tables import Col, is_missing, readable
 
@@ -41,6 +39,22 @@ ROLLING_MONTHS = 3
 
 
 _people = text.people
+
+
+def _english_sep(words: str) -> str:
+    # CLDR's British English shortens September to "Sept"; these pages write every month
+    # in three letters ("Sep 2021"), as they always have. Other languages are left alone.
+    return words.replace("Sept", "Sep") if text.current_language() == "en" else words
+
+
+def _month(value) -> str:
+    """A month in the current language, shortened: "Sep 2021", "wrz 2021"."""
+    return _english_sep(text.date(pd.Timestamp(value).date(), "month_short"))
+
+
+def _day(value) -> str:
+    """A day in the current language, its month shortened: "12 Apr 2021", "12 kwi 2021"."""
+    return _english_sep(text.date(pd.Timestamp(value).date(), "short"))
 
 
 def _noun_forms(records: str) -> dict[str, str]:

@@ -1,15 +1,14 @@
-"""The Trends page and the shared chart builders in Polish (and English unchanged): exact
-sentences, hovers, tick labels and table headers, numbers written 1 234,5, months and days
-in Polish, and the plural forms of a count's noun. Also how the campaign events and the
-flagged months are drawn: lists of shapes made at once, not one add_vline or add_vrect
-each (issue 15)."""
+"""The Trends page in Polish (and English unchanged): exact sentences, hovers, tick labels
+and table headers, numbers written 1 234,5, months and days in Polish, and the plural forms
+of a count's noun. Also how the campaign events are drawn: lists of lines and labels made
+at once, not one add_vline and add_annotation each (issue 15)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from hidden_communities import charts, text, trends
+from hidden_communities import text, trends
 from tests.test_trends import ba_raw, monthly_raw
 
 NO_EVENTS = pd.DataFrame(columns=["event_date", "kind"])
@@ -231,86 +230,3 @@ def test_campaign_events_are_one_list_of_lines_and_labels():
     assert [a for a in polish.layout.annotations if a.hovertext][0].hovertext == (
         f"12 kwi 2021: {launch}"
     )
-
-
-# ------------------------------------------------------------------------------ charts.py
-
-
-def _completeness(months):
-    rows = []
-    for month in months:
-        for dataset in ("contacts", "reports"):
-            for field in ("community", "area", "date of occurrence"):
-                rows.append(
-                    {
-                        "dataset": dataset,
-                        "grouping": month,
-                        "field": field,
-                        "records": 1371,
-                        "filled": 1234,
-                        "share": 1234 / 1371,
-                        "lower": 0.8834,
-                        "upper": 0.9151,
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def test_completeness_chart_in_polish_with_flagged_months_as_one_list_of_shapes():
-    months = ["2021-08", "2021-09", "2021-10"]
-    flags = pd.DataFrame(
-        {
-            "dataset": ["contacts", "contacts", "contacts", "reports", "reports", "reports"],
-            "month": months * 2,
-            "records": [1371] * 6,
-            "flag": ["", "few records", "", "", "", "few records"],
-        }
-    )
-    with text.language("pl"):
-        fig = charts.completeness_chart(_completeness(months), flags)
-    community = fig.data[0]
-    assert community.name == "społeczność"
-    # 1,234 of 1,371 = 90.0%.
-    assert community.hovertext[1] == "wrz 2021: 90,0% (1\xa0234 z 1\xa0371; 95% PU 88,3%–91,5%)"
-    assert fig.layout.xaxis.ticktext == ("sie 2021", "wrz 2021", "paź 2021")
-    # September shaded on the contacts panel, October on the reports panel (half a month
-    # either side of the 16th), each labelled.
-    shading = [(s.type, s.xref, s.yref, s.x0) for s in fig.layout.shapes]
-    assert shading == [
-        ("rect", "x", "y domain", "2021-08-31"),
-        ("rect", "x2", "y2 domain", "2021-09-30"),
-    ]
-    assert [a.text for a in fig.layout.annotations if a.text == "oznaczony"] == ["oznaczony"] * 2
-    english = charts.completeness_chart(_completeness(months), flags)
-    assert english.data[0].hovertext[1] == (
-        "Sep 2021: 90.0% (1,234 of 1,371; 95% CI 88.3% to 91.5%)"
-    )
-
-
-def test_share_comparison_writes_its_shares_in_the_language():
-    table = pd.DataFrame(
-        {
-            "community": ["eastern_european"],
-            "community_label": ["Eastern European"],
-            "population_share": [0.02284],
-            "contact_share": [0.1234],
-            "contact_share_lower": [0.1],
-            "contact_share_upper": [0.15],
-            "report_share": [float("nan")],
-            "report_share_lower": [float("nan")],
-            "report_share_upper": [float("nan")],
-        }
-    )
-    with text.language("pl"):
-        fig = charts.share_comparison(table)
-    population, contacts, reports = fig.data
-    assert (population.name, contacts.name) == (
-        "Udział w populacji (spis ludności 2021)",
-        "Udział w kontaktach",
-    )
-    assert population.text == ("2,3%",)
-    assert population.hovertext == ("Eastern European: 2,28% populacji",)
-    assert contacts.hovertext == ("Eastern European: 12,34% (95% PU 10,00%–15,00%)",)
-    assert reports.text == ("",)
-    english = charts.share_comparison(table)
-    assert english.data[1].hovertext == ("Eastern European: 12.34% (95% CI 10.00% to 15.00%)",)
