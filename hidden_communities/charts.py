@@ -40,6 +40,8 @@ def base_layout(fig: go.Figure, *, title: str, height: int = 420) -> go.Figure:
     # An explicit template: importing streamlit changes plotly's default one.
     fig.update_layout(
         template="plotly_white",
+        # The numbers plotly writes itself (axis ticks) in the language's signs.
+        separators=separators(),
         title=dict(text=title, x=0, xanchor="left"),
         font=FONT,
         height=height,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -218,7 +219,10 @@ def date(value: dt.date | None, form: str = "long") -> str:
     if value is None:
         return ""
     patterns = {"long": "d MMMM y", "short": "d MMM y", "month": "LLLL y", "month_short": "LLL y"}
-    return babel_dates.format_date(value, patterns[form], locale=locale_code())
+    written = babel_dates.format_date(value, patterns[form], locale=locale_code())
+    # CLDR's British English shortens September to "Sept"; every other month has three
+    # letters, and so has September in the app's tables, files and links: keep it to three.
+    return re.sub(r"\bSept\b", "Sep", written) if locale_code() == "en_GB" else written
 
 
 def plural_form(count: float) -> str:

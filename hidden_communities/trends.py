@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers as babel_numbers
 from plotly.subplots import make_subplots
 
 from . import registry, stats, text, vocab
@@ -38,6 +39,26 @@ ROLLING_MONTHS = 3
 
 
 _people = text.people
+
+
+def _month(value) -> str:
+    """A month in the current language, shortened: "Sep 2021", "wrz 2021"."""
+    return text.date(pd.Timestamp(value).date(), "month_short")
+
+
+def _day(value) -> str:
+    """A day in the current language, its month shortened: "12 Apr 2021", "12 kwi 2021"."""
+    return text.date(pd.Timestamp(value).date(), "short")
+
+
+def _noun_forms(records: str) -> dict[str, str]:
+    """The records named in each form a sentence may need (the catalogue says which)."""
+    return {
+        "noun": RECORD_NOUNS[records],
+        "noun_of": text.t(f"trends_noun.of.{records}"),
+        "noun_in": text.t(f"trends_noun.in.{records}"),
+        "noun_title": text.t(f"trends_noun.title.{records}"),
+    }
 
 
 def _order(communities) -> list[str]:
@@ -236,9 +257,9 @@ def _month_runs(months: list[pd.Timestamp]) -> str:
         else:
             runs.append([month])
     parts = [
-        f"{run[0]:%b %Y}"
+        _month(run[0])
         if len(run) == 1
-        else text.t("spc_sentence.run", first=f"{run[0]:%b %Y}", last=f"{run[-1]:%b %Y}")
+        else text.t("spc_sentence.run", first=_month(run[0]), last=_month(run[-1]))
         for run in runs
     ]
     return ", ".join(parts)
@@ -295,12 +316,7 @@ def scale_note(raw: pd.DataFrame, scale: str, area_filtered: bool) -> str | None
     """Why some per-1,000 rates are missing, in words (None when all are there)."""
     if scale != "rate" or not area_filtered:
         return None
-    return (
-        "Per 1,000 rates are shown for all residents only: with an area filter the chosen "
-        "areas have no census count of the communities in this build's reference data (it "
-        "has them for the whole district), so their panels show no rate. Switch to Count to "
-        "see their numbers."
-    )
+    return text.t("trends_page.scale_note", count=SCALE_LABELS["count"])
 
 
 def monthly_chart(
@@ -316,7 +332,9 @@ def monthly_chart(
     disclosed) the SPC mean and process limits and a marker on each month with a signal
     (its symbol says which, its hover says so in words); with `counterfactual`
     (`interrupted`, disclosed) the earlier trend projected past the launch, one line a
-    panel."""
+    panel. Every number and month on it is written in the current language: hovers are
+    made here, and the months under the axis are listed (plotly would write them in
+    English)."""
     frame = with_rolling(shown, scale)
     communities = list(dict.fromkeys(frame["community"]))
     titles = [_people(c) for c in communities]
@@ -327,6 +345,7 @@ def monthly_chart(
         subplot_titles=titles,
         vertical_spacing=0.22 / max(len(communities), 1),
     )
+    rolling_name = text.t("trends_chart.rolling")
     # Rates here are the calendar month's records per 1,000 residents: "a month", never
     # annualised (a part month at either end covers fewer days; the table says how many).
     for i, community in enumerate(communities, start=1):
@@ -338,7 +357,7 @@ def monthly_chart(
             y=rows["value"],
             marker_color=colour,
             opacity=0.35,
-            name="Month" if scale == "count" else "Month (per 1,000)",
+            name=text.t("trends_chart.month" if scale == "count" else "trends_chart.month_rate"),
             legendgroup="month",
             showlegend=i == 1,
             row=i,
@@ -355,12 +374,13 @@ def monthly_chart(
             row=i,
             col=1,
             line=dict(color=colour, width=3),
-            name="3-month average",
+            name=rolling_name,
             legendgroup="rolling",
             showlegend=i == 1,
             xperiod="M1",
             xperiodalignment="middle",
-            hovertemplate="%{y:,.2f} (3-month average)<extra></extra>",
+            hovertext=_value_hovers(rows["rolling"], rolling_name),
+            hoverinfo="text",
         )
         per = _per_resident(rows, scale)
         if counterfactual is not None:
@@ -370,13 +390,9 @@ def monthly_chart(
         fig.update_yaxes(title_text="", rangemode="tozero", row=i, col=1)
     if limits is not None:
         _spc_legend(fig, frame)
-    _mark_events(fig, events)
-    noun = RECORD_NOUNS[records]
-    title = (
-        f"Monthly {noun}, by community"
-        if scale == "count"
-        else f"{noun[0].upper() + noun[1:]} per 1,000 residents a month, by community"
-    )
+    _mark_events(fig, events, len(communities))
+    key = "trends_chart.title_count" if scale == "count" else "trends_chart.title_rate"
+    title = text.t(key, **_noun_forms(records))
     base_layout(fig, title=title, height=190 * len(communities) + 230)
     # Panel titles on the left, event labels above the top panel, the legend below.
     fig.update_annotations(selector=dict(text=titles[0]), x=0, xanchor="left")
@@ -388,8 +404,27 @@ def monthly_chart(
         hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.05, xanchor="left", x=0),
     )
-    fig.update_xaxes(dtick="M3", tickformat="%b %Y")
+    ticks = _quarter_ticks(frame["month"])
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[_month(m) for m in ticks])
     return fig
+
+
+def _quarter_ticks(months: pd.Series) -> list[pd.Timestamp]:
+    """The first of January, April, July and October in the months shown (as plotly's
+    three-monthly ticks fall), or every month when the period holds none of them."""
+    if months.empty:
+        return []
+    every = pd.date_range(months.min(), months.max(), freq="MS")
+    quarters = [m for m in every if m.month % 3 == 1]
+    return quarters or list(every)
+
+
+def _value_hovers(values: pd.Series, what: str) -> list[str]:
+    """ "12.35 (3-month average)": each value with two decimals in the current language."""
+    return [
+        "" if is_missing(v) else text.t("trends_chart.value", value=text.number(v, 2), what=what)
+        for v in values
+    ]
 
 
 def _per_resident(rows: pd.DataFrame, scale: str) -> float:
@@ -419,7 +454,8 @@ def _draw_counterfactual(
         col=1,
         xperiod="M1",
         xperiodalignment="middle",
-        hovertemplate="%{y:,.2f} (" + text.t("its.counterfactual_hover") + ")<extra></extra>",
+        hovertext=_value_hovers(value, text.t("its.counterfactual_hover")),
+        hoverinfo="text",
     )
 
 
@@ -434,34 +470,39 @@ def _draw_spc(
     spc = found.iloc[0]
     ends = [spc["first_month"], spc["last_month"]]
     first = not any(t.legendgroup == "spc_mean" for t in fig.data)
+    mean_name, limits_name = text.t("spc_sentence.mean"), text.t("spc_sentence.limits")
+    centre = [spc["centre"] * per] * 2
     fig.add_scatter(
         x=ends,
-        y=[spc["centre"] * per] * 2,
+        y=centre,
         mode="lines",
         line=dict(color="#555555", width=1.2),
-        name=text.t("spc_sentence.mean"),
+        name=mean_name,
         legendgroup="spc_mean",
         showlegend=first,
         row=row,
         col=1,
         xperiod="M1",
         xperiodalignment="middle",
-        hovertemplate="%{y:,.2f} (" + text.t("spc_sentence.mean") + ")<extra></extra>",
+        hovertext=_value_hovers(pd.Series(centre), mean_name),
+        hoverinfo="text",
     )
     lower = max(float(spc["lower"]), 0.0) * per
+    bands = [spc["upper"] * per] * 2 + [None] + [lower] * 2
     fig.add_scatter(
         x=[*ends, None, *ends],
-        y=[spc["upper"] * per] * 2 + [None] + [lower] * 2,
+        y=bands,
         mode="lines",
         line=dict(color="#555555", width=1.2, dash="dot"),
-        name=text.t("spc_sentence.limits"),
+        name=limits_name,
         legendgroup="spc_limits",
         showlegend=first,
         row=row,
         col=1,
         xperiod="M1",
         xperiodalignment="middle",
-        hovertemplate="%{y:,.2f} (" + text.t("spc_sentence.limits") + ")<extra></extra>",
+        hovertext=_value_hovers(pd.Series(bands, dtype=float), limits_name),
+        hoverinfo="text",
     )
     signalled = rows[rows["spc"].isin(SPC_CODES)]
     if signalled.empty:
@@ -482,7 +523,7 @@ def _draw_spc(
         xperiod="M1",
         xperiodalignment="middle",
         hovertext=[
-            f"{month:%b %Y}: {spc_label(code)}"
+            text.t("trends_chart.signal", month=_month(month), reading=spc_label(code))
             for month, code in zip(signalled["month"], signalled["spc"], strict=True)
         ],
         hoverinfo="text",
@@ -507,56 +548,129 @@ def _spc_legend(fig: go.Figure, frame: pd.DataFrame) -> None:
 
 
 def _month_hover(row: pd.Series, records: str, scale: str) -> str:
-    month = f"{row['month']:%b %Y}"
+    month = _month(row["month"])
     if row["days"] < row["month_days"]:
-        month += f" (part month: {row['days']} of {row['month_days']} days)"
+        month = text.plural(
+            "trends_chart.part_month",
+            int(row["month_days"]),
+            month=month,
+            days=text.number(row["days"]),
+        )
     count = row["events"]
-    count_text = row.get(f"events{NOTE_SUFFIX}") or "" if is_missing(count) else f"{int(count):,}"
-    words = f"{month}<br>{count_text} {RECORD_NOUNS[records]}"
+    if is_missing(count):
+        note = row.get(f"events{NOTE_SUFFIX}")
+        count_text = text.t(
+            "trends_chart.hidden_count",
+            records=text.label("records", records),
+            note="" if is_missing(note) else text.label("note", note),
+        )
+    else:
+        count_text = text.plural(f"count.{records}", int(count))
+    words = f"{month}<br>{count_text}"
     if not is_missing(row.get("spc")) and row["spc"] != PARTIAL_MONTH:
         words += "<br>" + text.t("spc_sentence.hover", reading=spc_label(row["spc"]))
     if scale == "rate":
         rate = row["rate"]
         if is_missing(rate):
-            words += "<br>no rate: " + (
-                str(row.get(f"rate{NOTE_SUFFIX}") or "") or "no census count"
-            )
+            note = row.get(f"rate{NOTE_SUFFIX}")
+            why = text.t("trends_chart.no_census") if is_missing(note) or not note else None
+            why = why or text.label("note", note)
+            words += "<br>" + text.t("trends_chart.no_rate", why=why)
         else:
-            words += (
-                f"<br>{rate:.2f} per 1,000 (95% CI {row['rate_lower']:.2f} to "
-                f"{row['rate_upper']:.2f})"
+            words += "<br>" + text.t(
+                "trends_chart.rate",
+                rate=text.number(rate, 2),
+                lower=text.number(row["rate_lower"], 2),
+                upper=text.number(row["rate_upper"], 2),
             )
     return words
 
 
-def _mark_events(fig: go.Figure, events: pd.DataFrame) -> None:
+def _mark_events(fig: go.Figure, events: pd.DataFrame, panels: int) -> None:
     """Dotted lines at each campaign event across every panel, labelled in a band above the
-    top panel; labels close in time are stacked so they do not overlap."""
+    top panel; labels close in time are stacked so they do not overlap.
+
+    The lines and labels are added as two lists at once: plotly's add_vline and
+    add_annotation re-validate the layout on every call (about a second a chart with six
+    events)."""
+    axes = [fig.get_subplot(row, 1) for row in range(1, panels + 1)]
+    refs = [
+        (axis.xaxis.plotly_name.replace("axis", ""), axis.yaxis.plotly_name.replace("axis", ""))
+        for axis in axes
+    ]
+    lines, labels = [], []
     last, level = None, 0
     for _, event in events.sort_values("event_date").iterrows():
         when = pd.Timestamp(event["event_date"])
         level = level + 1 if last is not None and (when - last).days < 75 else 0
         last = when
-        fig.add_vline(x=when.timestamp() * 1000, line=dict(color="#444444", width=1, dash="dot"))
-        fig.add_annotation(
-            x=when,
-            y=1.0,
-            yshift=28 + 20 * (level % 3),
-            xref="x",
-            yref="paper",
-            text=text.label("event_short", event["kind"]),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font=dict(size=12),
-            hovertext=f"{when:%-d %b %Y}: {event['title']}",
+        lines += [
+            dict(
+                type="line",
+                x0=when,
+                x1=when,
+                y0=0,
+                y1=1,
+                xref=x,
+                yref=f"{y} domain",
+                line=dict(color="#444444", width=1, dash="dot"),
+            )
+            for x, y in refs
+        ]
+        labels.append(
+            dict(
+                x=when,
+                y=1.0,
+                yshift=28 + 20 * (level % 3),
+                xref="x",
+                yref="paper",
+                text=text.label("event_short", event["kind"]),
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                font=dict(size=12),
+                hovertext=text.t(
+                    "trends_chart.event",
+                    date=_day(when),
+                    name=text.label("event_kind", event["kind"]),
+                ),
+            )
         )
+    # Appended as objects: update_layout(annotations=[...]) would re-validate every
+    # annotation already there (the panel titles), which costs more than the new ones.
+    fig.layout.shapes += tuple(go.layout.Shape(line) for line in lines)
+    fig.layout.annotations += tuple(go.layout.Annotation(label) for label in labels)
+
+
+def events_note(events: pd.DataFrame) -> str:
+    """The campaign events the dotted lines mark, in words, each named by its kind (the
+    catalogue's words: an event's free-text title is in the language it was typed in)."""
+    if events.empty:
+        return text.t("trends_page.no_events")
+    named = [
+        text.t("trends_page.event", date=_day(e.event_date), name=text.label("event_kind", e.kind))
+        for e in events.sort_values("event_date").itertuples()
+    ]
+    return text.t("trends_page.events", events="; ".join(named))
+
+
+def spc_note(records: str) -> str:
+    """How the SPC chart is read, under the chart."""
+    return text.t(
+        "trends_page.spc_note",
+        factor=text.number(stats.XMR_LIMIT, 2),
+        shift=stats.SHIFT_POINTS,
+        trend=stats.TREND_POINTS,
+        **_noun_forms(records),
+    )
 
 
 def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
     frame = with_rolling(shown, scale)
     frame["month_label"] = [
-        f"{m:%b %Y}" + ("" if d == md else f" (part: {d} of {md} days)")
+        _month(m)
+        if d == md
+        else text.plural("trends_table.part_month", int(md), month=_month(m), days=text.number(d))
         for m, d, md in zip(frame["month"], frame["days"], frame["month_days"], strict=True)
     ]
     frame["community_label"] = frame["community"].map(_people)
@@ -567,13 +681,13 @@ def monthly_display(shown: pd.DataFrame, scale: str) -> pd.DataFrame:
     return readable(
         frame,
         [
-            Col("Month", ("month_label",), "text"),
-            Col("Community", ("community_label",), "text"),
-            Col("Count", ("events",)),
+            Col(text.t("trends_table.month"), ("month_label",), "text"),
+            Col(text.t("trends_table.community"), ("community_label",), "text"),
+            Col(text.t("trends_table.count"), ("events",)),
             Col(text.t("trends.all_records_column"), ("all_records",)),
-            Col("Residents (Census 2021)", ("residents",)),
-            Col("Per 1,000 a month (95% CI)", ("rate", "rate_lower", "rate_upper"), "rate"),
-            Col("3-month average", ("rolling",), fmt if scale == "rate" else "rate"),
+            Col(text.t("trends_table.residents"), ("residents",)),
+            Col(text.t("trends_table.rate"), ("rate", "rate_lower", "rate_upper"), "rate"),
+            Col(text.t("trends_table.rolling"), ("rolling",), fmt if scale == "rate" else "rate"),
             Col(text.t("spc_sentence.column"), ("spc_label",), "text"),
         ],
     )
@@ -583,24 +697,30 @@ def monthly_sentence(shown: pd.DataFrame, records: str, scale: str) -> str:
     """Each community's latest 3-month average, against the same three months a year
     earlier where the period reaches back that far."""
     frame = with_rolling(shown, scale)
-    unit = "a month" if scale == "count" else "per 1,000 a month"
+    unit = text.t("trends_sentence.unit_count" if scale == "count" else "trends_sentence.unit_rate")
     parts = []
     for community, rows in frame.groupby("community", sort=False):
         known = rows.dropna(subset=["rolling"])
         if known.empty:
             continue
         latest = known.iloc[-1]
-        text = (
-            f"{_people(community)} {latest['rolling']:,.1f} {unit} in the three months to "
-            f"{latest['month']:%b %Y}"
+        values = dict(
+            people=_people(community),
+            value=text.number(latest["rolling"], 1),
+            unit=unit,
+            month=_month(latest["month"]),
         )
         earlier = known[known["month"] == latest["month"] - pd.DateOffset(years=1)]
         if len(earlier):
-            text += f" (a year before: {earlier.iloc[0]['rolling']:,.1f})"
-        parts.append(text)
+            earlier_value = text.number(earlier.iloc[0]["rolling"], 1)
+            parts.append(
+                text.t("trends_sentence.monthly_part_year", earlier=earlier_value, **values)
+            )
+        else:
+            parts.append(text.t("trends_sentence.monthly_part", **values))
     if not parts:
-        return "Too few months with figures to show a 3-month average."
-    return f"{RECORD_NOUNS[records].capitalize()}, 3-month average: " + "; ".join(parts) + "."
+        return text.t("trends_sentence.monthly_none")
+    return text.t("trends_sentence.monthly", parts="; ".join(parts), **_noun_forms(records))
 
 
 # ------------------------------------------------------------------------------ ITS
@@ -738,6 +858,11 @@ def interrupted(
     return out, counterfactual
 
 
+def its_note(records: str) -> str:
+    """How the interrupted time series is made, under its table."""
+    return text.t("trends_page.its_note", **_noun_forms(records))
+
+
 def _its_reading(lower: float, upper: float) -> str:
     if lower > 1:
         return "rise"
@@ -749,9 +874,9 @@ def _its_reading(lower: float, upper: float) -> str:
 def _its_values(row: pd.Series) -> dict[str, str]:
     values = {}
     for name in _EFFECTS:
-        values[name] = f"{row[name]:.2f}"
-        values[f"{name}_lower"] = f"{row[f'{name}_lower']:.2f}"
-        values[f"{name}_upper"] = f"{row[f'{name}_upper']:.2f}"
+        values[name] = text.number(row[name], 2)
+        values[f"{name}_lower"] = text.number(row[f"{name}_lower"], 2)
+        values[f"{name}_upper"] = text.number(row[f"{name}_upper"], 2)
         values[f"{name}_reading"] = text.label(
             "its_reading", _its_reading(row[f"{name}_lower"], row[f"{name}_upper"])
         )
@@ -783,9 +908,7 @@ def its_sentences(shown: pd.DataFrame, records: str) -> list[str]:
                 )
                 continue
             month = (
-                ""
-                if is_missing(row["intervention_month"])
-                else f"{row['intervention_month']:%b %Y}"
+                "" if is_missing(row["intervention_month"]) else _month(row["intervention_month"])
             )
             parts.append(
                 text.t(f"its.{key}", people=people, noun=noun, month=month, **_its_values(row))
@@ -797,7 +920,9 @@ def its_sentences(shown: pd.DataFrame, records: str) -> list[str]:
 def _p_text(value: object) -> object:
     if is_missing(value):
         return None
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
+    if value < 0.001:
+        return text.t("trends_table.p_below", p=text.number(0.001, 3))
+    return text.number(value, 3)
 
 
 def its_display(shown: pd.DataFrame, records: str) -> pd.DataFrame:
@@ -883,28 +1008,47 @@ def recent_trends(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
 def trend_sentence(row: pd.Series, records: str) -> str:
     """E.g. "↑ Eastern European residents: their share of contacts rose over the five months
     Nov 2021 to Mar 2022 (chi-square for trend 12.3, p = 0.0004)."."""
-    people, noun = _people(row["community"]), RECORD_NOUNS[records]
+    people, forms = _people(row["community"]), _noun_forms(records)
     direction = row["direction"]
     if is_missing(direction):
         note = text.label("note", row.get(f"direction{NOTE_SUFFIX}") or stats.TOO_FEW_TO_SAY)
-        return (
-            f"– {people}: {note} (fewer than {stats.MIN_NUMERATOR} {noun} in the last five months)."
+        count = text.plural(f"count.{records}", stats.MIN_NUMERATOR)
+        dash = ARROWS[stats.CANNOT_BE_CALCULATED]
+        return text.t(
+            "trends_sentence.trend_hidden", arrow=dash, people=people, note=note, count=count
         )
-    span = "the five months " + (
-        f"{row['first_month']:%b %Y} to {row['last_month']:%b %Y}"
-        if not is_missing(row["first_month"])
-        else "available"
-    )
+    if is_missing(row["first_month"]):
+        span = text.t("trends_sentence.trend_span_unknown")
+    else:
+        span = text.t(
+            "trends_sentence.trend_span",
+            first=_month(row["first_month"]),
+            last=_month(row["last_month"]),
+        )
     if direction == stats.CANNOT_BE_CALCULATED:
-        return (
-            f"– {people}: trend cannot be calculated (it needs five months, each with "
-            f"{noun} that record who was involved)."
-        )
-    test = f"chi-square for trend {row['statistic']:.1f}, p = {row['p_value']:.3g}"
-    words = {stats.INCREASING: "rose", stats.DECREASING: "fell"}.get(direction)
-    if words:
-        return f"{ARROWS[direction]} {people}: their share of {noun} {words} over {span} ({test})."
-    return f"→ {people}: no significant change in their share of {noun} over {span} ({test})."
+        arrow = ARROWS[stats.CANNOT_BE_CALCULATED]
+        return text.t("trends_sentence.trend_cannot", arrow=arrow, people=people, **forms)
+    test = text.t(
+        "trends_sentence.trend_test",
+        statistic=text.number(row["statistic"], 1),
+        p=_significant(row["p_value"]),
+    )
+    key = direction if direction in (stats.INCREASING, stats.DECREASING) else "none"
+    return text.t(
+        f"trends_sentence.trend_{key}",
+        arrow=ARROWS.get(direction, ARROWS[stats.NO_SIGNIFICANT_CHANGE]),
+        people=people,
+        span=span,
+        test=test,
+        **forms,
+    )
+
+
+def _significant(value: float) -> str:
+    """A p-value to three significant figures ("0.0638", "3.98e-17"), with the current
+    language's decimal sign (Babel's patterns have no exponent form for this)."""
+    decimal = babel_numbers.get_decimal_symbol(text.locale_code())
+    return format(value, ".3g").replace(".", decimal)
 
 
 # ------------------------------------------------------------------------------ before/after
@@ -987,27 +1131,40 @@ def _rate_ratio(row: pd.Series) -> tuple:
 def before_after_sentence(row: pd.Series, records: str) -> str:
     """E.g. "Contacts with Eastern European residents: 2.3 a month before the launch on
     12 Apr 2021 and 9.3 a month after: 4.04 times as many (95% CI 2.70 to 6.05)."."""
-    noun = RECORD_NOUNS[records]
-    head = f"{noun[0].upper() + noun[1:]} " + (
-        f"with {text.people_mid(row['community'])}"
-        if registry.is_community(row["community"])
-        else "(all residents)"
-    )
+    forms = _noun_forms(records)
+    if registry.is_community(row["community"]):
+        head = text.t("trends_sentence.ba_head", people=text.people_mid(row["community"]), **forms)
+    else:
+        head = text.t("trends_sentence.ba_head_all", **forms)
     launch = row["launch_date"]
-    when = "the launch" if is_missing(launch) else f"the launch on {launch:%-d %b %Y}"
+    if is_missing(launch):
+        when = text.t("trends_sentence.ba_launch")
+    else:
+        when = text.t("trends_sentence.ba_launch_on", date=_day(launch))
     before, after = row["per_month_before"], row["per_month_after"]
     if is_missing(before) or is_missing(after):
         hidden = row.get(f"per_month_before{NOTE_SUFFIX}")
-        reason = _note_or_reading(hidden, row.get("reading")) or "not available"
-        return f"{head}: {reason}."
-    sentence = f"{head}: {before:,.1f} a month before {when} and {after:,.1f} a month after"
+        reason = _note_or_reading(hidden, row.get("reading"))
+        reason = reason or text.t("trends_sentence.ba_not_available")
+        return text.t("trends_sentence.ba_missing", head=head, reason=reason)
+    rates = text.t(
+        "trends_sentence.ba_rates",
+        head=head,
+        before=text.number(before, 1),
+        launch=when,
+        after=text.number(after, 1),
+    )
     ratio = row["rate_ratio"]
     if is_missing(ratio):
         note = _note_or_reading(row.get(f"rate_ratio{NOTE_SUFFIX}"), row.get("reading"))
-        return f"{sentence}; no ratio ({note})."
-    return (
-        f"{sentence}: {ratio:.2f} times as many (95% CI {row['rate_ratio_lower']:.2f} to "
-        f"{row['rate_ratio_upper']:.2f}), {text.label('before_after', row['reading'])}."
+        return text.t("trends_sentence.ba_no_ratio", rates=rates, reason=note)
+    return text.t(
+        "trends_sentence.ba_ratio",
+        rates=rates,
+        ratio=text.number(ratio, 2),
+        lower=text.number(row["rate_ratio_lower"], 2),
+        upper=text.number(row["rate_ratio_upper"], 2),
+        reading=text.label("before_after", row["reading"]),
     )
 
 
@@ -1016,6 +1173,13 @@ def _note_or_reading(note: object, reading: object) -> str:
     if not is_missing(note) and note:
         return text.label("note", note)
     return "" if is_missing(reading) or not reading else text.label("before_after", reading)
+
+
+def before_after_note(records: str) -> str:
+    """How the before/after table is made, under it."""
+    return text.t(
+        "trends_page.before_after_note", n=stats.EXACT_RATE_RATIO_BELOW, **_noun_forms(records)
+    )
 
 
 def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
@@ -1027,27 +1191,29 @@ def before_after_display(shown: pd.DataFrame) -> pd.DataFrame:
     return readable(
         frame,
         [
-            Col("Community", ("community_label",), "text"),
-            Col("Channel", ("channel_label",), "text"),
-            Col("Before the launch", ("before",)),
-            Col("After", ("after",)),
-            Col("A month before", ("per_month_before",), "rate"),
-            Col("A month after", ("per_month_after",), "rate"),
+            Col(text.t("trends_table.community"), ("community_label",), "text"),
+            Col(text.t("trends_table.channel"), ("channel_label",), "text"),
+            Col(text.t("trends_table.before"), ("before",)),
+            Col(text.t("trends_table.after"), ("after",)),
+            Col(text.t("trends_table.per_month_before"), ("per_month_before",), "rate"),
+            Col(text.t("trends_table.per_month_after"), ("per_month_after",), "rate"),
             Col(
-                "Rate ratio after/before (95% CI)",
+                text.t("trends_table.rate_ratio"),
                 ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"),
                 "ratio",
             ),
-            Col("Reading", ("reading",), "text", "before_after"),
+            Col(text.t("trends_table.reading"), ("reading",), "text", "before_after"),
             Col(text.t("rate_ratio_method.column"), ("method",), "text", "rate_ratio_method"),
         ],
     )
 
 
 def trends_alt(shown: pd.DataFrame, records: str, scale: str) -> str:
-    names = ", ".join(_people(c) for c in dict.fromkeys(shown["community"]))
-    return (
-        f"Bar charts of monthly {RECORD_NOUNS[records]} ({SCALE_LABELS[scale].lower()}) for "
-        f"{names}, with a 3-month average line and dotted lines at campaign events. "
-        + monthly_sentence(shown, records, scale)
+    names = text.join_names([_people(c) for c in dict.fromkeys(shown["community"])])
+    return text.t(
+        "trends_chart.alt",
+        scale=SCALE_LABELS[scale].lower(),
+        names=names,
+        reading=monthly_sentence(shown, records, scale),
+        **_noun_forms(records),
     )

@@ -98,3 +98,12 @@ def test_every_page_renders_in_polish_with_no_english_left(explore_db, monkeypat
     at = open_page(explore_db, monkeypatch, stem, lang="pl", audience="inspector")
     leftovers = english_leftovers(page_strings(at), _proper_names(explore_db))
     assert leftovers == {}
+
+
+def test_september_is_three_letters_short_and_whole_long_in_english():
+    day = dt.date(2021, 9, 3)
+    with text.language("en"):
+        assert [text.date(day, f) for f in ("short", "month_short", "month", "long")] == [
+            "3 Sep 2021", "Sep 2021", "September 2021", "3 September 2021"]  # fmt: skip
+    with text.language("pl"):
+        assert text.date(day, "long") == "3 września 2021"
