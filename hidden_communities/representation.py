@@ -21,7 +21,7 @@ from . import annual, flags, indicators, registry, stats, text, vocab
 from .areas_view import RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
-from .tables import Col, heading, is_missing, note_of, readable
+from .tables import Col, heading, is_missing, note_of, numbers, readable
 
 KINDS = {"contact": "contacts", "report": "reports"}
 MARKERS = {"contact": "circle", "report": "diamond"}
@@ -536,16 +536,13 @@ _POSITION_STYLE = {
 def _flag_words(shown: pd.DataFrame, level: str) -> list[str]:
     """Each area's flag in words for its hover: flagged or not, after allowing for N."""
     allowing = flags.allowing(flags.tested_count(shown, "flag"), level=level)
-    words = []
-    for code in shown["flag"]:
-        if is_missing(code) or code == stats.CANNOT_BE_CALCULATED:
-            words.append("")
-        elif code == stats.SIMILAR:
-            words.append(text.t("funnel_sentence.hover_not_flagged", allowing=allowing))
-        else:
-            flagged = text.t("funnel_sentence.hover_flagged", allowing=allowing)
-            words.append(f"{text.label('flag', code)}: {flagged}")
-    return words
+    flagged = text.t("funnel_sentence.hover_flagged", allowing=allowing)
+    words = {  # one sentence a code, not one an area (a national table has 35,000)
+        stats.SIMILAR: text.t("funnel_sentence.hover_not_flagged", allowing=allowing),
+        stats.CANNOT_BE_CALCULATED: "",
+        **{code: f"{text.label('flag', code)}: {flagged}" for code in (stats.HIGHER, stats.LOWER)},
+    }
+    return ["" if is_missing(code) else words.get(code, "") for code in shown["flag"].tolist()]
 
 
 def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) -> go.Figure:
@@ -589,21 +586,16 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
     labelled = _labelled(shown)
     hover_flags = pd.Series(_flag_words(shown, level), index=shown.index)
     # Every number of a hover written in the current language (not by plotly's d3 formats).
+    template = text.t("repr_funnel.hover")
     hovers = pd.Series(
         [
-            text.t(
-                "repr_funnel.hover",
-                area=name,
-                events=text.number(events),
-                denominator=text.number(denominator),
-                value=text.number(v, 2) if everyone else text.percent(v, 2),
-            )
+            template.format(area=name, events=x, denominator=n, value=v)
             + (f"<br>{flag}" if flag else "")
-            for name, events, denominator, v, flag in zip(
-                shown["area_name"],
-                pd.to_numeric(shown["events"]).astype(float),
-                pd.to_numeric(shown["denominator"]).astype(float),
-                pd.to_numeric(shown["value"]).astype(float),
+            for name, x, n, v, flag in zip(
+                shown["area_name"].tolist(),
+                numbers(pd.to_numeric(shown["events"]).astype(float)),
+                numbers(pd.to_numeric(shown["denominator"]).astype(float)),
+                numbers(pd.to_numeric(shown["value"]).astype(float), 2, percent=not everyone),
                 hover_flags,
                 strict=True,
             )
@@ -626,7 +618,7 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             textfont=dict(size=12),
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
             name=text.label("funnel", position),
-            customdata=hovers[rows.index].tolist(),
+            customdata=hovers[rows.index].to_numpy(dtype=object),
             hovertemplate="%{customdata}<extra>" + text.label("funnel", position) + "</extra>",
         )
     nouns = text.t(f"repr_nouns.{level}")

@@ -98,6 +98,21 @@ def _formatter(fmt: str) -> Callable[[object], str]:
     return lambda v: pattern(v).translate(symbols)
 
 
+def numbers(values, decimals: int = 0, *, percent: bool = False) -> list[str]:
+    """Many numbers at once in the current language, as `text.number` / `text.percent`
+    write one ("" where missing), at a microsecond a number rather than Babel's hundred: a
+    chart's hovers over every LSOA of a national table."""
+    symbols = _symbols(text.locale_code())
+    write = (f"{{:.{decimals}%}}" if percent else f"{{:,.{decimals}f}}").format
+    values = np.asarray(values, dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if not symbols:  # English: Python's own symbols
+        return ["" if gone else write(v) for v, gone in zip(values, missing, strict=True)]
+    return [
+        "" if gone else write(v).translate(symbols) for v, gone in zip(values, missing, strict=True)
+    ]
+
+
 def format_value(value, fmt: str) -> str:
     if is_missing(value):
         return ""
