@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import numbers as babel_numbers
 
-from . import annual, flags, indicators, registry, stats, text, vocab
+from . import annual, flags, indicators, registry, stats, tables, text, vocab
 from .areas_view import RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
@@ -898,7 +898,7 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
 
 def _difference(gap: float, decimals: int) -> str:
     """ "22 fewer", "7.0 more": in words, not a signed number (a CSV cell starting with "-"
-    is neutralised as a formula)."""
+    is neutralised as a formula; `gap_display` writes a column of them at once)."""
     key = "repr_gap.fewer" if gap < 0 else "repr_gap.more"
     return text.t(key, n=text.number(abs(gap), decimals))
 
@@ -1012,10 +1012,15 @@ def gap_chart(shown: pd.DataFrame) -> go.Figure:
 
 
 def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
+    # The difference in words, or its note, a column at once (by area: every LSOA).
+    gap = pd.to_numeric(shown["gap"], errors="coerce").astype(float)
+    fewer, more = text.t("repr_gap.fewer"), text.t("repr_gap.more")
     shown = shown.assign(
         gap_words=[
-            note_of(row, "gap") if is_missing(row["gap"]) else _difference(row["gap"], 1)
-            for _, row in shown.iterrows()
+            note if math.isnan(g) else (fewer if g < 0 else more).format(n=amount)
+            for g, amount, note in zip(
+                gap, numbers(gap.abs(), 1), tables.notes(shown, "gap"), strict=True
+            )
         ]
     )
     first = (

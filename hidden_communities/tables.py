@@ -151,6 +151,12 @@ def _notes(frame: pd.DataFrame, col: str) -> np.ndarray:
     return out
 
 
+def notes(frame: pd.DataFrame, col: str) -> list[str]:
+    """Every row's disclosure note for `col` in words, "" where there is none (`note_of`
+    for a whole column)."""
+    return list(_notes(frame, col))
+
+
 def _cells(frame: pd.DataFrame, col: Col) -> np.ndarray:
     """One column of text, column-wise: the note where the value is hidden, an interval or
     a band where its bounds are there, else the value in words or figures."""
