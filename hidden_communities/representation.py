@@ -366,21 +366,43 @@ def band_sentence(row: pd.Series) -> str | None:
     )
 
 
-FOREST_COLUMNS = [
-    *indicators.OVERVIEW_COLUMNS[:-1],
-    Col(heading("repr_table.nonrespondents"), ("not_answered",)),
-    Col(heading("repr_table.share_if_all"), ("population_share_if_all",), "percent"),
-    Col(heading("repr_table.contact_ratio_then"), ("contact_ratio_if_all",), "ratio"),
-    Col(heading("repr_table.report_ratio_then"), ("report_ratio_if_all",), "ratio"),
-    Col(heading("repr_table.share_central"), ("population_share_central",), "percent"),
-    Col(heading("repr_table.contact_ratio_central"), ("contact_ratio_central",), "ratio"),
-    Col(heading("repr_table.report_ratio_central"), ("report_ratio_central",), "ratio"),
-    indicators.OVERVIEW_COLUMNS[-1],
-]
+def forest_columns() -> list[Col]:
+    """The forest table's columns: the overview's, then the census band's. Built when the
+    table is drawn, so every header is in the language of that run (a list built at import
+    would keep the words of whichever session imported the module first)."""
+    overview = list(indicators.OVERVIEW_COLUMNS)
+    return [
+        *overview[:-1],
+        Col(heading("repr_table.nonrespondents"), ("not_answered",)),
+        Col(heading("repr_table.share_if_all"), ("population_share_if_all",), "percent"),
+        Col(heading("repr_table.contact_ratio_then"), ("contact_ratio_if_all",), "ratio"),
+        Col(heading("repr_table.report_ratio_then"), ("report_ratio_if_all",), "ratio"),
+        Col(heading("repr_table.share_central"), ("population_share_central",), "percent"),
+        Col(heading("repr_table.contact_ratio_central"), ("contact_ratio_central",), "ratio"),
+        Col(heading("repr_table.report_ratio_central"), ("report_ratio_central",), "ratio"),
+        overview[-1],
+    ]
+
+
+def _measure_words(frame: pd.DataFrame) -> pd.Series:
+    """Each row's census measure in words: the catalogue's (`population_measure.<code>`)
+    where it has them, else the label the reference data gives."""
+    given = frame.get("measure_label", pd.Series(None, index=frame.index, dtype=object))
+    codes = frame.get("measure", pd.Series(None, index=frame.index, dtype=object))
+    return pd.Series(
+        [
+            text.t(f"population_measure.{code}")
+            if not is_missing(code) and text.has(f"population_measure.{code}")
+            else label
+            for code, label in zip(codes, given, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def forest_display(shown: pd.DataFrame) -> pd.DataFrame:
-    return readable(shown, FOREST_COLUMNS)
+    return readable(shown.assign(measure_label=_measure_words(shown)), forest_columns())
 
 
 def forest_alt(shown: pd.DataFrame) -> str:
@@ -823,7 +845,7 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
             "reports_recorded": rows["reports_recorded"].astype("int64"),
             "residents": rows["residents"].astype(float),
             "population_base": rows["population_base"].astype(float),
-            "baseline": rows["measure_label"],
+            "baseline": _measure_words(rows),
         }
     )
     return _gap(frame, frame["residents"], frame["population_base"], risk)

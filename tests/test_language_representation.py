@@ -96,7 +96,7 @@ def test_tables_write_numbers_and_intervals_in_each_language():
         "Ratio": ["0.50 to 1.25", "2.00"],
     }
     assert polish.to_dict("list") == {
-        "Mieszkańcy (spis powszechny 2021)": [f"1{NBSP}234", text.label("note", "small_count")],
+        "Mieszkańcy (spis ludności 2021)": [f"1{NBSP}234", text.label("note", "small_count")],
         "Na 1000 rocznie": [f"1{NBSP}234,5", "0,2"],
         "Udział": ["12,3% (od 9,1% do 16,0%)", "50,0%"],
         "Ratio": ["od 0,50 do 1,25", "2,00"],
@@ -106,13 +106,25 @@ def test_tables_write_numbers_and_intervals_in_each_language():
 @pytest.mark.parametrize(
     ("count", "level", "expected"),
     [
-        (1, "ward", "po uwzględnieniu 1 okręgu wyborczego, przy odsetku fałszywych odkryć 5%"),
-        (2, "lsoa", "po uwzględnieniu 2 obszarów LSOA, przy odsetku fałszywych odkryć 5%"),
-        (5, "msoa", "po uwzględnieniu 5 obszarów MSOA, przy odsetku fałszywych odkryć 5%"),
+        (
+            1,
+            "ward",
+            "z korektą na wielokrotne porównania 1 okręgu wyborczego (odsetek fałszywych odkryć 5%)",
+        ),
+        (
+            2,
+            "lsoa",
+            "z korektą na wielokrotne porównania 2 obszarów LSOA (odsetek fałszywych odkryć 5%)",
+        ),
+        (
+            5,
+            "msoa",
+            "z korektą na wielokrotne porównania 5 obszarów MSOA (odsetek fałszywych odkryć 5%)",
+        ),
         (
             1234,
             "lsoa",
-            f"po uwzględnieniu 1{NBSP}234 obszarów LSOA, przy odsetku fałszywych odkryć 5%",
+            f"z korektą na wielokrotne porównania 1{NBSP}234 obszarów LSOA (odsetek fałszywych odkryć 5%)",
         ),
     ],
 )
@@ -153,7 +165,7 @@ def test_census_band_sentence_in_polish():
             "pytanie; gdyby wszystkie te osoby należały do społeczności, udział grupy "
             f"„{text.people_mid('lgbtq')}” wyniósłby 10,9% dorosłych zamiast 2,8%, a "
             "współczynnik dla kontaktów 0,41 zamiast 1,59 i współczynnik dla zgłoszeń 0,27 "
-            "zamiast 1,07. Wariant środkowy, jeśli osoby bez odpowiedzi są podobne do tych, "
+            "zamiast 1,07. Wariant centralny, jeśli osoby bez odpowiedzi są podobne do tych, "
             "które odpowiedziały: 3,04% dorosłych: współczynnik dla kontaktów 1,46 i "
             "współczynnik dla zgłoszeń 0,99. " + text.t("census_band.source")
         )
@@ -171,13 +183,13 @@ def test_reporting_gap_sentence_in_polish(reports, victims):
         fewer = f"o {84 - reports} mniej"
         reading = text.label("gap_reading", row["classification"])
         ratio = {
-            1: "0,01, przedział ufności 95%: od 0,00 do 0,07",
-            20: "0,24, przedział ufności 95%: od 0,15 do 0,36",
+            1: "0,01, 95% PU 0,00–0,07",
+            20: "0,24, 95% PU 0,15–0,36",
         }
         assert rep.gap_sentence(row) == (
-            f"{text.people('armed_forces')}: ofiarami były osoby z tej społeczności {victims}, "
+            f"{text.people('armed_forces')}: pokrzywdzonymi były osoby z tej społeczności {victims}, "
             "a oczekiwano 84 (4,2% dorosłych przy wskaźniku dla wszystkich mieszkańców, "
-            f"pomnożonym przez czynnik 2): {fewer} (współczynnik {ratio[reports]}; {reading})."
+            f"pomnożonym przez czynnik 2): {fewer} (współczynnik {ratio[reports]}: {reading})."
         )
         table = rep.gap_display(rep.reporting_gap(overview, 2.0, ("armed_forces",)))
     assert table.loc[0, "Różnica"] == f"o {84.1 - reports:.1f} mniej".replace(".", ",")
@@ -192,40 +204,40 @@ def test_funnel_in_polish():
         sentence = rep.funnel_sentence(shown, "eastern_european", "contacts", "ward")
         assert sentence.startswith(f"W granicach 95%: 3 z 4 okręgów wyborczych; {above}. ")
         assert (
-            "Oznaczone po uwzględnieniu 4 okręgów wyborczych, przy odsetku fałszywych odkryć "
-            "5%: wyżej niż wszystkie okręgi wyborcze łącznie: A; niżej: "
+            "Oznaczone z korektą na wielokrotne porównania 4 okręgów wyborczych (odsetek "
+            "fałszywych odkryć 5%): wyżej niż wszystkie okręgi wyborcze łącznie: A; niżej: "
             + text.t("flags.none")
             + ". Okręgi wyborcze różnią się bardziej, niż pozwala przypadek (nadmierna "
-            "dyspersja φ = 10,5; k·φ = 42,2 wobec 7,81, kwantyla 95% rozkładu chi-kwadrat "
-            "(liczba stopni swobody = 3)), więc granice poszerzono: model addytywny (efekty "
-            "losowe), wariancja między obszarami τ² = 0,00734, odchylenie standardowe 8,6 "
+            "dyspersja φ = 10,5; k·φ = 42,2 wobec 7,81, czyli 95. percentyla rozkładu "
+            "chi-kwadrat (df = 3)), więc granice poszerzono: addytywnie (efekty losowe), wariancja między obszarami τ² = 0,00734, odchylenie standardowe 8,6 "
             "punktu procentowego."
         ) in sentence
         table = rep.funnel_display(shown, "eastern_european").set_index("Obszar")
         fig = rep.funnel_chart(shown, "eastern_european", "contacts", "ward")
-    header = "Na tle wszystkich pokazanych obszarów, po uwzględnieniu 4 obszarów (odsetek fałszywych odkryć 5%)"
+        people = text.people("eastern_european")
+    header = (
+        "Na tle wszystkich pokazanych obszarów, z korektą na wielokrotne porównania 4 obszarów "
+        "(odsetek fałszywych odkryć 5%)"
+    )
     assert header in table.columns
     assert table.loc["C", "Rekordy z informacją, kogo dotyczyły"] == "700"
     assert table.loc["A", "Udział"] == "35,0%"
     hovers = {d for trace in fig.data if trace.customdata is not None for d in trace.customdata}
     assert any(h.startswith("A: 35 z 100 = 35,00%<br>") for h in hovers)
     assert fig.layout.title.text == (
-        f"{text.people('eastern_european')}: udział w kontaktach w każdym obszarze, okręgi wyborcze"
+        f"{people}: udział w kontaktach w każdym obszarze, okręgi wyborcze"
     )
     assert fig.layout.separators == f",{NBSP}"
 
 
 def test_forest_ticks_and_hovers_in_polish():
-    overview = _overview({"eastern_european": 26}, {})
     nonresponse = pd.DataFrame({"community": ["eastern_european"], "not_answered": [None]})
-    out = rep.forest(overview, nonresponse, ("eastern_european",))
-    with text.language("pl"):
-        fig = rep.forest_chart(out)
+    with text.language("pl"):  # the overview labels its communities as it is built
+        overview = _overview({"eastern_european": 26}, {})
+        fig = rep.forest_chart(rep.forest(overview, nonresponse, ("eastern_european",)))
         label = text.community("eastern_european")
         reading = text.label("classification", stats.OVER_REPRESENTED)
     assert list(fig.layout.xaxis.ticktext)[:5] == ["0,05", "0,1", "0,2", "0,25", "0,5"]
     # 26/90 against 2,885/126,300: 12.65 (8.99 to 17.06), over-represented.
-    assert fig.data[0].customdata[0] == (
-        f"{label}: 12,65 (przedział ufności 95%: od 8,99 do 17,06)<br>{reading}"
-    )
-    assert fig.data[0].name == "Kontakty (przedział ufności 95%)"
+    assert fig.data[0].customdata[0] == (f"{label}: 12,65 (95% PU 8,99–17,06)<br>{reading}")
+    assert fig.data[0].name == "Kontakty (95% PU)"
