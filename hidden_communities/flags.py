@@ -279,28 +279,57 @@ def classify_shares(
 
 
 def number(value: float) -> str:
-    """Three significant figures without an exponent: 38.4, 4,271, 0.00123."""
+    """Three significant figures without an exponent, in the current language: 38.4,
+    4,271, 0.00123 (Polish 38,4, 4 271, 0,00123)."""
     if not math.isfinite(value):
         return ""
     if value == 0:
-        return "0"
+        return text.number(0)
     places = max(0, 2 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{places}f}"
+    return text.number(value, places)
 
 
-def allowing(tested: int, nouns: str) -> str:
-    """ "after allowing for 77 LSOAs (false discovery rate 5%)"."""
-    return text.t("flags.allowing", n=f"{tested:,}", nouns=nouns, q=f"{FDR_Q:.0%}")
+def _rate() -> str:
+    """The false discovery rate as a share ("5%", Polish "5%")."""
+    return text.percent(FDR_Q, 0)
+
+
+def level_words(level: str) -> dict[str, str]:
+    """How a sentence names the areas of a level, in each grammatical role the catalogues
+    ask for: `nouns` ("wards"; Polish nominative), `nouns_gen` (Polish genitive, after
+    "of", "too few", "some") and `nouns_first` ("The wards", opening a sentence)."""
+    return {
+        "nouns": text.t(f"repr_nouns.{level}"),
+        "nouns_gen": text.t(f"repr_nouns_gen.{level}"),
+        "nouns_first": text.t(f"repr_nouns_first.{level}"),
+    }
+
+
+def counted_areas(tested: int, level: str = "area") -> str:
+    """ "77 LSOAs", "1 ward", "2 areas" after "allowing for" (Polish genitive: "77 obszarów
+    LSOA", "1 okręgu wyborczego")."""
+    return text.plural(f"repr_count_gen.{level}", tested)
+
+
+def allowing(tested: int, nouns: str | None = None, *, level: str | None = None) -> str:
+    """ "after allowing for 77 LSOAs, at a false discovery rate of 5%".
+
+    With `level` (a level code: "ward", "lsoa", "msoa") the count takes its noun's plural
+    form in the current language; `nouns` (a plural noun in words) is the older form,
+    kept for callers that pass words."""
+    if level is not None:
+        return text.t("repr_flags.allowing", areas=counted_areas(tested, level), q=_rate())
+    return text.t("flags.allowing", n=text.number(tested), nouns=nouns, q=_rate())
 
 
 def column_header(tested: int) -> str:
-    """A table header: "Against all areas, after allowing for 77 areas (...)"."""
-    return text.t("flags.column", n=f"{tested:,}", q=f"{FDR_Q:.0%}")
+    """A table header: "Compared with all areas shown, after allowing for 77 areas (...)"."""
+    return text.t("repr_flags.column", areas=counted_areas(tested), q=_rate())
 
 
 def reading_header(tested: int) -> str:
     """A table header: "Reading, after allowing for 14 areas"."""
-    return text.t("flags.reading_column", n=f"{tested:,}")
+    return text.t("repr_flags.reading_column", areas=counted_areas(tested))
 
 
 def tested_count(frame: pd.DataFrame, col: str) -> int:
@@ -317,40 +346,45 @@ def listed(names, cap: int = 5) -> str:
     if not names:
         return text.t("flags.none")
     if len(names) > cap:
-        return text.t("flags.list_more", names=", ".join(names[:cap]), n=len(names) - cap)
+        return text.t(
+            "repr_flags.list_more", names=", ".join(names[:cap]), n=text.number(len(names) - cap)
+        )
     return text.join_names(names)
 
 
-def limits_sentence(limits: Limits, nouns: str, kind: str) -> str:
+def limits_sentence(limits: Limits, nouns: str, kind: str, *, level: str | None = None) -> str:
     """How the limits were chosen, in words: the overdispersion test, phi (and tau2 when
     additive), and whether the limits are exact. ``kind`` is "proportion" (tau in
-    percentage points) or "rate" (tau per 1,000)."""
+    percentage points) or "rate" (tau per 1,000). With ``level`` (a level code) the
+    sentence names the areas in the grammatical form each place needs; ``nouns`` (a plural
+    noun in words) is the older form."""
     tau = math.sqrt(limits.tau2) if limits.tau2 >= 0 else math.nan
     tau_text = (
-        text.t("flags.tau_share", tau=f"{tau * 100:.1f}")
+        text.t("repr_flags.tau_share", tau=text.number(tau * 100, 1))
         if kind == "proportion"
         else text.t("flags.tau_rate", tau=number(tau))
     )
     values = dict(
-        nouns=nouns,
         phi=number(limits.phi),
         statistic=number(limits.statistic),
         critical=number(limits.critical_value),
-        df=limits.k - 1,
+        df=text.number(limits.k - 1),
         tau2=number(limits.tau2),
         tau=tau_text,
         limits=text.label("funnel_limits", limits.requested),
     )
+    table = "repr_flags" if level is not None else "flags"
+    values |= level_words(level) if level is not None else {"nouns": nouns}
     if not limits.estimable:
-        sentence = text.t("flags.not_estimable", **values)
+        sentence = text.t(f"{table}.not_estimable", **values)
     elif not limits.overdispersed:
-        sentence = text.t("flags.not_overdispersed", **values)
+        sentence = text.t(f"{table}.not_overdispersed", **values)
     elif limits.applied == stats.NO_ADJUSTMENT:
-        sentence = text.t("flags.overdispersed_unadjusted", **values)
+        sentence = text.t(f"{table}.overdispersed_unadjusted", **values)
     elif limits.applied == stats.ADDITIVE:
-        sentence = text.t("flags.overdispersed_additive", **values)
+        sentence = text.t(f"{table}.overdispersed_additive", **values)
     else:
-        sentence = text.t("flags.overdispersed_multiplicative", **values)
+        sentence = text.t(f"{table}.overdispersed_multiplicative", **values)
     if limits.exact:
-        sentence += " " + text.t("flags.exact", n=EXACT_EXPECTED_BELOW)
+        sentence += " " + text.t(f"{table}.exact", n=text.number(EXACT_EXPECTED_BELOW))
     return sentence

@@ -15,18 +15,43 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers as babel_numbers
 
-from . import annual, flags, indicators, registry, stats, text, vocab
-from .areas_view import LEVEL_NOUNS, RECORD_NOUNS
+from . import annual, flags, indicators, registry, stats, tables, text, vocab
+from .areas_view import RECORD_NOUNS
 from .charts import OKABE_ITO, SERIES_COLOURS, base_layout
 from .disclosure import DisclosureSpec
-from .tables import Col, is_missing, note_of, readable
+from .tables import Col, heading, is_missing, note_of, numbers, readable
 
 KINDS = {"contact": "contacts", "report": "reports"}
-KIND_NOUNS = {"contact": "contacts", "report": "crime reports"}
 MARKERS = {"contact": "circle", "report": "diamond"}
 # The user-set relative-risk factor of the reporting gap: its allowed range.
 RISK_RANGE = (0.25, 4.0)
+
+
+def _kind_noun(kind: str) -> str:
+    """ "contacts" or "crime reports" in the current language."""
+    return text.label("kind_noun", kind)
+
+
+def _short(value: float) -> str:
+    """A number with the decimals it needs, at most four (0.05, 0.25, 1, 2.5), in the
+    current language: a tick or a factor the user chose, not a measured value."""
+    places = next((d for d in range(4) if round(value, d) == value), 4)
+    return text.number(value, places)
+
+
+def _ratio(value: object) -> str:
+    """A ratio as the tables write it (0.48; Polish 0,48); "" when missing."""
+    return "" if is_missing(value) else text.number(value, 2)
+
+
+def _localised(fig: go.Figure) -> go.Figure:
+    """Axis numbers in the current language: plotly's decimal and group symbols."""
+    locale = text.locale_code()
+    symbols = babel_numbers.get_decimal_symbol(locale) + babel_numbers.get_group_symbol(locale)
+    fig.update_layout(separators=symbols)
+    return fig
 
 
 def _reading(code: object) -> object:
@@ -110,11 +135,25 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
         few = pd.to_numeric(shown[KINDS[kind]], errors="coerce").fillna(0) < stats.MIN_NUMERATOR
         y = np.arange(n) + offset
         colour = SERIES_COLOURS[KINDS[kind]]
+        readings = shown[f"{kind}_classification"].map(_reading).astype(object)
+        hovers = [
+            text.t(
+                "repr_forest.hover",
+                community=name,
+                ratio=_ratio(r),
+                lower=_ratio(lo),
+                upper=_ratio(hi),
+            )
+            + ("" if is_missing(reading) else f"<br>{reading}")
+            for name, r, lo, hi, reading in zip(
+                shown["community_label"], ratio, lower, upper, readings, strict=True
+            )
+        ]
         fig.add_scatter(
             x=ratio,
             y=y,
             mode="markers",
-            name=f"{KIND_NOUNS[kind].capitalize()} (95% CI)",
+            name=text.t(f"repr_forest.trace.{kind}"),
             marker=dict(
                 size=13,
                 color=colour,
@@ -130,16 +169,9 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
                 thickness=2,
                 width=6,
             ),
-            customdata=np.column_stack(
-                [
-                    shown["community_label"],
-                    lower,
-                    upper,
-                    shown[f"{kind}_classification"].map(_reading).astype(object),
-                ]
-            ),
-            hovertemplate="%{customdata[0]}: %{x:.2f} (95% CI %{customdata[1]:.2f} to "
-            "%{customdata[2]:.2f})<br>%{customdata[3]}<extra>" + KIND_NOUNS[kind] + "</extra>",
+            # Numbers written in the current language here, not by plotly's d3 formats.
+            customdata=hovers,
+            hovertemplate="%{customdata}<extra>" + _kind_noun(kind) + "</extra>",
         )
         xs += [v for v in (*lower, *upper) if np.isfinite(v) and v > 0]
         band = pd.to_numeric(shown[f"{kind}_ratio_if_all"]).astype(float)
@@ -163,21 +195,27 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
                 x=central,
                 y=y,
                 mode="markers",
-                name="Census central case (non-respondents like respondents)",
+                name=text.t("repr_forest.central"),
                 legendgroup="central",
                 showlegend=kind == "contact",
                 marker=dict(symbol="line-ns-open", size=16, color="#1a1a1a", line_width=2),
-                hovertemplate="%{x:.2f}: the census central case<extra></extra>",
+                customdata=[
+                    "" if is_missing(c) else text.t("repr_forest.central_hover", ratio=_ratio(c))
+                    for c in central
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
             )
         _manski_lines(fig, shown, kind, y, colour, xs)
         for i, value in enumerate(ratio):
             if not np.isfinite(value):
-                note = note_of(shown.iloc[i], f"{kind}_ratio") or "not available"
+                note = note_of(shown.iloc[i], f"{kind}_ratio") or text.t(
+                    "repr_forest.not_available"
+                )
                 fig.add_annotation(
                     x=0,
                     xref="x domain",
                     y=i + offset,
-                    text=f"{KIND_NOUNS[kind]}: {note}",
+                    text=f"{_kind_noun(kind)}: {note}",
                     showarrow=False,
                     xanchor="left",
                     font=dict(size=12),
@@ -187,7 +225,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
             x=[None],
             y=[None],
             mode="markers",
-            name="If every census non-respondent were in the community",
+            name=text.t("repr_forest.band"),
             marker=dict(symbol="square", size=14, color="rgba(0,0,0,0.18)"),
         )
     fig.add_vline(x=1, line=dict(color="#1a1a1a", width=1.5, dash="dash"))
@@ -195,7 +233,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
         x=math.log10(1),
         y=1,
         yref="paper",
-        text="fair share (1)",
+        text=text.t("repr_forest.fair_share", one=text.number(1)),
         showarrow=False,
         yanchor="bottom",
         font=dict(size=12),
@@ -218,7 +256,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
         )
     base_layout(
         fig,
-        title="Representation ratio: share of records against share of the population",
+        title=text.t("repr_forest.title"),
         height=150 + 110 * max(n, 1),
     )
     ticks = [
@@ -230,8 +268,8 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
             type="log",
             range=[-reach, reach + 0.6],
             tickvals=ticks,
-            ticktext=[f"{t:g}" for t in ticks],
-            title="Ratio (log scale): below 1 under-represented, above 1 over-represented",
+            ticktext=[_short(t) for t in ticks],
+            title=text.t("repr_forest.axis", one=text.number(1)),
         ),
         yaxis=dict(
             tickvals=list(range(n)),
@@ -243,7 +281,7 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
         legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
         margin=dict(b=110),
     )
-    return fig
+    return _localised(fig)
 
 
 def _manski_lines(fig: go.Figure, shown: pd.DataFrame, kind: str, y, colour: str, xs) -> None:
@@ -262,11 +300,11 @@ def _manski_lines(fig: go.Figure, shown: pd.DataFrame, kind: str, y, colour: str
             y=[at + 0.06, at + 0.06],
             mode="lines",
             line=dict(color=colour, width=1, dash="dot"),
-            name="Unrecorded community: none to all (Manski band)",
+            name=text.t("repr_forest.manski"),
             legendgroup=f"manski_{kind}",
             showlegend=first and kind == "contact",
-            hovertemplate="%{x:.2f}<extra>if none, or all, of the records that do not say "
-            "were in the community</extra>",
+            customdata=[_ratio(lo), _ratio(hi)],
+            hovertemplate="%{customdata}<extra>" + text.t("repr_forest.manski_hover") + "</extra>",
         )
         first = False
         xs += [lo, hi]
@@ -285,64 +323,90 @@ def forest_sentences(shown: pd.DataFrame) -> list[str]:
 
 
 def band_sentence(row: pd.Series) -> str | None:
-    """E.g. "8,351 adults did not answer ...: if every one were LGBTQ+, their share would be
-    10.9% rather than 2.8%, and the contact ratio 0.23 rather than 0.90."."""
+    """E.g. "Census non-response: 8,351 adults answered neither way; if every one were in
+    the community, LGBTQ+ residents would be 10.9% of adults rather than 2.8%, and the
+    contact ratio 0.41 rather than 1.59 ...", then the central case and the source."""
     extra, high = row.get("not_answered"), row.get("population_share_if_all")
     if is_missing(extra) or is_missing(high):
         return None
-    universe = text.universe_noun(row["community"])
-    sentence = (
-        f"Census non-response: {int(extra):,} {universe} answered neither way; if every one "
-        f"were in the community, {text.people_mid(row['community'])} would be "
-        f"{high:.1%} of {universe} rather than {row['population_share']:.1%}"
+    universe = registry.universe(row["community"])
+    sentence = text.t(
+        "repr_band.sentence",
+        answered=text.plural(f"repr_band.answered.{universe}", int(extra)),
+        people=text.people_mid(row["community"]),
+        high=text.t(f"repr_share_of.{universe}", share=text.percent(high, 1)),
+        share=text.percent(row["population_share"], 1),
     )
     ratios = [
-        f"the {kind} ratio {row[f'{kind}_ratio_if_all']:.2f} rather than {row[f'{kind}_ratio']:.2f}"
+        text.t(
+            f"repr_band.ratio_then.{kind}",
+            then=_ratio(row[f"{kind}_ratio_if_all"]),
+            now=_ratio(row[f"{kind}_ratio"]),
+        )
         for kind in KINDS
         if not (is_missing(row[f"{kind}_ratio"]) or is_missing(row[f"{kind}_ratio_if_all"]))
     ]
-    sentence += (", and " + " and ".join(ratios) if ratios else "") + "."
+    if ratios:
+        sentence += text.t("repr_band.ratios", ratios=text.join_names(ratios))
+    sentence += "."
     central = row.get("population_share_central")
     if is_missing(central):
         return sentence
     centrals = [
-        f"the {kind} ratio {row[f'{kind}_ratio_central']:.2f}"
+        text.t(f"repr_band.ratio_central.{kind}", ratio=_ratio(row[f"{kind}_ratio_central"]))
         for kind in KINDS
         if not is_missing(row.get(f"{kind}_ratio_central"))
     ]
+    share = text.t(f"repr_share_of.{universe}", share=text.percent(central, 2))
     return (
-        f"{sentence} {text.t('census_band.central', share=central, universe=universe)}"
-        + (": " + " and ".join(centrals) if centrals else "")
+        f"{sentence} {text.t('repr_band.central', share=share)}"
+        + (": " + text.join_names(centrals) if centrals else "")
         + ". "
         + text.t("census_band.source")
     )
 
 
-FOREST_COLUMNS = [
-    *indicators.OVERVIEW_COLUMNS[:-1],
-    Col("Census non-respondents", ("not_answered",)),
-    Col("Share if all of them were in the community", ("population_share_if_all",), "percent"),
-    Col("Contact ratio then", ("contact_ratio_if_all",), "ratio"),
-    Col("Report ratio then", ("report_ratio_if_all",), "ratio"),
-    Col(
-        "Share if non-respondents were like respondents (central case)",
-        ("population_share_central",),
-        "percent",
-    ),
-    Col("Contact ratio, central case", ("contact_ratio_central",), "ratio"),
-    Col("Report ratio, central case", ("report_ratio_central",), "ratio"),
-    indicators.OVERVIEW_COLUMNS[-1],
-]
+def forest_columns() -> list[Col]:
+    """The forest table's columns: the overview's, then the census band's. Built when the
+    table is drawn, so every header is in the language of that run (a list built at import
+    would keep the words of whichever session imported the module first)."""
+    overview = list(indicators.OVERVIEW_COLUMNS)
+    return [
+        *overview[:-1],
+        Col(heading("repr_table.nonrespondents"), ("not_answered",)),
+        Col(heading("repr_table.share_if_all"), ("population_share_if_all",), "percent"),
+        Col(heading("repr_table.contact_ratio_then"), ("contact_ratio_if_all",), "ratio"),
+        Col(heading("repr_table.report_ratio_then"), ("report_ratio_if_all",), "ratio"),
+        Col(heading("repr_table.share_central"), ("population_share_central",), "percent"),
+        Col(heading("repr_table.contact_ratio_central"), ("contact_ratio_central",), "ratio"),
+        Col(heading("repr_table.report_ratio_central"), ("report_ratio_central",), "ratio"),
+        overview[-1],
+    ]
+
+
+def _measure_words(frame: pd.DataFrame) -> pd.Series:
+    """Each row's census measure in words: the catalogue's (`population_measure.<code>`)
+    where it has them, else the label the reference data gives."""
+    given = frame.get("measure_label", pd.Series(None, index=frame.index, dtype=object))
+    codes = frame.get("measure", pd.Series(None, index=frame.index, dtype=object))
+    return pd.Series(
+        [
+            text.t(f"population_measure.{code}")
+            if not is_missing(code) and text.has(f"population_measure.{code}")
+            else label
+            for code, label in zip(codes, given, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def forest_display(shown: pd.DataFrame) -> pd.DataFrame:
-    return readable(shown, FOREST_COLUMNS)
+    return readable(shown.assign(measure_label=_measure_words(shown)), forest_columns())
 
 
 def forest_alt(shown: pd.DataFrame) -> str:
-    return "Forest plot of representation ratios with 95% intervals. " + " ".join(
-        forest_sentences(shown)
-    )
+    return text.t("repr_forest.alt", sentences=" ".join(forest_sentences(shown)))
 
 
 # ------------------------------------------------------------------------------ funnel
@@ -388,10 +452,14 @@ def _kind(community: str, days: int | None = None) -> tuple[str, float]:
     return ("rate", annual.per_year(days) if days else annual.PER)
 
 
+def _annualised(shown: pd.DataFrame) -> bool:
+    days = shown["days"].dropna() if "days" in shown else pd.Series(dtype=float)
+    return bool(len(days))
+
+
 def rate_unit(shown: pd.DataFrame) -> str:
     """ "per 1,000 a year" for an annualised funnel of all residents, else "per 1,000"."""
-    days = shown["days"].dropna() if "days" in shown else pd.Series(dtype=float)
-    return "per 1,000 a year" if len(days) else "per 1,000"
+    return text.t("repr_funnel.unit_year" if _annualised(shown) else "repr_funnel.unit")
 
 
 def funnel(
@@ -487,19 +555,16 @@ _POSITION_STYLE = {
 }
 
 
-def _flag_words(shown: pd.DataFrame, nouns: str) -> list[str]:
+def _flag_words(shown: pd.DataFrame, level: str) -> list[str]:
     """Each area's flag in words for its hover: flagged or not, after allowing for N."""
-    allowing = flags.allowing(flags.tested_count(shown, "flag"), nouns)
-    words = []
-    for code in shown["flag"]:
-        if is_missing(code) or code == stats.CANNOT_BE_CALCULATED:
-            words.append("")
-        elif code == stats.SIMILAR:
-            words.append(text.t("funnel_sentence.hover_not_flagged", allowing=allowing))
-        else:
-            flagged = text.t("funnel_sentence.hover_flagged", allowing=allowing)
-            words.append(f"{text.label('flag', code)}: {flagged}")
-    return words
+    allowing = flags.allowing(flags.tested_count(shown, "flag"), level=level)
+    flagged = text.t("funnel_sentence.hover_flagged", allowing=allowing)
+    words = {  # one sentence a code, not one an area (a national table has 35,000)
+        stats.SIMILAR: text.t("funnel_sentence.hover_not_flagged", allowing=allowing),
+        stats.CANNOT_BE_CALCULATED: "",
+        **{code: f"{text.label('flag', code)}: {flagged}" for code in (stats.HIGHER, stats.LOWER)},
+    }
+    return ["" if is_missing(code) else words.get(code, "") for code in shown["flag"].tolist()]
 
 
 def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) -> go.Figure:
@@ -511,7 +576,7 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
     fig = go.Figure()
     for level_value, dash in ((0.998, "dot"), (0.95, "dash")):
         rows = limits[limits["level"] == level_value]
-        percent = f"{level_value:.1%}".replace(".0%", "%")
+        percent = text.percent(level_value, 0 if round(level_value, 2) == level_value else 1)
         label = (
             text.t(
                 "funnel_sentence.limits_widened",
@@ -536,12 +601,30 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         fig.add_hline(
             y=float(shown["overall"].iloc[0]) * scale,
             line=dict(color="#1a1a1a", width=1.5),
-            annotation_text="all areas",
+            annotation_text=text.t("repr_funnel.all_areas"),
             annotation_position="top left",
         )
     value = pd.to_numeric(shown["value"]).astype(float) * scale
     labelled = _labelled(shown)
-    hover_flags = pd.Series(_flag_words(shown, LEVEL_NOUNS[level]), index=shown.index)
+    hover_flags = pd.Series(_flag_words(shown, level), index=shown.index)
+    # Every number of a hover written in the current language (not by plotly's d3 formats).
+    template = text.t("repr_funnel.hover")
+    hovers = pd.Series(
+        [
+            template.format(area=name, events=x, denominator=n, value=v)
+            + (f"<br>{flag}" if flag else "")
+            for name, x, n, v, flag in zip(
+                shown["area_name"].tolist(),
+                numbers(pd.to_numeric(shown["events"]).astype(float)),
+                numbers(pd.to_numeric(shown["denominator"]).astype(float)),
+                numbers(pd.to_numeric(shown["value"]).astype(float), 2, percent=not everyone),
+                hover_flags,
+                strict=True,
+            )
+        ],
+        index=shown.index,
+        dtype=object,
+    )
     for position in stats.FUNNEL_LABELS:
         rows = shown[shown["position"] == position]
         if rows.empty:
@@ -557,35 +640,33 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             textfont=dict(size=12),
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
             name=text.label("funnel", position),
-            customdata=np.column_stack(
-                [rows["area_name"], rows["events"], hover_flags[rows.index]]
-            ),
-            hovertemplate="%{customdata[0]}: %{customdata[1]} of %{x:,.0f} = %{y:.2f}"
-            + ("" if everyone else "%")
-            + "<br>%{customdata[2]}<extra>"
-            + text.label("funnel", position)
-            + "</extra>",
+            customdata=hovers[rows.index].to_numpy(dtype=object),
+            hovertemplate="%{customdata}<extra>" + text.label("funnel", position) + "</extra>",
         )
-    noun = RECORD_NOUNS[records]
-    title = (
-        f"{noun.capitalize()} {rate_unit(shown).replace('1,000', '1,000 residents')}, "
-        f"{LEVEL_NOUNS[level]} against the funnel"
-        if everyone
-        else f"{text.people(community)}: share of each area's {noun}, {LEVEL_NOUNS[level]}"
-    )
+    nouns = text.t(f"repr_nouns.{level}")
+    if everyone:
+        unit = "unit_residents_year" if _annualised(shown) else "unit_residents"
+        title = text.t(
+            f"repr_funnel.title_rate.{records}", unit=text.t(f"repr_funnel.{unit}"), nouns=nouns
+        )
+    else:
+        title = text.t(
+            f"repr_funnel.title_share.{records}", people=text.people(community), nouns=nouns
+        )
     base_layout(fig, title=title, height=520)
     fig.update_layout(
         xaxis=dict(
-            title="Residents (Census 2021)"
-            if everyone
-            else f"{noun.capitalize()} that record who was involved",
+            title=text.t("repr_funnel.x_residents" if everyone else f"repr_funnel.x.{records}"),
             rangemode="tozero",
         ),
-        yaxis=dict(title=rate_unit(shown) if everyone else "share (%)", rangemode="tozero"),
+        yaxis=dict(
+            title=rate_unit(shown) if everyone else text.t("repr_funnel.y_share"),
+            rangemode="tozero",
+        ),
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
         margin=dict(b=110),
     )
-    return fig
+    return _localised(fig)
 
 
 MAX_LABELS = 8
@@ -607,19 +688,18 @@ def _labelled(shown: pd.DataFrame) -> set:
 def funnel_sentence(shown: pd.DataFrame, community: str, records: str, level: str) -> str:
     """Where the areas sit, which are flagged after allowing for all of them, and how the
     limits were chosen (overdispersion, phi, tau2; exact or not)."""
-    nouns = LEVEL_NOUNS[level]
+    words = flags.level_words(level)
     placed = shown[shown["position"].notna()]
     if placed.empty:
-        return text.t("funnel_sentence.none_placed", nouns=nouns)
+        return text.t("repr_funnel.none_placed", **words)
     placed = placed.assign(_v=pd.to_numeric(placed["value"]).astype(float))
     high = placed[placed["position"].isin([stats.ABOVE_95, stats.ABOVE_998])]
     low = placed[placed["position"].isin([stats.BELOW_95, stats.BELOW_998])]
     parts = [
         text.t(
-            "funnel_sentence.within",
-            within=len(placed) - len(high) - len(low),
-            placed=len(placed),
-            nouns=nouns,
+            "repr_funnel.within",
+            within=text.number(len(placed) - len(high) - len(low)),
+            placed=flags.counted_areas(len(placed), level),
         )
     ]
     if len(low):
@@ -632,9 +712,9 @@ def funnel_sentence(shown: pd.DataFrame, community: str, records: str, level: st
     flagged = placed[placed["flag"].isin([stats.HIGHER, stats.LOWER])]
     lines.append(
         text.t(
-            "funnel_sentence.flagged",
-            allowing=flags.allowing(flags.tested_count(shown, "flag"), nouns),
-            nouns=nouns,
+            "repr_funnel.flagged",
+            allowing=flags.allowing(flags.tested_count(shown, "flag"), level=level),
+            **words,
             higher=flags.listed(
                 flagged[flagged["flag"] == stats.HIGHER].sort_values("_v", ascending=False)[
                     "area_name"
@@ -647,7 +727,9 @@ def funnel_sentence(shown: pd.DataFrame, community: str, records: str, level: st
     )
     chosen = flags.from_frame(shown)
     if chosen is not None:
-        lines.append(flags.limits_sentence(chosen, nouns, _kind(community)[0]))
+        lines.append(
+            flags.limits_sentence(chosen, words["nouns"], _kind(community)[0], level=level)
+        )
     lines.append(text.t("funnel_sentence.prompts"))
     return " ".join(lines)
 
@@ -662,15 +744,26 @@ def funnel_display(shown: pd.DataFrame, community: str) -> pd.DataFrame:
     return readable(
         frame,
         [
-            Col("Area", ("area_name",), "text"),
-            Col("Records: community" if not everyone else "Records", ("events",)),
+            Col(heading("repr_table.area"), ("area_name",), "text"),
             Col(
-                "Residents (Census 2021)" if everyone else "Records saying who was involved",
+                heading("repr_table.records" if everyone else "repr_table.records_community"),
+                ("events",),
+            ),
+            Col(
+                heading("repr_table.residents" if everyone else "repr_table.records_said_who"),
                 ("denominator",),
             ),
-            Col(rate_unit(shown).capitalize() if everyone else "Share", ("value",), fmt),
-            Col("All areas", ("overall",), fmt),
-            Col("Funnel position", ("position",), "text", "funnel"),
+            Col(
+                heading(
+                    ("repr_table.per_year" if _annualised(shown) else "repr_table.per")
+                    if everyone
+                    else "repr_table.share"
+                ),
+                ("value",),
+                fmt,
+            ),
+            Col(heading("repr_table.all_areas"), ("overall",), fmt),
+            Col(heading("repr_table.funnel_position"), ("position",), "text", "funnel"),
             Col(
                 flags.column_header(flags.tested_count(shown, "flag")),
                 ("flag",),
@@ -752,7 +845,7 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
             "reports_recorded": rows["reports_recorded"].astype("int64"),
             "residents": rows["residents"].astype(float),
             "population_base": rows["population_base"].astype(float),
-            "baseline": rows["measure_label"],
+            "baseline": _measure_words(rows),
         }
     )
     return _gap(frame, frame["residents"], frame["population_base"], risk)
@@ -805,8 +898,10 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
             "reports_recorded": rows["reports_recorded"].astype("int64"),
             "baseline": np.where(
                 own,
-                text.t(f"community.{community}.proxy_baseline.{level}") if proxy else "area census",
-                "district share (proxy: district mix assumed)",
+                text.t(f"community.{community}.proxy_baseline.{level}")
+                if proxy
+                else text.t("repr_gap.baseline_area"),
+                text.t("repr_gap.baseline_district"),
             ),
         }
     )
@@ -823,28 +918,52 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
     return _flagged_gap(frame, group, total, risk)
 
 
+def _difference(gap: float, decimals: int) -> str:
+    """ "22 fewer", "7.0 more": in words, not a signed number (a CSV cell starting with "-"
+    is neutralised as a formula; `gap_display` writes a column of them at once)."""
+    key = "repr_gap.fewer" if gap < 0 else "repr_gap.more"
+    return text.t(key, n=text.number(abs(gap), decimals))
+
+
 def gap_sentence(row: pd.Series) -> str:
     """E.g. "LGBTQ+ residents were the victims in 224 crime reports where 471 were expected
-    (2.8% of adults, at the all-resident rate): 247 fewer (ratio 0.48, 95% CI 0.42 to 0.54)."."""
+    (2.8% of adults at the all-resident rate): 247 fewer (ratio 0.48, 95% CI 0.42 to 0.54)."."""
     people = text.people(row["community"])
     if is_missing(row["reports"]):
-        return f"{people}: {note_of(row, 'reports')} crime reports."
+        return text.t("repr_gap.hidden", people=people, note=note_of(row, "reports"))
     if is_missing(row["expected"]):
-        return f"{people}: {int(row['reports']):,} crime reports; {note_of(row, 'expected') or 'no expected figure'}."
-    universe = text.universe_noun(row["community"])
-    diff = row["gap"]
-    words = f"{abs(diff):,.0f} {'fewer' if diff < 0 else 'more'}"
+        return text.t(
+            "repr_gap.no_expected",
+            people=people,
+            reports=text.plural("count.reports", int(row["reports"])),
+            note=note_of(row, "expected") or text.t("repr_gap.no_expected_figure"),
+        )
     ratio = (
         ""
         if is_missing(row["ratio"])
-        else f" (ratio {row['ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to {row['ratio_upper']:.2f}"
-        f": {text.label('gap_reading', row['classification'])})"
+        else text.t(
+            "repr_gap.ratio",
+            ratio=_ratio(row["ratio"]),
+            lower=_ratio(row["ratio_lower"]),
+            upper=_ratio(row["ratio_upper"]),
+            reading=text.label("gap_reading", row["classification"]),
+        )
     )
-    factor = "" if row["risk_factor"] == 1 else f", times the factor {row['risk_factor']:g}"
-    return (
-        f"{people} were the victims in {int(row['reports']):,} crime reports where "
-        f"{row['expected']:,.0f} were expected ({row['population_share']:.1%} of {universe} at "
-        f"the all-resident rate{factor}): {words}{ratio}."
+    factor = (
+        ""
+        if row["risk_factor"] == 1
+        else text.t("repr_gap.times_factor", factor=_short(row["risk_factor"]))
+    )
+    universe = registry.universe(row["community"])
+    return text.t(
+        "repr_gap.sentence",
+        people=people,
+        in_reports=text.plural("repr_gap.in_reports", int(row["reports"])),
+        expected=text.number(row["expected"]),
+        share=text.t(f"repr_share_of.{universe}", share=text.percent(row["population_share"], 1)),
+        factor=factor,
+        difference=_difference(row["gap"], 0),
+        ratio=ratio,
     )
 
 
@@ -855,22 +974,33 @@ def gap_chart(shown: pd.DataFrame) -> go.Figure:
     labels = shown["community_label"]
     expected = pd.to_numeric(shown["expected"]).astype(float)
     observed = pd.to_numeric(shown["reports"]).astype(float)
+
+    def words(key: str, values: pd.Series, decimals: int) -> list[str]:
+        return ["" if math.isnan(v) else text.t(key, n=text.number(v, decimals)) for v in values]
+
+    def hovers(key: str, values: pd.Series, decimals: int) -> list[str]:
+        return [
+            text.t(key, community=name, n=text.number(v, decimals))
+            for name, v in zip(labels, values, strict=True)
+        ]
+
     fig.add_bar(
-        name="Expected (census share × all-resident rate × factor)",
+        name=text.t("repr_gap_chart.expected"),
         y=labels,
         x=expected,
         orientation="h",
         marker_color=SERIES_COLOURS["population"],
-        text=[("" if math.isnan(v) else f"{v:,.0f} expected") for v in expected],
+        text=words("repr_gap_chart.expected_text", expected, 0),
         textposition="inside",
         insidetextanchor="start",
         insidetextfont=dict(color="#ffffff"),
-        hovertemplate="%{y}: %{x:,.1f} expected<extra></extra>",
+        customdata=hovers("repr_gap_chart.expected_hover", expected, 1),
+        hovertemplate="%{customdata}<extra></extra>",
     )
     lo = pd.to_numeric(shown["observed_lower"]).astype(float)
     hi = pd.to_numeric(shown["observed_upper"]).astype(float)
     fig.add_bar(
-        name="Observed (95% CI)",
+        name=text.t("repr_gap_chart.observed"),
         y=labels,
         x=observed,
         orientation="h",
@@ -883,77 +1013,79 @@ def gap_chart(shown: pd.DataFrame) -> go.Figure:
             color="#1a1a1a",
             thickness=1.5,
         ),
-        text=[("" if math.isnan(v) else f"{v:,.0f} observed") for v in observed],
+        text=words("repr_gap_chart.observed_text", observed, 0),
         textposition="inside",
         insidetextanchor="start",
         insidetextfont=dict(color="#000000"),
-        hovertemplate="%{y}: %{x:,.0f} observed<extra></extra>",
+        customdata=hovers("repr_gap_chart.observed_hover", observed, 0),
+        hovertemplate="%{customdata}<extra></extra>",
     )
-    base_layout(
-        fig, title="Crime reports: observed against expected", height=160 + 90 * max(len(shown), 1)
-    )
+    base_layout(fig, title=text.t("repr_gap_chart.title"), height=160 + 90 * max(len(shown), 1))
     fig.update_layout(
         barmode="group",
         bargap=0.3,
-        xaxis=dict(title="Crime reports", rangemode="tozero"),
+        xaxis=dict(title=text.t("repr_gap_chart.axis"), rangemode="tozero"),
         yaxis=dict(title="", autorange="reversed"),
         legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0),
         margin=dict(b=100),
         uniformtext=dict(minsize=11, mode="hide"),
     )
-    return fig
+    return _localised(fig)
 
 
 def gap_display(shown: pd.DataFrame, by_area: bool = False) -> pd.DataFrame:
-    # In words, not a signed number: a CSV cell starting with "-" is neutralised as a formula.
+    # The difference in words, or its note, a column at once (by area: every LSOA).
+    gap = pd.to_numeric(shown["gap"], errors="coerce").astype(float)
+    fewer, more = text.t("repr_gap.fewer"), text.t("repr_gap.more")
     shown = shown.assign(
         gap_words=[
-            (
-                note_of(row, "gap")
-                if is_missing(row["gap"])
-                else f"{abs(row['gap']):,.1f} {'fewer' if row['gap'] < 0 else 'more'}"
+            note if math.isnan(g) else (fewer if g < 0 else more).format(n=amount)
+            for g, amount, note in zip(
+                gap, numbers(gap.abs(), 1), tables.notes(shown, "gap"), strict=True
             )
-            for _, row in shown.iterrows()
         ]
     )
     first = (
-        Col("Area", ("area_name",), "text")
+        Col(heading("repr_table.area"), ("area_name",), "text")
         if by_area
-        else Col("Community", ("community",), "text", "community")
+        else Col(heading("repr_table.community"), ("community",), "text", "community")
     )
     return readable(
         shown,
         [
             first,
-            Col("Crime reports: observed", ("reports",)),
-            Col("Reports saying who the victim was", ("reports_recorded",)),
-            Col("Population share", ("population_share",), "percent"),
-            Col("Relative-risk factor", ("risk_factor",), "ratio"),
-            Col("Expected", ("expected",), "rate"),
-            Col("Difference", ("gap_words",), "text"),
-            Col("Observed / expected (95% CI)", ("ratio", "ratio_lower", "ratio_upper"), "ratio"),
+            Col(heading("repr_table.reports_observed"), ("reports",)),
+            Col(heading("repr_table.reports_said_who"), ("reports_recorded",)),
+            Col(heading("repr_table.population_share"), ("population_share",), "percent"),
+            Col(heading("repr_table.risk_factor"), ("risk_factor",), "ratio"),
+            Col(heading("repr_table.expected"), ("expected",), "rate"),
+            Col(heading("repr_table.difference"), ("gap_words",), "text"),
+            Col(
+                heading("repr_table.observed_expected"),
+                ("ratio", "ratio_lower", "ratio_upper"),
+                "ratio",
+            ),
             Col(
                 flags.reading_header(flags.tested_count(shown, "classification"))
                 if by_area
-                else "Reading",
+                else heading("repr_table.reading"),
                 ("classification",),
                 "text",
                 "gap_reading",
             ),
-            Col("Baseline", ("baseline",), "text"),
+            Col(heading("repr_table.baseline"), ("baseline",), "text"),
         ],
     )
 
 
 def gap_alt(shown: pd.DataFrame) -> str:
-    return "Bar chart of observed against expected crime reports. " + " ".join(
-        gap_sentence(r) for _, r in shown.iterrows()
+    return text.t(
+        "repr_gap_chart.alt", sentences=" ".join(gap_sentence(r) for _, r in shown.iterrows())
     )
 
 
 def area_gap_sentence(shown: pd.DataFrame, level: str) -> str:
     """The areas whose reading is flagged after false discovery control, in words."""
-    nouns = LEVEL_NOUNS[level]
     rows = shown.assign(_r=pd.to_numeric(shown["ratio"], errors="coerce"))
     names = [
         flags.listed(
@@ -963,7 +1095,7 @@ def area_gap_sentence(shown: pd.DataFrame, level: str) -> str:
         )
         for code in (stats.UNDER_REPRESENTED, stats.OVER_REPRESENTED)
     ]
-    allowing = flags.allowing(flags.tested_count(shown, "classification"), nouns)
+    allowing = flags.allowing(flags.tested_count(shown, "classification"), level=level)
     return text.t("gap_by_area.flagged", allowing=allowing, fewer=names[0], more=names[1])
 
 
@@ -971,11 +1103,9 @@ def area_gap_note(community: str, level: str) -> str:
     """Which population share each area's expected reports use, in words."""
     proxy = text.proxy(community, level)
     if proxy:
-        return "Each area's expected reports use its own census share. Proxy: " + proxy
-    return (
-        f"This build's census reference data has {text.community(community, 'described')} "
-        "for the whole district only, so "
-        f"each of the {LEVEL_NOUNS[level]} is given the district share. Proxy: it assumes "
-        "every area has the district's mix of residents, which is not true everywhere; "
-        "read these rows as prompts, not findings."
+        return text.t("repr_gap.note_own_share", proxy=proxy)
+    return text.t(
+        "repr_gap.note_district_share",
+        described=text.community(community, "described"),
+        **flags.level_words(level),
     )

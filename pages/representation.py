@@ -10,14 +10,14 @@ from hidden_communities import representation as rep
 from ui import explore as ec
 from ui import funnel, sidebar, store, widgets
 
-st.title("Under-representation")
+st.title(text.t("nav.representation"))
 filters = sidebar.current_filters()
 measures = ec.census_measures(filters)
 raw = store.query("overview_by_community", **filters.params())
 baselines = store.query("measure_baselines")
 overview = indicators.overview(census.with_measures(raw, baselines, measures))
 
-st.subheader("Representation ratios")
+st.subheader(text.t("repr_page.ratios_heading"))
 shown = widgets.disclose(
     rep.forest(overview, store.query("representation_census_nonresponse"), filters.communities),
     rep.FOREST_SPEC,
@@ -26,13 +26,7 @@ sidebar.describe_filters(filters)
 widgets.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_chart")
 st.markdown("\n".join(f"- {line}" for line in rep.forest_sentences(shown)))
 widgets.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
-st.caption(
-    "Ratio = share of the records that say who was involved (adults' records for veterans and "
-    "LGBTQ+) / share of the population (Census 2021); 95% Wilson intervals, census as fixed; "
-    "hollow: under 10 records. Dotted line: if none, or all, of the records that do not say "
-    "were in the community. Shaded band: census count as published to every non-respondent "
-    "LGBTQ+, with a bar at the central case (non-respondents like respondents). See Methods."
-)
+st.caption(text.t("repr_page.ratios_caption"))
 
 st.subheader(text.t("census_measure.heading"))
 sidebar.describe_filters(filters)
@@ -46,31 +40,25 @@ st.caption(text.t("census_measure.caption"))
 
 community, options, level, raw = funnel.section(filters)
 
-st.subheader("The reporting gap")
+st.subheader(text.t("repr_page.gap_heading"))
 risk = ec.number_slider(
-    "Relative-risk factor",
+    text.t("repr_page.risk_label"),
     key="rr",
     bounds=rep.RISK_RANGE,
     default=1.0,
     step=0.05,
-    help="How much more (above 1) or less (below 1) likely than the average resident "
-    "you expect a member of the community to be the victim of a reported crime.",
+    help=text.t("repr_page.risk_help"),
 )
-st.caption(
-    "Expected reports = the reports that say who the victim was × the community's share of the "
-    "population (Census 2021; of adults for veterans and LGBTQ+, the census question's base) × "
-    "the relative-risk factor. With a factor of 1 every community is expected to report at the "
-    "all-resident rate. Set it above 1 where you expect more victimisation (hate crime against "
-    "LGBTQ+ people, for example) and below 1 where less (an older community): the observed "
-    "figures never change, only what they are compared with."
-)
+st.caption(text.t("repr_page.gap_caption"))
 gap = widgets.disclose(rep.reporting_gap(overview, risk, filters.communities), rep.GAP_SPEC)
 sidebar.describe_filters(filters)
 widgets.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
 st.markdown("\n".join(f"- {rep.gap_sentence(row)}" for _, row in gap.iterrows()))
 widgets.table(rep.gap_display(gap), file_name="reporting_gap.csv", key="gap")
 if registry.is_community(community):
-    st.markdown(f"**By area ({av.LEVEL_NOUNS[level]}): {options[community]}**, as chosen above.")
+    st.markdown(
+        text.t("repr_page.by_area", nouns=av.LEVEL_NOUNS[level], community=options[community])
+    )
     by_area = widgets.disclose(rep.reporting_gap_by_area(raw, community, risk), rep.GAP_SPEC)
     widgets.notes([rep.area_gap_note(community, level)])
     st.markdown(rep.area_gap_sentence(by_area, level))
