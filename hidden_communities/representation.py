@@ -384,25 +384,8 @@ def forest_columns() -> list[Col]:
     ]
 
 
-def _measure_words(frame: pd.DataFrame) -> pd.Series:
-    """Each row's census measure in words: the catalogue's (`population_measure.<code>`)
-    where it has them, else the label the reference data gives."""
-    given = frame.get("measure_label", pd.Series(None, index=frame.index, dtype=object))
-    codes = frame.get("measure", pd.Series(None, index=frame.index, dtype=object))
-    return pd.Series(
-        [
-            text.t(f"population_measure.{code}")
-            if not is_missing(code) and text.has(f"population_measure.{code}")
-            else label
-            for code, label in zip(codes, given, strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
-    )
-
-
 def forest_display(shown: pd.DataFrame) -> pd.DataFrame:
-    return readable(shown.assign(measure_label=_measure_words(shown)), forest_columns())
+    return readable(shown.assign(measure_label=indicators.measure_words(shown)), forest_columns())
 
 
 def forest_alt(shown: pd.DataFrame) -> str:
@@ -845,7 +828,7 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
             "reports_recorded": rows["reports_recorded"].astype("int64"),
             "residents": rows["residents"].astype(float),
             "population_base": rows["population_base"].astype(float),
-            "baseline": _measure_words(rows),
+            "baseline": indicators.measure_words(rows),
         }
     )
     return _gap(frame, frame["residents"], frame["population_base"], risk)
