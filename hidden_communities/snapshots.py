@@ -47,7 +47,7 @@ import pandas as pd
 from queries import sql
 
 from .schema import SCHEMA_VERSION, create_macros, enum_ddl
-from .settings import REFERENCE_DIR
+from .settings import REFERENCE_DIR, parquet_dir
 
 FORMAT = "hidden-communities-parquet"
 FORMAT_VERSION = 1
@@ -75,8 +75,10 @@ def is_url(location: str | os.PathLike) -> bool:
 
 def is_snapshot(location: str | os.PathLike) -> bool:
     """Whether a location is a Parquet snapshot (a folder or a URL) rather than the
-    database file. A DuckDB file is never a folder."""
-    return is_url(location) or Path(location).is_dir()
+    database file. A DuckDB file is never a folder. The location HC_PARQUET_DIR names is a
+    snapshot even before it exists: it is refused as unreadable, never created as a
+    database file."""
+    return is_url(location) or Path(location).is_dir() or str(location) == parquet_dir()
 
 
 def _join(location: str, *parts: str) -> str:

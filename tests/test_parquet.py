@@ -324,16 +324,23 @@ def test_a_snapshot_refuses_every_write_below_the_pages(writable, tmp_path):
     assert counts(db)[0] == 96
 
 
-def test_a_missing_snapshot_is_said_plainly(explore_db, tmp_path, monkeypatch):
-    (tmp_path / "empty").mkdir()
-    monkeypatch.setenv("HC_PARQUET_DIR", str(tmp_path / "empty"))
+@pytest.mark.parametrize("made", [True, False], ids=["empty folder", "no folder"])
+def test_a_missing_snapshot_is_said_plainly(made, explore_db, tmp_path, monkeypatch):
+    missing = tmp_path / "snapshot"
+    if made:
+        missing.mkdir()
+    monkeypatch.setenv("HC_PARQUET_DIR", str(missing))
     at = open_page(explore_db, monkeypatch, "overview")
     assert [e.value for e in at.error] == [
-        f"The Parquet snapshot at {tmp_path / 'empty'} cannot be read: it is missing, "
-        "incomplete or written by another version of the code. Write it again with "
+        f"The Parquet snapshot at {missing} cannot be read: it is missing, incomplete or "
+        "written by another version of the code. Write it again with "
         "`python -m hidden_communities export-parquet`, or point HC_PARQUET_DIR at another "
         "snapshot."
     ]
+    # Never taken for a database file to create there.
+    with pytest.raises(access.ReadOnlySnapshot), access.writing(missing):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["snapshot"] if made else [])
 
 
 # ------------------------------------------------------------------------------ replacing
