@@ -22,6 +22,12 @@ read-only, never both. So nothing here keeps a connection: `reading(path)` and
   returns is the one from before, so cached pages keep showing the data as it was until
   the load commits.
 
+A Parquet snapshot (a folder written by `export-parquet`, or a URL) is a location too:
+`reading` gives a cursor on one in-memory DuckDB per process with views over the snapshot
+(snapshots.py), kept until the snapshot is replaced; `data_version` is the manifest's;
+`writing` and `locked` refuse with `ReadOnlySnapshot`. Callers pass the location as text
+when it may be a URL.
+
 POSIX only (`fcntl`).
 """
 
@@ -39,7 +45,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import settings
+from . import settings, snapshots
 from .schema import create_macros, upgrade_schema
 
 # Pauses between tries: from 5 ms, doubling, at most a quarter of a second, with jitter.
@@ -56,6 +62,22 @@ class DatabaseBusy(RuntimeError):
         super().__init__(
             f"the database {self.db.name} is busy: another load kept it for more than {wait:g} s"
         )
+
+
+class ReadOnlySnapshot(RuntimeError):
+    """A write to a Parquet snapshot: snapshots are read-only, nothing was written."""
+
+    def __init__(self, location) -> None:
+        self.location = str(location)
+        super().__init__(
+            f"{self.location} is a read-only Parquet snapshot: load, undo and log records in "
+            "the database it is exported from"
+        )
+
+
+def read_only(db) -> bool:
+    """Whether a location is a Parquet snapshot, which is served read-only."""
+    return snapshots.is_snapshot(db)
 
 
 def lock_path(db: Path) -> Path:
@@ -210,6 +232,8 @@ def _locked(db: Path, deadline: _Deadline) -> Iterator[None]:
 @contextmanager
 def locked(db: Path, *, wait: float | None = None) -> Iterator[None]:
     """Be the one writer of the database without opening it (to build or replace the file)."""
+    if read_only(db):
+        raise ReadOnlySnapshot(db)
     with _locked(Path(db), _Deadline(db, wait)):
         yield
 
@@ -234,6 +258,8 @@ def writing(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPyC
     """A read-write connection for one write, as the one writer; closed (and the log
     checkpointed into the file) before the lock is let go. Inside, `reading` on the same
     thread reads through this connection."""
+    if read_only(db):
+        raise ReadOnlySnapshot(db)
     db = Path(db)
     key = _key(db)
     writers = _mine("writing")
@@ -267,7 +293,16 @@ def _wait_for_writer(db: Path, deadline: _Deadline) -> None:
 
 @contextmanager
 def reading(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one read, closed afterwards. Waits while a writer works."""
+    """A read-only connection for one read, closed afterwards. Waits while a writer works.
+    On a Parquet snapshot, a cursor on the process's connection to it (nothing to wait for:
+    a snapshot is replaced in one rename)."""
+    if read_only(db):
+        cursor = _snapshot_connection(str(db)).cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
     db = Path(db)
     key = _key(db)
     writer = _mine("writing").get(key)
@@ -311,9 +346,30 @@ def _file_state(path: Path) -> str:
     return f"{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
 
 
+_SNAPSHOTS: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+_SNAPSHOTS_GUARD = threading.Lock()
+
+
+def _snapshot_connection(location: str) -> duckdb.DuckDBPyConnection:
+    """One in-memory connection per snapshot location and process, opened again when the
+    snapshot there has been replaced. The one it replaces is dropped, not closed: a query
+    still running on a cursor of it finishes (the export keeps the folder it reads)."""
+    resolved, manifest = snapshots.current(location)
+    identity = f"{resolved}|{manifest['data_version']}"
+    with _SNAPSHOTS_GUARD:
+        found = _SNAPSHOTS.get(location)
+        if found is None or found[0] != identity:
+            found = (identity, snapshots.open_snapshot(resolved, manifest))
+            _SNAPSHOTS[location] = found
+        return found[1]
+
+
 def data_version(db: Path) -> str:
     """A cheap text that changes whenever the data may have changed, for keying cached
-    query results. It does not open the database, and never waits."""
+    query results. It does not open the database, and never waits. A snapshot's is the
+    data version in its manifest."""
+    if read_only(db):
+        return snapshots.data_version(db)
     db = Path(db)
     key = _key(db)
     fd = _open_lock_file_to_read(db)

@@ -43,12 +43,33 @@ def _build_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_parquet(args: argparse.Namespace) -> int:
+    from .access import DatabaseBusy
+    from .snapshots import SnapshotError, export_parquet
+
+    try:
+        manifest = export_parquet(Path(args.db), Path(args.out))
+    except DatabaseBusy as busy:
+        print(f"no snapshot was written: {busy}. Try again later.", file=sys.stderr)
+        return EXIT_BUSY
+    except SnapshotError as error:
+        print(f"no snapshot was written: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    rows = manifest["tables"]
+    print(
+        f"wrote {args.out}: {rows['contacts']['rows']:,} contacts and "
+        f"{rows['reports']['rows']:,} reports by force and month, {len(rows) - 2} other "
+        f"tables (data version {manifest['data_version'][:12]})"
+    )
+    return EXIT_LOADED
+
+
 def _import(args: argparse.Namespace) -> int:
     import getpass
 
     import pandas as pd
 
-    from .access import DatabaseBusy
+    from .access import DatabaseBusy, ReadOnlySnapshot
     from .database import ensure_database
     from .exports import to_csv_bytes
     from .ingest import import_into
@@ -75,6 +96,9 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUSY
+    except ReadOnlySnapshot as refused:
+        print(f"{path.name} was not loaded: {refused}.", file=sys.stderr)
+        return EXIT_REJECTED
     problems = outcome.problems
     if not problems.empty:
         print(f"{len(problems)} problem(s) in {path.name}:", file=sys.stderr)
@@ -171,6 +195,20 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--scale", type=float, default=settings.DEMO_SCALE)
     db.add_argument("--no-demo", action="store_true", help="reference tables only, no records")
     db.set_defaults(func=_build_db)
+
+    snap = sub.add_parser(
+        "export-parquet",
+        help="write the database as a read-only Parquet snapshot (records by force and month)",
+        description="Writes every table as Parquet (contacts and reports partitioned "
+        "force=CODE/month=YYYY-MM) with a manifest, into a new folder beside --out, then "
+        "points --out (a symbolic link) at it in one step: a dashboard serving --out "
+        "(HC_PARQUET_DIR) sees the old snapshot or the new one, never half of one. Exit "
+        "status: 0 written, 1 nothing written (no database, or --out is something else), "
+        "4 the database was busy.",
+    )
+    snap.add_argument("--db", default=str(settings.db_path()))
+    snap.add_argument("--out", required=True, help="the snapshot's path (a link it replaces)")
+    snap.set_defaults(func=_export_parquet)
 
     imp = sub.add_parser(
         "import",

@@ -99,6 +99,7 @@ RAW = {
     "ts078": "ons-census2021-ltla-nomis/census2021-ts078-ltla.csv",
     "sogi_cross": "ons-sogi-ltla/sexual_genmod.csv",
     "police_uk_streets": "police-uk-nottinghamshire",
+    "police_force_areas": "ons-geography-geographr/lookup_lad24_csp24_pfa24_england_wales.csv",
 }
 
 # Eastern European countries as the census categories name them. Country of birth uses
@@ -920,6 +921,7 @@ def write_reference(
     towns: list[dict],
     calibration: list[dict],
     small_area_files: dict[str, str],
+    forces: list[dict],
 ) -> None:
     """Step 9, write every file into `out_dir` (see data/README.md for what each holds).
 
@@ -946,6 +948,7 @@ def write_reference(
         calibration,
         fields=["month", "crime_type", "outcome", "records"],
     )
+    _write_csv(out_dir / "police_force_areas.csv", forces, fields=list(FORCE_FIELDS))
     meta = {
         "district_code": d.code,
         "district_name": d.name,
@@ -976,6 +979,7 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     boundaries = boundary_collections(d, shapes)
     towns = town_rows(d, shapes)
     calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(d.lsoa_names))
+    forces = police_force_areas(raw)
     write_reference(
         Path(out_dir),
         d,
@@ -984,6 +988,7 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         boundaries=boundaries,
         towns=towns,
         calibration=calibration,
+        forces=forces,
         small_area_files={
             path.name: path.relative_to(raw).as_posix() for path in small_area_files.values()
         },
@@ -995,6 +1000,25 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
         "calibration": len(calibration),
         "nomis_small_area_files": len(small_area_files),
     }
+
+
+FORCE_FIELDS = ("district_code", "district_name", "force_code", "force_name")
+
+
+def police_force_areas(raw: Path) -> list[dict]:
+    """Every district of England and Wales with its police force area (ONS LAD24 to PFA24
+    lookup): a Parquet snapshot partitions records by force (hidden_communities/snapshots.py),
+    and a build for one district still needs to know its force."""
+    rows = [
+        {
+            "district_code": r["ltla24_code"],
+            "district_name": r["ltla24_name"],
+            "force_code": r["pfa24_code"],
+            "force_name": r["pfa24_name"],
+        }
+        for r in _read_csv(raw / RAW["police_force_areas"])
+    ]
+    return sorted(rows, key=lambda r: r["district_code"])
 
 
 def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:

@@ -25,6 +25,13 @@ def db_path() -> Path:
     return Path(os.environ.get("HC_DB_PATH", DEFAULT_DB_PATH))
 
 
+def parquet_dir() -> str | None:
+    """A Parquet snapshot to serve read-only instead of the database file (a folder written
+    by `export-parquet`, or a URL such as s3://bucket/prefix that DuckDB can read), or None.
+    Kept as text: a URL must not pass through Path, which would fold its '//'."""
+    return os.environ.get("HC_PARQUET_DIR") or None
+
+
 # Demonstration data: the seed and size of the generated records.
 DEMO_SEED = int(os.environ.get("HC_DEMO_SEED", "20210412"))
 DEMO_SCALE = float(os.environ.get("HC_DEMO_SCALE", "1.0"))

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from hidden_communities import settings, text
+from hidden_communities import settings, snapshots, text
 
 from .store import data_status
 
@@ -114,6 +114,21 @@ def navigation_links(box, app_pages: list[st.Page]) -> None:
 def demonstration_banner() -> None:
     if data_status()["demonstration_imports"]:
         st.warning(text.t("frame.demonstration"), icon=":material/science:")
+
+
+def snapshot_banner() -> None:
+    """When the app serves a Parquet snapshot: which one, and that nothing is written here."""
+    location = settings.parquet_dir()
+    if not location:
+        return
+    try:
+        written = snapshots.written_at(location)
+    except snapshots.SnapshotError:
+        return  # the first query says so, and stops the page
+    st.info(
+        text.t("snapshot_mode.banner", date=text.date(written.date()), time=f"{written:%H:%M}"),
+        icon=":material/inventory_2:",
+    )
 
 
 def footer() -> None:

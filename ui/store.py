@@ -17,15 +17,28 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import access, baselines, database, ingest, load_words, settings, text
+from hidden_communities import (
+    access,
+    baselines,
+    database,
+    ingest,
+    load_words,
+    settings,
+    snapshots,
+    text,
+)
 from queries import run_query
 
 _BUILD_LOCK = threading.Lock()
 _MACROS_REFRESHED: set[str] = set()
 
 
-def _database() -> Path:
-    """The database file, built on the first run with a progress bar."""
+def _database() -> Path | str:
+    """The database file, built on the first run with a progress bar; or, when
+    HC_PARQUET_DIR is set, the Parquet snapshot served read-only (nothing to build)."""
+    snapshot = settings.parquet_dir()
+    if snapshot:
+        return snapshot
     path = settings.db_path()
     if not path.exists():
         with _BUILD_LOCK:
@@ -76,7 +89,7 @@ def connection() -> AbstractContextManager[duckdb.DuckDBPyConnection]:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, db: str, version: str, params: dict) -> pd.DataFrame:
-    with access.reading(Path(db)) as con:
+    with access.reading(db) as con:  # text: a snapshot's location may be a URL
         return run_query(con, name, **params)
 
 
@@ -87,6 +100,9 @@ def query(name: str, **params) -> pd.DataFrame:
         return _cached(name, str(path), access.data_version(path), params)
     except access.DatabaseBusy as busy:
         _busy(busy)
+    except snapshots.SnapshotError:
+        st.error(text.t("snapshot_mode.unreadable", location=path), icon=":material/error:")
+        st.stop()
 
 
 def held_baselines() -> baselines.Held:
@@ -128,8 +144,12 @@ def check_upload(data: bytes, name: str, kind: str):
 def writer():
     """A read-write connection for one write, as the only writer of the database, closed
     afterwards (see access.writing). If another load keeps the database busy for longer
-    than HC_LOCK_WAIT_S seconds, the page says so and stops, with nothing written."""
+    than HC_LOCK_WAIT_S seconds, the page says so and stops, with nothing written. A
+    Parquet snapshot is read-only: the page says so and stops."""
     path = _database()
+    if access.read_only(path):
+        st.warning(text.t("snapshot_mode.write_refused"), icon=":material/lock:")
+        st.stop()
     try:
         with access.writing(path) as con:
             yield con
