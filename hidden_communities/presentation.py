@@ -321,13 +321,16 @@ def quarterly(query: Query, window: Period) -> pd.DataFrame:
 def before_after(frame: pd.DataFrame, launch: date | None) -> pd.DataFrame:
     """Per community: contacts an average quarter before the launch's quarter and from it
     on, from published cells (withheld ones add nothing), each rounded to 5 and shown
-    only where the published cells add up to at least 10 and the average is 10 or more."""
+    only where the published cells add up to at least 10 and the average is 10 or more
+    (None: fewer than 10 a quarter); `quarters_before`: how many quarters the data hold
+    before the launch's."""
     rows = []
     for code in registry.codes():
         part = frame[frame["community"] == code]
-        out = {"community": code, "before": None, "after": None}
+        out = {"community": code, "before": None, "after": None, "quarters_before": 0}
         if launch is not None:
             started = _quarter_start(launch)
+            out["quarters_before"] = int((part["quarter"] < started).sum())
             for name, mask in (
                 ("before", part["quarter"] < started),
                 ("after", part["quarter"] >= started),
@@ -337,7 +340,15 @@ def before_after(frame: pd.DataFrame, launch: date | None) -> pd.DataFrame:
                 if len(cells) and total >= MIN_PUBLISHED:
                     out[name] = _about(total / len(cells))
         rows.append(out)
-    return pd.DataFrame(rows, columns=["community", "before", "after"])
+    return pd.DataFrame(rows, columns=["community", "before", "after", "quarters_before"])
+
+
+def _rose(row) -> bool:
+    """Contact rose: 10 or more a quarter since the launch, against fewer before (or, with
+    both shown, more than before); never without a quarter before the launch to compare."""
+    if row.after is None or is_missing(row.after) or not row.quarters_before:
+        return False
+    return row.before is None or is_missing(row.before) or row.after > row.before
 
 
 def _change_slide(frame: pd.DataFrame, launch: date | None, window: Period) -> Slide:
@@ -346,11 +357,7 @@ def _change_slide(frame: pd.DataFrame, launch: date | None, window: Period) -> S
     if launch is None:
         reading = text.t("slides.change.reading_no_launch")
     else:
-        risen = [
-            label(r.community)
-            for r in changes.itertuples()
-            if r.before is not None and r.after is not None and r.after > r.before
-        ]
+        risen = [label(r.community) for r in changes.itertuples() if _rose(r)]
         day, names = text.date(launch), text.join_names(risen)
         if risen:
             reading = text.plural("slides.change.reading_rose", len(risen), day=day, names=names)

@@ -66,7 +66,7 @@ BOXES = {
     "chart": Box(80, 300, 1100, 560),  # slides_charts.WIDTH x HEIGHT
     "side": Box(1220, 300, 620, 570),
     "full": Box(80, 300, 1760, 570),
-    "notes": Box(80, 890, 1760, 150),
+    "notes": Box(80, 878, 1760, 180),
     "text": Box(80, 300, 1760, 740),
 }
 
