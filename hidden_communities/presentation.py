@@ -514,6 +514,8 @@ def _doing_slide(by_channel: pd.DataFrame, events: pd.DataFrame) -> Slide:
         parts="; ".join(f"{r.label}: {r.value_text}" for r in data.itertuples()),
     )
     figure = Figure("channels", data, {"axis": text.t("slides.doing.axis")}, alt)
+    if data.empty:  # no contact with the communities in the period: nothing to draw
+        figure = None
     events = events.sort_values("event_date") if not events.empty else events
     table = pd.DataFrame(
         {

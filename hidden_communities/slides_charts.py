@@ -22,7 +22,6 @@ import pandas as pd
 from . import text
 from .charts import OKABE_ITO
 from .presentation import Figure
-from .tables import is_missing
 
 WIDTH, HEIGHT = 1100, 560  # slide pixels the chart fills
 SLIDE_DPI = 100  # slide pixels per matplotlib inch
@@ -75,6 +74,13 @@ def _png(fig) -> bytes:
 
     plt.close(fig)
     return out.getvalue()
+
+
+def _largest(values: pd.Series) -> float:
+    """The axis's reach: the largest value drawn, and at least 10 (withheld cells and an
+    empty period draw nothing)."""
+    top = pd.to_numeric(values, errors="coerce").max(skipna=True)
+    return 10.0 if pd.isna(top) else max(float(top), 10.0)
 
 
 def _wrap(label: str, width: int = 18) -> str:
@@ -143,7 +149,7 @@ def _quarters(figure: Figure):
             label=rows["label"].iloc[0],
         )
     ax.set_xticks(range(len(ticks)), [_quarter_tick(t) for t in ticks])
-    ax.set_ylim(bottom=0, top=max(10.0, float(data["contacts"].max(skipna=True) or 0)) * 1.25)
+    ax.set_ylim(bottom=0, top=_largest(data["contacts"]) * 1.25)
     ax.set_ylabel(figure.words["axis"])
     ax.yaxis.set_major_formatter(lambda v, _: text.number(v))
     launch = figure.words.get("launch_day")
@@ -181,7 +187,7 @@ def _channels(figure: Figure):
     ax = fig.add_subplot()
     data = figure.data.reset_index(drop=True)
     values = pd.to_numeric(data["contacts"], errors="coerce").astype(float)
-    top = max(float(values.max(skipna=True) or 0), 10.0)
+    top = _largest(values)
     ax.barh(range(len(data)), values.fillna(0), color=OKABE_ITO["blue"], height=0.6)
     for y, value, shown in zip(range(len(data)), values, data["value_text"], strict=True):
         x = 0 if pd.isna(value) else value
@@ -248,8 +254,3 @@ _DRAW = {"shares": _shares, "quarters": _quarters, "channels": _channels, "ranks
 def draw(figure: Figure) -> bytes:
     """The chart of a slide as a PNG image."""
     return _png(_DRAW[figure.kind](figure))
-
-
-def has_values(figure: Figure) -> bool:
-    """Whether a figure has anything to draw (else the slide shows its table alone)."""
-    return not figure.data.empty and not all(is_missing(v) for v in figure.data.iloc[:, 1])

@@ -212,6 +212,19 @@ def test_only_whole_quarters_are_presented():
     assert presentation.default_period(date(2024, 5, 15)).code() == "2023Q2..2024Q1"
 
 
+def test_a_period_with_no_records_still_makes_plain_slides(small_db):
+    deck = presentation.build(_query(small_db), presentation.parse_period("2019"), "en")
+    assert _slide(deck, "heard").reading == (
+        "There were too few contacts to compare with who lives here."
+    )
+    assert _slide(deck, "change").reading == (
+        "No campaign launch is recorded up to the end of this period, so there is no before "
+        "and after to compare."
+    )
+    assert _slide(deck, "doing").figure is None  # no bar to draw
+    assert slides_export.overflows(deck) == []
+
+
 def test_the_demonstration_deck_publishes_counts_in_fives(demo_db_path):
     deck = presentation.build(_query(demo_db_path), None, "en")
     assert deck.demonstration
