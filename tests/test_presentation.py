@@ -137,7 +137,7 @@ def test_the_slides_show_published_figures_only(decks):
         ["LGBTQ+", "about 10", "fewer than 10"],
     ]
     assert _table(deck, "topics") == [
-        ["Group", "Topics raised most, most first"],
+        ["Group", "Topics raised most, in order"],
         ["Eastern European", "Hate crime"],
         ["Armed forces veterans", "too few to say"],
         ["LGBTQ+", "Hate crime, Trust in police"],
