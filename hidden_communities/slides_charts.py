@@ -222,10 +222,24 @@ def _ranks(figure: Figure):
             marker="o",
             markersize=11,
         )
-        ax.text(-0.04, heard, f"{row.label}  {heard}", ha="right", va="center", size=LABEL_PT)
-        ax.text(1.04, now, f"{now}  {row.label}  {move}", ha="left", va="center", size=LABEL_PT)
+        # The number beside each end, the topic beyond it (wrapped, so long Polish names
+        # stay inside the picture), and the move's arrow by the new rank.
+        ax.text(-0.05, heard, str(heard), ha="right", va="center", size=LABEL_PT)
+        ax.text(
+            -0.2,
+            heard,
+            _wrap(row.label, 16),
+            ha="right",
+            va="center",
+            size=LABEL_PT,
+            multialignment="right",
+        )
+        ax.text(1.05, now, f"{now} {move[0]}", ha="left", va="center", size=LABEL_PT)
+        ax.text(1.3, now, _wrap(row.label, 16), ha="left", va="center", size=LABEL_PT)
+    key = "     ".join(figure.words[m] for m in ("up", "down", "same"))
+    ax.text(0.5, worst + 0.55, key, ha="center", va="top", size=LABEL_PT)
     ax.set_xlim(-1.05, 2.05)
-    ax.set_ylim(worst + 0.6, 0.2)
+    ax.set_ylim(worst + 1.0, 0.2)
     ax.text(
         0,
         0.25,
