@@ -24,8 +24,9 @@ PYTHON = BIN / "python"
 CHROMIUM = Path("/usr/bin/chromium")
 TOOLS = ROOT / ".tools"  # npm packages for the tests (axe-core), never committed
 AXE_VERSION = "4.14.1"
-# Debian packages. The briefing PDF (WeasyPrint) needs Pango and its fonts at run time; the
-# tests also drive chromium and read the PDF back with poppler-utils (pdftotext, pdftoppm).
+# Debian packages. The briefing and the presentation's PDF (WeasyPrint) need Pango and its
+# fonts at run time, and the slides are set in DejaVu (every Polish letter); the tests also
+# drive chromium and read the PDFs back with poppler-utils (pdftotext, pdftoppm).
 RUN_PACKAGES = (
     "libpango-1.0-0",
     "libpangoft2-1.0-0",

@@ -179,6 +179,67 @@ def _briefing(args: argparse.Namespace) -> int:
     return EXIT_LOADED
 
 
+# Exit statuses of `present` (README): 0 written; 2 nothing written, because the period,
+# the language, the file's suffix or the database cannot be used; 4 the database was busy;
+# 5 a piece the file needs (python-pptx, matplotlib, Pango) is missing on this machine.
+EXIT_BAD_REQUEST = 2
+
+
+def _present(args: argparse.Namespace) -> int:
+    from . import text
+
+    def refuse(message: str) -> int:
+        print(f"no slides were written: {message}", file=sys.stderr)
+        return EXIT_BAD_REQUEST
+
+    from .presentation import NoRecords, PresentationError, build, parse_period
+    from .slides_export import SUFFIXES, SlidesUnavailable, export
+
+    if args.lang not in text.languages():
+        return refuse(f"--lang {args.lang!r} is not one of {', '.join(text.languages())}")
+    out = Path(args.out)
+    if out.suffix.lower() not in SUFFIXES:
+        return refuse(f"--out {args.out!r} must end in {' or '.join(SUFFIXES)}")
+    try:
+        period = parse_period(args.period) if args.period else None
+    except PresentationError as error:
+        return refuse(f"--period {args.period!r}: {error}")
+    db = Path(args.db)
+    if not db.is_file():
+        return refuse(f"no database at {db}: build it with `build-db` or run the dashboard")
+    import duckdb
+
+    from queries import run_query
+
+    from .access import DatabaseBusy, reading
+
+    def query(name: str, **params):
+        with reading(db) as con:
+            return run_query(con, name, **params)
+
+    try:
+        deck = build(query, period, args.lang)
+        data = export(deck, out.suffix)
+    except DatabaseBusy as busy:
+        print(f"no slides were written: {busy}. Try again later.", file=sys.stderr)
+        return EXIT_BUSY
+    except NoRecords as empty:
+        return refuse(str(empty))
+    except PresentationError as error:
+        return refuse(str(error))
+    except SlidesUnavailable as missing:
+        print(f"no slides were written: {missing}", file=sys.stderr)
+        return EXIT_MISSING_PIECE
+    except duckdb.Error as error:  # not a database file, or a damaged one
+        return refuse(f"the database {db} cannot be read ({type(error).__name__}: {error})")
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        return refuse(f"cannot write {out}: {error.strerror}")
+    print(f"wrote {out}")
+    return EXIT_LOADED
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m hidden_communities")
     sub = p.add_subparsers(dest="command", required=True)
@@ -247,6 +308,26 @@ def parser() -> argparse.ArgumentParser:
     brief.add_argument("--db", default=str(settings.db_path()))
     brief.add_argument("--targets", help="a targets file (default: data/targets.toml)")
     brief.set_defaults(func=_briefing)
+
+    present = sub.add_parser(
+        "present",
+        help="write the public presentation as PowerPoint or PDF slides",
+        description="The public meeting's slides (who we hear from, change since the "
+        "campaign began, what residents tell us, what we are doing, whose voice sets "
+        "priorities, how to get in touch, sources), under the public disclosure rules, in "
+        "English or Polish. Exit status: 0 written, 2 nothing written (a bad period, "
+        "language, file suffix or database), 4 the database was busy, 5 a piece the file "
+        "needs is missing on this machine.",
+    )
+    present.add_argument("--lang", default="en", help="the slides' language: en or pl")
+    present.add_argument(
+        "--period",
+        help="whole quarters or years, e.g. 2021Q2..2022Q1 or 2021 (default: the latest "
+        "full year of whole quarters in the data)",
+    )
+    present.add_argument("--out", required=True, help="the file to write: FILE.pptx or FILE.pdf")
+    present.add_argument("--db", default=str(settings.db_path()))
+    present.set_defaults(func=_present)
     return p
 
 

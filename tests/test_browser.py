@@ -54,6 +54,7 @@ PAGES = [
     ("leadership-scorecard", "Leadership scorecard", 0),
     ("published-crime", "Published crime (data.police.uk)", 0),
     ("whose-voice", "Whose voice sets priorities", 1),
+    ("public-presentation", "Hidden Communities: who we hear from", 0),  # charts are images
 ]
 
 pytestmark = pytest.mark.browser

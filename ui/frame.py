@@ -62,6 +62,13 @@ PAGES = (
         ":material/leaderboard:",
         "nav.explore",
     ),
+    PageSpec(
+        "presentation.py",
+        "public-presentation",
+        "presentation_page.nav",
+        ":material/co_present:",
+        "nav.explore",
+    ),
     PageSpec("load_data.py", "data", "nav.load", ":material/upload_file:", "nav.data"),
     PageSpec(
         "log_contact.py", "log-contact", "nav.log_contact", ":material/edit_note:", "nav.data"
