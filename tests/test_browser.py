@@ -198,7 +198,7 @@ def _off_machine(requests: list[str], server: str) -> list[str]:
 def test_page_renders_without_errors_or_network(browser, warmed, path, heading, charts):
     page, requests = open_page(browser, f"{warmed}/{path}")
     try:
-        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=90_000)
         drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
         if charts:
             page.wait_for_function(
