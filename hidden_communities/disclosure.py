@@ -55,7 +55,11 @@ __all__ = [
     "NOTE_SMALL_COUNT",
     "NOTE_SUFFIX",
     "NOTE_TOO_FEW",
+    "NOTE_WITHHELD",
     "PUBLIC",
+    "PUBLIC_ROWS",
+    "PUBLISH_FROM",
+    "ROUNDING_BASE",
     "RULES",
     "SMALL_COUNT_THRESHOLD",
     "SMALL_NUMBER_COLUMN",
@@ -65,6 +69,10 @@ __all__ = [
     "apply_disclosure",
     "disclosed_totals",
     "format_for_display",
+    "note_text",
+    "publish_counts",
+    "publish_query",
+    "round_count",
 ]
 
 INSPECTOR = "inspector"
@@ -90,7 +98,9 @@ NOTE_SUFFIX = "_note"
 
 
 def note_text(note: str) -> str:
-    """A note code in words ("small_count" -> "<5"); "" stays ""."""
+    """A note code in words ("small_count" -> "<5", "withheld" -> "<10"); "" stays ""."""
+    if note == NOTE_WITHHELD:
+        return text.t("public_views.withheld")
     return text.label("note", note) if note else ""
 
 
@@ -513,6 +523,10 @@ def _plan(df: pd.DataFrame, spec: DisclosureSpec, rules: AudienceRules) -> _Plan
         if groupings:
             secondary, unprotected[c] = _suppress_secondary(v, primary, groupings)
         col_notes = np.full(n, "", dtype=object)
+        if rules.suppress_small_counts:
+            # A count the public view has no figure for was withheld when it was published
+            # (ui.store publishes every count a query returns): it says "<10".
+            col_notes[~np.isfinite(v)] = NOTE_WITHHELD
         col_notes[primary] = NOTE_SMALL_COUNT
         col_notes[secondary] = NOTE_SECONDARY
         notes[c] = col_notes
@@ -730,6 +744,15 @@ def format_for_display(
 ROUNDING_BASE = 5
 #: Public counts under this (before rounding) are not published at all.
 PUBLISH_FROM = 10
+#: The note of a count the public view withholds (1 to 9): "<10".
+NOTE_WITHHELD = "withheld"
+
+#: Rows of a query's result that the public view keeps (column, value): a breakdown whose
+#: total is a row of the same result is not published beside it, so no total stands next
+#: to cells it could be compared with (the before/after table keeps every channel together).
+PUBLIC_ROWS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {"trend_before_after": ("channel", "all")}
+)
 
 
 def round_count(value: object) -> object:
@@ -746,12 +769,48 @@ def round_count(value: object) -> object:
 def publish_counts(frame: pd.DataFrame, counts: Iterable[str]) -> pd.DataFrame:
     """The public audience's view of raw counts, before anything is derived from them:
     each named count column rounded to base 5 and missing under 10, with `<column>_note`
-    saying "small_count" where a count was withheld. Rates, ratios, shares, intervals and
-    totals computed afterwards from these published cells carry no exact count."""
+    saying "withheld" where a count was withheld. Rates, ratios, shares, intervals and
+    totals computed afterwards from these published cells carry no exact count. Publishing
+    a published frame changes nothing."""
     published = frame.copy()
     for name in counts:
         raw = pd.to_numeric(frame[name])
         withheld = raw.notna() & (raw > 0) & (raw < PUBLISH_FROM)
+        earlier = frame.get(f"{name}{NOTE_SUFFIX}")
+        if earlier is not None:  # published before: its notes were made from the true counts
+            withheld |= earlier.astype("string").fillna("").eq(NOTE_WITHHELD)
         published[name] = pd.array([round_count(v) for v in raw], dtype="Int64")
-        published[f"{name}{NOTE_SUFFIX}"] = np.where(withheld, NOTE_SMALL_COUNT, "")
+        published[f"{name}{NOTE_SUFFIX}"] = pd.Series(
+            np.where(withheld, NOTE_WITHHELD, ""), index=frame.index, dtype="string"
+        )
+    return published
+
+
+def publish_query(
+    name: str, frame: pd.DataFrame, counts: Iterable[str], not_counts: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A query's result as the public audience may see it, before any page derives anything
+    from it: every count column published (`publish_counts`), only the rows `PUBLIC_ROWS`
+    keeps. `counts` and `not_counts` are what the query declares (queries.declared); a
+    numeric column declared in neither is a ValueError, so an undeclared count can never
+    reach the public unrounded."""
+    counts, not_counts = tuple(counts), tuple(not_counts)
+    undeclared = [
+        c
+        for c in frame.columns
+        if c not in counts
+        and c not in not_counts
+        and not str(c).endswith(NOTE_SUFFIX)
+        and pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+    if undeclared:
+        raise ValueError(
+            f"query {name!r} returns numeric columns {undeclared} that its header declares "
+            "neither as counts nor as not counts (queries/__init__.py)"
+        )
+    published = publish_counts(frame, [c for c in counts if c in frame.columns])
+    if name in PUBLIC_ROWS:
+        column, kept = PUBLIC_ROWS[name]
+        published = published[published[column] == kept].reset_index(drop=True)
     return published

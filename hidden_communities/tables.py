@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import text
-from .disclosure import NOTE_SUFFIX
+from .disclosure import NOTE_SUFFIX, note_text
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ def is_missing(value) -> bool:
 
 
 def note_of(row: pd.Series, col: str) -> str:
-    """The disclosure note of a row's cell ("<5", "too few to say"), or ""."""
+    """The disclosure note of a row's cell ("<10", "too few to say"), or ""."""
     note = row.get(f"{col}{NOTE_SUFFIX}")
-    return "" if is_missing(note) or note == "" else text.label("note", note)
+    return "" if is_missing(note) or note == "" else note_text(note)
 
 
 def format_value(value, fmt: str) -> str:

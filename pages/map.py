@@ -5,6 +5,7 @@ import streamlit as st
 
 from hidden_communities import annual
 from hidden_communities import areas_view as av
+from hidden_communities.filters import levels_for
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
@@ -27,7 +28,7 @@ with right:
 with far:
     level = ec.choice(
         "Areas",
-        av.LEVEL_LABELS,
+        levels_for(filters.audience, av.LEVEL_LABELS),
         key="geo",
         help="LSOAs are Census 2021 neighbourhoods of about 1,600 residents; "
         "MSOAs group about five of them (LGB+ residents are published there).",

@@ -2,6 +2,7 @@
 -- their community, area and date of occurrence filled in. Only the period applies: the
 -- other filters would hide exactly the records that lack a field.
 -- Parameters: $start_date, $end_date, $group_by ('month' or 'team')
+-- Counts: records, community_recorded, area_recorded, date_recorded
 WITH contact_rows AS (
     SELECT 'contacts' AS dataset,
            CASE WHEN $group_by = 'team' THEN coalesce(team, '(no team)')
