@@ -745,6 +745,10 @@ def interrupted(
         out[col] = pd.to_numeric(out[col]).astype(float)
     for col in ("months_before", "months_after"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
+    # With no model fitted (no launch in the period) these are all missing: still a month and
+    # a yes/no, not numbers for disclosure control to refuse.
+    out["intervention_month"] = pd.to_datetime(out["intervention_month"])
+    out["seasonal"] = out["seasonal"].astype(object)
     line_columns = ["month", "community", "counterfactual", "events_least"]
     counterfactual = (
         pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=line_columns)

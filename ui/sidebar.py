@@ -20,6 +20,7 @@ from .store import data_status, query
 
 FILTERS_KEY = "hc_filters"
 URL_NOTES = "hc_url_notes"
+AUDIENCE_NOTES = "hc_audience_notes"
 # A link listing more values than this for one filter is cut short (and says so).
 MAX_URL_VALUES = 500
 
@@ -113,8 +114,8 @@ def _list_parser(codes, kind: str, notes: list[str]):
 
 def _restore_audience() -> str:
     """The audience of this run, from the control or the link; a deployment locked to one
-    audience refuses any other, with a note."""
-    notes = st.session_state.setdefault(URL_NOTES, [])
+    audience refuses any other, with a note (shown after the other filters' notes)."""
+    notes = st.session_state.setdefault(AUDIENCE_NOTES, [])
     locked = settings.locked_audience()
     default = locked or filters.DEFAULT_AUDIENCE
 
@@ -158,8 +159,7 @@ def sidebar_filters() -> Filters:
     _follow_the_data(first, last)
     chosen = {}
     with st.sidebar:
-        for note in st.session_state.pop(URL_NOTES, []):
-            st.warning(note, icon=":material/link_off:")
+        _url_notes()
         st.header(text.t("filter.heading"))
         period = st.date_input(
             text.t("filter.period"),
@@ -230,8 +230,7 @@ def _public_filters(first: date, last: date) -> Filters:
     url.restore("community", _list_parser(spec.codes(), spec.kind, notes), [], list)
     labels = {code: filters.period_label(p) for code, p in zip(codes, offered, strict=True)}
     with st.sidebar:
-        for note in st.session_state.pop(URL_NOTES, []):
-            st.warning(note, icon=":material/link_off:")
+        _url_notes()
         st.header(text.t("filter.heading"))
         code = st.selectbox(
             text.t("public_views.period"),
@@ -278,6 +277,13 @@ def _ignore_unoffered(offered: list, notes: list[str]) -> None:
             del params[key]
     if ignored:
         notes.append(text.t("public_views.ignored", names=", ".join(ignored)))
+
+
+def _url_notes() -> None:
+    """What the link asked for that was not applied, once, in the order it was read."""
+    notes = st.session_state.pop(URL_NOTES, []) + st.session_state.pop(AUDIENCE_NOTES, [])
+    for note in notes:
+        st.warning(note, icon=":material/link_off:")
 
 
 def _choices(key: str, help: str | None = None) -> list[str]:
