@@ -9,6 +9,10 @@ and per team, with Wilson intervals, and a month is flagged when
 - a field is filled in significantly less often than in the dataset as a whole: the
   month's 99.8% Wilson interval lies wholly below the overall share (the funnel-plot
   rule, so ordinary month-to-month noise does not raise a flag).
+
+For an audience that sees no rate on fewer than 10 records (leadership: disclosure.RULES),
+a month of fewer than 10 records is judged on its volume only, and a share filled in is
+given as a count ("4 of 12 records") when fewer than 10 were filled in.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats
-from .disclosure import DisclosureSpec
+from .disclosure import INSPECTOR, MIN_NUMERATOR_FOR_RATES, RULES, DisclosureSpec
 from .tables import Col
 
 FIELDS = {
@@ -75,8 +79,10 @@ def completeness(counts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per dataset and month with the reasons it looks incomplete ("" when fine)."""
+def flag_months(counts: pd.DataFrame, audience: str = INSPECTOR) -> pd.DataFrame:
+    """One row per dataset and month with the reasons it looks incomplete ("" when fine), in
+    words the audience may see (see the module's docstring)."""
+    careful = RULES[audience].suppress_small_numerators
     out = []
     for dataset, months in counts.groupby("dataset", sort=True):
         median = months["records"].median()
@@ -87,12 +93,16 @@ def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
                 reasons.append(f"only {rec.records} records against a typical {median:.0f}")
             for col, field in FIELDS.items():
                 filled = getattr(rec, col)
+                if careful and rec.records < MIN_NUMERATOR_FOR_RATES:
+                    continue  # no share, and no judgement of one, on fewer than 10 records
                 _, upper = stats.wilson_interval(filled, rec.records, FLAG_CONFIDENCE)
                 if upper < totals[col]:
-                    reasons.append(
-                        f"{field} filled in for {filled / rec.records:.0%} "
-                        f"(usually {totals[col]:.0%})"
+                    share = (
+                        f"{filled} of {rec.records} records"
+                        if careful and filled < MIN_NUMERATOR_FOR_RATES
+                        else f"{filled / rec.records:.0%}"
                     )
+                    reasons.append(f"{field} filled in for {share} (usually {totals[col]:.0%})")
             out.append(
                 {
                     "dataset": dataset,
