@@ -4,25 +4,47 @@ Every table, chart and export passes the DataFrame a query returned through
 ``apply_disclosure(df, spec, audience)`` before it is shown, so no page can bypass the
 rules. ``DisclosureSpec`` says what each column is (a count, a rate/ratio/interval
 derived from a count, free text, a point location, ...); the audience decides what
-happens to it:
+happens to it.
+
+The public audience's counts are published before that, at source: the dashboard's data
+access (ui/store.py) passes every query result through ``publish_query`` when the audience
+is the public, so each count a query declares (queries/__init__.py) is rounded to the
+nearest 5 and withheld from 1 to 9 before any page derives a share, rate, ratio, interval,
+fit or total from it; together with the public's fixed views (hidden_communities/filters.py)
+no difference of two public figures is an exact small count.
 
 =================  =========================  ==================  ==============
 rule               public                     leadership          inspector
 =================  =========================  ==================  ==============
-counts 1 to 4      shown as "<5"              shown               shown
-secondary cells    suppressed where a total   -                   -
-                   would reveal a "<5" cell
+views              fixed and published:       any filter          any filter
+                   whole quarters or years,
+                   MSOA or district, no
+                   channel, crime-type,
+                   strand or area filter
+counts             published at source        shown               shown
+                   (``publish_query``):
+                   rounded to base 5, 1 to 9
+                   withheld ("<10"), 0 stays
 rate, ratio,       "too few to say" where     as public           shown
-interval           the numerator is under 10
+interval           the (published) numerator
+                   is under 10
 free text          dropped                    dropped             shown
 point locations    dropped                    dropped             shown
 area level         census geography only      as public           any
+numeric columns    every one declared in the  as public           -
+                   spec (and, at source, in
+                   the query's header)
 small numbers      -                          -                   ``small_number``
                                                                   column (True/False)
 =================  =========================  ==================  ==============
 
+For a frame that reaches ``apply_disclosure`` unpublished (built outside the dashboard's
+data access), the public rules keep the earlier second line: counts 1 to 4 shown as "<5",
+with secondary suppression wherever a shown total would reveal one. Published counts
+never trigger it (they are 0, missing or 10 and over); a missing public count says "<10".
+
 Suppressed cells become missing (NaN / pd.NA), never the original value, and a
-companion string column ``<column>_note`` says why ("<5", "suppressed",
+companion string column ``<column>_note`` says why ("<10", "<5", "suppressed",
 "too few to say"; "" where shown), so charts skip missing values and tables can show
 the note (``format_for_display``). ``disclosed_totals`` gives the group totals under
 the same rules: pages that show totals must take them from there, not from raw data.

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from . import registry, stats, text, vocab
 from .charts import base_layout
-from .disclosure import NOTE_SUFFIX, DisclosureSpec
+from .disclosure import NOTE_SUFFIX, DisclosureSpec, note_text
 from .tables import Col, is_missing, readable
 
 SCALE_LABELS = vocab.TREND_SCALES
@@ -516,7 +516,8 @@ def _month_hover(row: pd.Series, records: str, scale: str) -> str:
     if row["days"] < row["month_days"]:
         month += f" (part month: {row['days']} of {row['month_days']} days)"
     count = row["events"]
-    count_text = row.get(f"events{NOTE_SUFFIX}") or "" if is_missing(count) else f"{int(count):,}"
+    hidden = note_text(str(row.get(f"events{NOTE_SUFFIX}") or ""))  # "<10", not its code
+    count_text = hidden if is_missing(count) else f"{int(count):,}"
     words = f"{month}<br>{count_text} {RECORD_NOUNS[records]}"
     if not is_missing(row.get("spc")) and row["spc"] != PARTIAL_MONTH:
         words += "<br>" + text.t("spc_sentence.hover", reading=spc_label(row["spc"]))
@@ -524,7 +525,7 @@ def _month_hover(row: pd.Series, records: str, scale: str) -> str:
         rate = row["rate"]
         if is_missing(rate):
             words += "<br>no rate: " + (
-                str(row.get(f"rate{NOTE_SUFFIX}") or "") or "no census count"
+                note_text(str(row.get(f"rate{NOTE_SUFFIX}") or "")) or "no census count"
             )
         else:
             words += (
