@@ -555,7 +555,8 @@ def test_a_hostile_link_gets_the_published_view_with_a_note(small_db, monkeypatc
         lsoa=B7,
     )
     assert notes == [
-        "This public view is fixed, so the link's start, end, channel, lsoa were not applied."
+        "This public view is fixed, so these parts of the link were not applied: start, end, "
+        "channel, lsoa."
     ]
     # The published view: the default period (the year 2021), every channel, the district.
     assert at.selectbox(key="public_period").value == "2021"
@@ -578,7 +579,9 @@ def test_a_link_with_a_period_gets_it_only_when_it_is_published(small_db, monkey
     notes, at = _landing(
         small_db, monkeypatch, audience="public", period=["2021-03-01", "2021-05-20"]
     )
-    assert notes == ["This public view is fixed, so the link's period were not applied."]
+    assert notes == [
+        "This public view is fixed, so these parts of the link were not applied: period."
+    ]
     assert at.selectbox(key="public_period").value == "2021"
     notes, at = _landing(small_db, monkeypatch, audience="public", public_period="2021-05")
     assert notes == [
@@ -587,7 +590,7 @@ def test_a_link_with_a_period_gets_it_only_when_it_is_published(small_db, monkey
     ]
     # A map of LSOAs: the public map has MSOAs only.
     notes, at = _landing(small_db, monkeypatch, audience="public", geo="lsoa")
-    assert notes == ["This public view is fixed, so the link's geo were not applied."]
+    assert notes == ["This public view is fixed, so these parts of the link were not applied: geo."]
 
 
 def test_a_kiosk_offers_the_public_audience_only(small_db, monkeypatch):
