@@ -4,25 +4,47 @@ Every table, chart and export passes the DataFrame a query returned through
 ``apply_disclosure(df, spec, audience)`` before it is shown, so no page can bypass the
 rules. ``DisclosureSpec`` says what each column is (a count, a rate/ratio/interval
 derived from a count, free text, a point location, ...); the audience decides what
-happens to it:
+happens to it.
+
+The public audience's counts are published before that, at source: the dashboard's data
+access (ui/store.py) passes every query result through ``publish_query`` when the audience
+is the public, so each count a query declares (queries/__init__.py) is rounded to the
+nearest 5 and withheld from 1 to 9 before any page derives a share, rate, ratio, interval,
+fit or total from it; together with the public's fixed views (hidden_communities/filters.py)
+no difference of two public figures is an exact small count.
 
 =================  =========================  ==================  ==============
 rule               public                     leadership          inspector
 =================  =========================  ==================  ==============
-counts 1 to 4      shown as "<5"              shown               shown
-secondary cells    suppressed where a total   -                   -
-                   would reveal a "<5" cell
+views              fixed and published:       any filter          any filter
+                   whole quarters or years,
+                   MSOA or district, no
+                   channel, crime-type,
+                   strand or area filter
+counts             published at source        shown               shown
+                   (``publish_query``):
+                   rounded to base 5, 1 to 9
+                   withheld ("<10"), 0 stays
 rate, ratio,       "too few to say" where     as public           shown
-interval           the numerator is under 10
+interval           the (published) numerator
+                   is under 10
 free text          dropped                    dropped             shown
 point locations    dropped                    dropped             shown
 area level         census geography only      as public           any
+numeric columns    every one declared in the  as public           -
+                   spec (and, at source, in
+                   the query's header)
 small numbers      -                          -                   ``small_number``
                                                                   column (True/False)
 =================  =========================  ==================  ==============
 
+For a frame that reaches ``apply_disclosure`` unpublished (built outside the dashboard's
+data access), the public rules keep the earlier second line: counts 1 to 4 shown as "<5",
+with secondary suppression wherever a shown total would reveal one. Published counts
+never trigger it (they are 0, missing or 10 and over); a missing public count says "<10".
+
 Suppressed cells become missing (NaN / pd.NA), never the original value, and a
-companion string column ``<column>_note`` says why ("<5", "suppressed",
+companion string column ``<column>_note`` says why ("<10", "<5", "suppressed",
 "too few to say"; "" where shown), so charts skip missing values and tables can show
 the note (``format_for_display``). ``disclosed_totals`` gives the group totals under
 the same rules: pages that show totals must take them from there, not from raw data.
@@ -55,7 +77,11 @@ __all__ = [
     "NOTE_SMALL_COUNT",
     "NOTE_SUFFIX",
     "NOTE_TOO_FEW",
+    "NOTE_WITHHELD",
     "PUBLIC",
+    "PUBLIC_ROWS",
+    "PUBLISH_FROM",
+    "ROUNDING_BASE",
     "RULES",
     "SMALL_COUNT_THRESHOLD",
     "SMALL_NUMBER_COLUMN",
@@ -65,6 +91,10 @@ __all__ = [
     "apply_disclosure",
     "disclosed_totals",
     "format_for_display",
+    "note_text",
+    "publish_counts",
+    "publish_query",
+    "round_count",
 ]
 
 INSPECTOR = "inspector"
@@ -90,7 +120,9 @@ NOTE_SUFFIX = "_note"
 
 
 def note_text(note: str) -> str:
-    """A note code in words ("small_count" -> "<5"); "" stays ""."""
+    """A note code in words ("small_count" -> "<5", "withheld" -> "<10"); "" stays ""."""
+    if note == NOTE_WITHHELD:
+        return text.t("public_views.withheld")
     return text.label("note", note) if note else ""
 
 
@@ -513,6 +545,10 @@ def _plan(df: pd.DataFrame, spec: DisclosureSpec, rules: AudienceRules) -> _Plan
         if groupings:
             secondary, unprotected[c] = _suppress_secondary(v, primary, groupings)
         col_notes = np.full(n, "", dtype=object)
+        if rules.suppress_small_counts:
+            # A count the public view has no figure for was withheld when it was published
+            # (ui.store publishes every count a query returns): it says "<10".
+            col_notes[~np.isfinite(v)] = NOTE_WITHHELD
         col_notes[primary] = NOTE_SMALL_COUNT
         col_notes[secondary] = NOTE_SECONDARY
         notes[c] = col_notes
@@ -730,6 +766,15 @@ def format_for_display(
 ROUNDING_BASE = 5
 #: Public counts under this (before rounding) are not published at all.
 PUBLISH_FROM = 10
+#: The note of a count the public view withholds (1 to 9): "<10".
+NOTE_WITHHELD = "withheld"
+
+#: Rows of a query's result that the public view keeps (column, value): a breakdown whose
+#: total is a row of the same result is not published beside it, so no total stands next
+#: to cells it could be compared with (the before/after table keeps every channel together).
+PUBLIC_ROWS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {"trend_before_after": ("channel", "all")}
+)
 
 
 def round_count(value: object) -> object:
@@ -746,12 +791,48 @@ def round_count(value: object) -> object:
 def publish_counts(frame: pd.DataFrame, counts: Iterable[str]) -> pd.DataFrame:
     """The public audience's view of raw counts, before anything is derived from them:
     each named count column rounded to base 5 and missing under 10, with `<column>_note`
-    saying "small_count" where a count was withheld. Rates, ratios, shares, intervals and
-    totals computed afterwards from these published cells carry no exact count."""
+    saying "withheld" where a count was withheld. Rates, ratios, shares, intervals and
+    totals computed afterwards from these published cells carry no exact count. Publishing
+    a published frame changes nothing."""
     published = frame.copy()
     for name in counts:
         raw = pd.to_numeric(frame[name])
         withheld = raw.notna() & (raw > 0) & (raw < PUBLISH_FROM)
+        earlier = frame.get(f"{name}{NOTE_SUFFIX}")
+        if earlier is not None:  # published before: its notes were made from the true counts
+            withheld |= earlier.astype("string").fillna("").eq(NOTE_WITHHELD)
         published[name] = pd.array([round_count(v) for v in raw], dtype="Int64")
-        published[f"{name}{NOTE_SUFFIX}"] = np.where(withheld, NOTE_SMALL_COUNT, "")
+        published[f"{name}{NOTE_SUFFIX}"] = pd.Series(
+            np.where(withheld, NOTE_WITHHELD, ""), index=frame.index, dtype="string"
+        )
+    return published
+
+
+def publish_query(
+    name: str, frame: pd.DataFrame, counts: Iterable[str], not_counts: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A query's result as the public audience may see it, before any page derives anything
+    from it: every count column published (`publish_counts`), only the rows `PUBLIC_ROWS`
+    keeps. `counts` and `not_counts` are what the query declares (queries.declared); a
+    numeric column declared in neither is a ValueError, so an undeclared count can never
+    reach the public unrounded."""
+    counts, not_counts = tuple(counts), tuple(not_counts)
+    undeclared = [
+        c
+        for c in frame.columns
+        if c not in counts
+        and c not in not_counts
+        and not str(c).endswith(NOTE_SUFFIX)
+        and pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+    if undeclared:
+        raise ValueError(
+            f"query {name!r} returns numeric columns {undeclared} that its header declares "
+            "neither as counts nor as not counts (queries/__init__.py)"
+        )
+    published = publish_counts(frame, [c for c in counts if c in frame.columns])
+    if name in PUBLIC_ROWS:
+        column, kept = PUBLIC_ROWS[name]
+        published = published[published[column] == kept].reset_index(drop=True)
     return published

@@ -3,15 +3,22 @@ and the description in words, and `Filters` is the value every page reads.
 
 URLs carry codes (`?audience=public&community=eastern_european`); `parse_list` also
 accepts the English labels older links carried, so a shared link still opens its view.
+
+The public audience sees a fixed set of published views, not free filters: a period of
+whole calendar quarters or years (`public_periods`), the communities, areas of MSOA size or
+larger (`levels_for`), every channel, direction, crime type and strand together. Any other
+filter a link carries (`PUBLIC_FIXED`) is ignored with a note, never applied; so no two
+public views differ by a few days, one channel or one small area.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from . import registry, text, vocab
+from . import periods, registry, text, vocab
+from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -235,3 +242,127 @@ def _date(value: str) -> date | None:
 def _uk_date(value: str) -> date:
     day, month, year = value.split("/")
     return date(int(year), int(month), int(day))
+
+
+# ---- the public audience's published views ----------------------------------------------
+
+PUBLIC = "public"
+#: URL parameters a public view does not offer: a link that carries them is shown the
+#: published view with a note, and they are never applied. (`period` is read only where it
+#: names exactly a published period.)
+PUBLIC_FIXED = ("start", "end", "channel", "direction", "crime", "strand", "ward", "lsoa", "scope")
+#: Area levels a public view may show: MSOAs (about 7,000 residents) or the whole district.
+PUBLIC_LEVELS = ("msoa", "district")
+#: The page choices that pick an area level (the map and funnel's `geo`, the published
+#: crime page's `published_geo`).
+LEVEL_PARAMS = ("geo", "published_geo")
+
+
+def levels_for(audience: str, levels: Mapping[str, str]) -> dict[str, str]:
+    """The area levels of a page's choice (code -> label) an audience may see: for the
+    public, only MSOAs and the whole district."""
+    if audience != PUBLIC:
+        return dict(levels.items())
+    return {code: label for code, label in levels.items() if code in PUBLIC_LEVELS}
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    return periods.parse(f"{year}Q{quarter}")
+
+
+def _quarter_of(day: date) -> Period:
+    return _quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def public_periods(first_day: date, last_day: date) -> list[Period]:
+    """The periods a public view offers over data from `first_day` to `last_day`, whole
+    calendar quarters only, each within the whole months the data covers: the latest four
+    quarters first (the default; a calendar year when they are one), then each calendar
+    year, then each quarter, latest first. With less than a quarter of data, the quarters
+    the data falls in."""
+    first_month = date(first_day.year, first_day.month, 1)
+    last_end = periods.latest_full_year(last_day).end  # the last whole month's last day
+    quarters = []
+    year, quarter = first_month.year, (first_month.month - 1) // 3 + 1
+    while True:
+        span = _quarter(year, quarter)
+        if span.start > last_end:
+            break
+        if span.start >= first_month and span.end <= last_end:
+            quarters.append(span)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    quarters.reverse()
+    if not quarters:
+        found, span = [], _quarter_of(first_day)
+        while span.start <= last_day:
+            found.append(span)
+            span = _quarter_of(span.end + timedelta(days=1))
+        return found[::-1]
+    years = [
+        Period(date(y, 1, 1), date(y, 12, 31))
+        for y in range(quarters[0].end.year, quarters[-1].start.year - 1, -1)
+        if date(y, 1, 1) >= first_month and date(y, 12, 31) <= last_end
+    ]
+    offered = []
+    if len(quarters) >= 4:
+        latest = Period(quarters[3].start, quarters[0].end)
+        if latest not in years:
+            offered.append(latest)
+    return offered + years + quarters
+
+
+def period_code(period: Period) -> str:
+    """A published period as it goes in a link: "2021", "2021Q2" or "2021Q2..2022Q1"."""
+    if period == Period(date(period.start.year, 1, 1), date(period.start.year, 12, 31)):
+        return str(period.start.year)
+    return period.code()
+
+
+def period_label(period: Period) -> str:
+    """A published period in words: "2021", "Q2 2021: Apr 2021 to Jun 2021", "Four
+    quarters: Apr 2021 to Mar 2022"."""
+    code = period_code(period)
+    start, end = text.date(period.start, "month_short"), text.date(period.end, "month_short")
+    if code.isdigit():
+        return text.t("public_views.period_year", year=code)
+    if "." not in code:
+        quarter = (period.start.month - 1) // 3 + 1
+        return text.t(
+            "public_views.period_quarter",
+            quarter=quarter,
+            year=period.start.year,
+            start=start,
+            end=end,
+        )
+    return text.t("public_views.period_quarters", start=start, end=end)
+
+
+def published_period(values: Iterable[str], offered: Iterable[Period]) -> Period | None:
+    """The published period a link's `period` names exactly (a code such as "2021Q2", or
+    the first and last day of one), or None: a public view takes no other period."""
+    values = [str(v).strip() for v in values]
+    offered = list(offered)
+    wanted = None
+    if len(values) == 1:
+        try:
+            wanted = periods.parse(values[0])
+        except periods.PeriodError:
+            return None
+    elif len(values) == 2:
+        days = [_date(v) for v in values]
+        if None in days:
+            return None
+        wanted = Period(min(days), max(days))
+    return wanted if wanted in offered else None
+
+
+def public_filters(period: Period, communities: Iterable[str]) -> Filters:
+    """The filters of a public view: the period and communities chosen, every channel,
+    direction, crime type and strand, the whole district, the default report scope."""
+    chosen = tuple(c for c in communities if c in registry.codes())
+    return Filters(
+        start=period.start,
+        end=period.end,
+        communities=chosen or registry.codes(),
+        audience=PUBLIC,
+    )

@@ -58,7 +58,7 @@ def monthly(raw: pd.DataFrame) -> pd.DataFrame:
         {
             "month": pd.to_datetime(raw["month"]),
             "crime_type": raw["crime_type"].astype(str),
-            "crimes": raw["crimes"].astype("int64"),
+            "crimes": raw["crimes"].astype("Int64"),
         }
     )
     return out.sort_values(["month", "crime_type"]).reset_index(drop=True)
@@ -72,7 +72,7 @@ def by_area(raw: pd.DataFrame, days: int | None) -> pd.DataFrame:
             "area_code": raw["area_code"].astype(str),
             "area_name": raw["area_name"].astype(str),
             "area_level": raw["area_level"].astype(str),
-            "crimes": raw["crimes"].astype("int64"),
+            "crimes": raw["crimes"].astype("Int64"),
             "residents": pd.to_numeric(raw["residents"]).astype(float),
         }
     )
@@ -212,5 +212,5 @@ def area_note(period: tuple[date, date, int]) -> str:
     )
 
 
-# LSOAs (where data.police.uk places each crime) and wards (sums of their LSOAs).
-LEVELS = vocab.LabelView("level", ("ward", "lsoa"))
+# LSOAs (where data.police.uk places each crime), and wards and MSOAs (sums of their LSOAs).
+LEVELS = vocab.LabelView("level", ("ward", "lsoa", "msoa"))

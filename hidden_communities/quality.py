@@ -9,6 +9,10 @@ and per team, with Wilson intervals, and a month is flagged when
 - a field is filled in significantly less often than in the dataset as a whole: the
   month's 99.8% Wilson interval lies wholly below the overall share (the funnel-plot
   rule, so ordinary month-to-month noise does not raise a flag).
+
+For an audience that sees no rate on fewer than 10 records (leadership: disclosure.RULES),
+a month of fewer than 10 records is judged on its volume only, and a share filled in is
+given as a count ("4 of 12 records") when fewer than 10 were filled in.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from babel import numbers as babel_numbers
 
 from . import stats, text
 from .charts import OKABE_ITO, base_layout
-from .disclosure import DisclosureSpec
+from .disclosure import INSPECTOR, MIN_NUMERATOR_FOR_RATES, RULES, DisclosureSpec
 from .tables import Col
 
 WORDS = "quality"
@@ -90,9 +94,10 @@ def completeness(counts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per dataset and month with the reasons it looks incomplete, in words of the
-    current language ("" when fine)."""
+def flag_months(counts: pd.DataFrame, audience: str = INSPECTOR) -> pd.DataFrame:
+    """One row per dataset and month with the reasons it looks incomplete ("" when fine), in
+    words of the current language that the audience may see (see the module's docstring)."""
+    careful = RULES[audience].suppress_small_numerators
     out = []
     for dataset, months in counts.groupby("dataset", sort=True):
         median = months["records"].median()
@@ -105,13 +110,22 @@ def flag_months(counts: pd.DataFrame) -> pd.DataFrame:
                 )
             for col, field in FIELDS.items():
                 filled = getattr(rec, col)
+                if careful and rec.records < MIN_NUMERATOR_FOR_RATES:
+                    continue  # no share, and no judgement of one, on fewer than 10 records
                 _, upper = stats.wilson_interval(filled, rec.records, FLAG_CONFIDENCE)
                 if upper < totals[col]:
+                    # A share on fewer than 10 filled-in records is written as the count, for
+                    # an audience that sees no rate on fewer than 10.
+                    share = (
+                        text.t(f"{WORDS}.filled_of", filled=filled, records=rec.records)
+                        if careful and filled < MIN_NUMERATOR_FOR_RATES
+                        else text.percent(filled / rec.records, 0)
+                    )
                     reasons.append(
                         text.t(
                             f"{WORDS}.flag_field",
                             field=text.t(f"{WORDS}.field.{field}"),
-                            share=text.percent(filled / rec.records, 0),
+                            share=share,
                             usual=text.percent(totals[col], 0),
                         )
                     )

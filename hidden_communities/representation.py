@@ -475,11 +475,11 @@ def funnel(
             "area_code": rows["area_code"],
             "area_name": rows["area_name"],
             "area_level": rows["area_level"],
-            "events": rows[records].astype("int64"),
+            "events": rows[records].astype("Int64"),
             "denominator": (
                 pd.to_numeric(rows["residents"]).astype(float)
                 if everyone
-                else rows[f"{records}_recorded"].astype("int64")
+                else rows[f"{records}_recorded"].astype("Int64")
             ),
         }
     ).reset_index(drop=True)
@@ -824,8 +824,8 @@ def reporting_gap(overview: pd.DataFrame, risk: float, communities) -> pd.DataFr
             "community_label": rows["community_label"],
             "area_level": "district",
             "universe": rows["universe"],
-            "reports": rows["reports"].astype("int64"),
-            "reports_recorded": rows["reports_recorded"].astype("int64"),
+            "reports": rows["reports"].astype("Int64"),
+            "reports_recorded": rows["reports_recorded"].astype("Int64"),
             "residents": rows["residents"].astype(float),
             "population_base": rows["population_base"].astype(float),
             "baseline": indicators.measure_words(rows),
@@ -877,8 +877,8 @@ def reporting_gap_by_area(raw: pd.DataFrame, community: str, risk: float) -> pd.
         {
             "area_name": rows["area_name"],
             "area_level": rows["area_level"],
-            "reports": rows["reports"].astype("int64"),
-            "reports_recorded": rows["reports_recorded"].astype("int64"),
+            "reports": rows["reports"].astype("Int64"),
+            "reports_recorded": rows["reports_recorded"].astype("Int64"),
             "baseline": np.where(
                 own,
                 text.t(f"community.{community}.proxy_baseline.{level}")

@@ -43,3 +43,16 @@ MAX_IMPORT_ROWS = int(os.environ.get("HC_MAX_IMPORT_ROWS", "2000000"))
 # How long a read or a write waits for another process's load to finish before giving up
 # with a plain message (the import command then exits with status 4), in seconds.
 LOCK_WAIT_S = float(os.environ.get("HC_LOCK_WAIT_S", "30"))
+
+# A deployment locked to one audience: HC_AUDIENCE=public serves the public audience's
+# published views only (a kiosk in a community hall), whatever a link asks for.
+AUDIENCES = ("inspector", "leadership", "public")
+
+
+def locked_audience() -> str | None:
+    """The audience HC_AUDIENCE locks the deployment to, or None when it is not set. A value
+    that names no audience locks to the public, the safe side of a mistyped setting."""
+    value = os.environ.get("HC_AUDIENCE", "").strip().lower()
+    if not value:
+        return None
+    return value if value in AUDIENCES else "public"

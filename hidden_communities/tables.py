@@ -22,7 +22,7 @@ from babel import numbers as babel_numbers
 from babel.core import Locale
 
 from . import text
-from .disclosure import NOTE_SUFFIX
+from .disclosure import NOTE_SUFFIX, note_text
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ def is_missing(value) -> bool:
 
 
 def note_of(row: pd.Series, col: str) -> str:
-    """The disclosure note of a row's cell ("<5", "too few to say"), or ""."""
+    """The disclosure note of a row's cell ("<10", "too few to say"), or ""."""
     note = row.get(f"{col}{NOTE_SUFFIX}")
-    return "" if is_missing(note) or note == "" else text.label("note", note)
+    return "" if is_missing(note) or note == "" else note_text(note)
 
 
 @cache

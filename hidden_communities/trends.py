@@ -100,9 +100,9 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
             "community": rows["community"].astype(str),
             "days": rows["days"].astype("int64"),
             "month_days": rows["month_days"].astype("int64"),
-            "events": rows[records].astype("int64"),
-            "recorded": rows[f"{records}_recorded"].astype("int64"),
-            "all_records": rows[f"all_{records}"].astype("int64"),
+            "events": rows[records].astype("Int64"),
+            "recorded": rows[f"{records}_recorded"].astype("Int64"),
+            "all_records": rows[f"all_{records}"].astype("Int64"),
             "residents": pd.to_numeric(rows["residents"]).astype("Float64"),
         }
     )
@@ -114,7 +114,9 @@ def monthly(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     out["spc_signals"] = pd.Series("", index=out.index, dtype=object)
     for _, rows in out.groupby("community", sort=False):
         whole = rows[rows["days"] == rows["month_days"]]
-        if len(whole):
+        if whole["events"].isna().any():  # a month the public view withholds: no chart
+            out.loc[whole.index, "spc"] = None
+        elif len(whole):
             first, every = _spc_codes(whole["events"])
             out.loc[whole.index, "spc"] = first
             out.loc[whole.index, "spc_signals"] = every
@@ -216,7 +218,10 @@ def spc_limits(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
     for community in _order(communities):
         series = raw[raw["community"] == community].sort_values("month")
         whole = series[series["days"] == series["month_days"]]
-        chart = stats.spc(whole[records].to_numpy(float), kind=SPC_KIND)
+        values = whole[records].to_numpy(float)
+        if not np.isfinite(values).all():  # a month the public view withholds: no chart
+            values = values[:0]
+        chart = stats.spc(values, kind=SPC_KIND)
         months = pd.to_datetime(whole["month"])
         rows.append(
             {
@@ -224,7 +229,7 @@ def spc_limits(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
                 "first_month": months.min(),
                 "last_month": months.max(),
                 "months": len(whole),
-                "events": int(whole[records].sum()),
+                "events": _total(whole[records].to_numpy(float)),
                 "centre": chart["centre"].iloc[0] if len(chart) else math.nan,
                 "lower": chart["lower"].iloc[0] if len(chart) else math.nan,
                 "upper": chart["upper"].iloc[0] if len(chart) else math.nan,
@@ -749,6 +754,11 @@ COUNTERFACTUAL_SPEC = DisclosureSpec(
 )
 
 
+def _total(counts: np.ndarray) -> int | float:
+    """The sum of counts; NaN when any is missing (a month the public view withholds)."""
+    return int(counts.sum()) if np.isfinite(counts).all() else math.nan
+
+
 def launch_date(events: pd.DataFrame) -> pd.Timestamp | None:
     """The first campaign launch among the period's events (None when there is none)."""
     launches = events.loc[events["kind"] == "launch", "event_date"]
@@ -780,7 +790,7 @@ def interrupted(
         # As the model counts them: before the launch month, and from it on.
         start = None if launch is None else pd.Timestamp(launch).to_period("M").to_timestamp()
         before = months < start if start is not None else np.ones(len(months), dtype=bool)
-        events_before, events_after = int(counts[before].sum()), int(counts[~before].sum())
+        events_before, events_after = _total(counts[before]), _total(counts[~before])
         models = [(ALONE, {})]
         if community != vocab.ALL_RESIDENTS:
             control = everyone.loc[series.index]
@@ -793,9 +803,13 @@ def interrupted(
                 "model": model,
                 "events_before": events_before,
                 "events_after": events_after,
-                "events_least": min(events_before, events_after),
+                "events_least": min(events_before, events_after)
+                if math.isfinite(events_before + events_after)
+                else math.nan,
             }
-            if launch is None or len(series) == 0:
+            # A month the public view withholds leaves no whole series to fit (too few to say).
+            withheld = not all(np.isfinite(v).all() for v in (counts, extra.get("control", 0)))
+            if launch is None or len(series) == 0 or withheld:
                 row.update(status=stats.NOT_ESTIMABLE, reason=NO_LAUNCH)
                 readings.append(row)
                 continue
@@ -851,6 +865,10 @@ def interrupted(
         out[col] = pd.to_numeric(out[col]).astype(float)
     for col in ("months_before", "months_after"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
+    # With no model fitted (no launch in the period) these are all missing: still a month and
+    # a yes/no, not numbers for disclosure control to refuse.
+    out["intervention_month"] = pd.to_datetime(out["intervention_month"])
+    out["seasonal"] = out["seasonal"].astype(object)
     line_columns = ["month", "community", "counterfactual", "events_least"]
     counterfactual = (
         pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=line_columns)
@@ -1086,8 +1104,8 @@ def before_after(raw: pd.DataFrame, records: str, communities) -> pd.DataFrame:
             "community": rows["community"].astype(str),
             "channel": rows["channel"].astype(str),
             "launch_date": pd.to_datetime(rows["launch_date"]),
-            "before": rows["before"].astype("int64"),
-            "after": rows["after"].astype("int64"),
+            "before": rows["before"].astype("Int64"),
+            "after": rows["after"].astype("Int64"),
             "days_before": rows["days_before"].astype("Int64"),
             "days_after": rows["days_after"].astype("Int64"),
         }
@@ -1110,6 +1128,12 @@ def _rate_ratio(row: pd.Series) -> tuple:
         return (nan, nan, nan, nan, nan, "no_launch", None)
     if is_missing(db) or is_missing(da) or db <= 0 or da <= 0:
         return (nan, nan, nan, nan, nan, "not_both_sides", None)
+    if is_missing(row["before"]) or is_missing(row["after"]):  # withheld for the public
+        before, after = (
+            nan if is_missing(row[side]) else row[side] / days * MONTH_DAYS
+            for side, days in (("before", db), ("after", da))
+        )
+        return (before, after, nan, nan, nan, None, None)
     before, after = row["before"] / db * MONTH_DAYS, row["after"] / da * MONTH_DAYS
     if row["before"] == 0 or row["after"] == 0:
         # No ratio against none: it would be 0 or infinite, whatever its interval.

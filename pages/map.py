@@ -5,6 +5,7 @@ import streamlit as st
 
 from hidden_communities import annual, text
 from hidden_communities import areas_view as av
+from hidden_communities.filters import levels_for
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
@@ -24,7 +25,10 @@ with right:
     )
 with far:
     level = ec.choice(
-        text.t("map_page.areas"), av.LEVEL_LABELS, key="geo", help=text.t("map_page.areas_help")
+        text.t("map_page.areas"),
+        levels_for(filters.audience, av.LEVEL_LABELS),
+        key="geo",
+        help=text.t("map_page.areas_help"),
     )
 
 held = store.held_baselines()

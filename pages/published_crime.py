@@ -5,6 +5,7 @@ by area. Never mixed with the records system's reports."""
 import streamlit as st
 
 from hidden_communities import published, text
+from hidden_communities.filters import levels_for
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
@@ -36,7 +37,8 @@ st.caption(text.t("published.crime_types_note"))
 
 if not monthly.empty:  # nothing imported: no table of zeros
     st.subheader(text.t("published.by_area"))
-    level = ec.choice(text.t("published.areas_choice"), published.LEVELS, key="published_geo")
+    levels = levels_for(filters.audience, published.LEVELS)
+    level = ec.choice(text.t("published.areas_choice"), levels, key="published_geo")
     raw = store.query("published_by_area", **params, level=level)
     days = period[2] if period else None
     areas = widgets.disclose(published.by_area(raw, days), published.AREA_SPEC)

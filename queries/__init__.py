@@ -2,10 +2,20 @@
 
 Each `queries/<name>.sql` holds one statement with `$named` parameters. Values are always
 bound by DuckDB, never formatted into the SQL text.
+
+A query that returns numbers says in its header comment which of its columns are counts of
+records (`-- Counts: contacts, reports`) and which numbers are not (`-- Not counts:
+residents, days`: census figures, lengths of periods, identifiers); a long list goes on
+over lines that start `--` and an indent. `declared(name)` reads them: the public audience's
+figures are published from the counts before anything is derived from them
+(hidden_communities/disclosure.py), and a numeric column declared in neither list is refused
+there, so a new query cannot reach the public without saying what its numbers are.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +51,42 @@ def sql(name: str) -> str:
     if path.parent != QUERY_DIR or not path.is_file():
         raise FileNotFoundError(f"no query named {name!r}")
     return path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a query's header says its numeric columns are."""
+
+    counts: tuple[str, ...] = ()
+    not_counts: tuple[str, ...] = ()
+
+
+_DECLARATION = re.compile(r"--\s*(Counts|Not counts):(.*)")
+_CONTINUED = re.compile(r"--\s{3,}(\S.*)")
+
+
+@cache
+def declared(name: str) -> Declared:
+    """The count and not-count columns `queries/<name>.sql` declares in its header."""
+    found: dict[str, list[str]] = {"Counts": [], "Not counts": []}
+    current = None
+    for line in sql(name).splitlines():
+        if not line.startswith("--"):
+            if line.strip():
+                break  # the header is over
+            continue
+        if match := _DECLARATION.match(line):
+            current = match[1]
+            found[current] += _names(match[2])
+        elif current and (match := _CONTINUED.match(line)):
+            found[current] += _names(match[1])
+        else:
+            current = None
+    return Declared(tuple(found["Counts"]), tuple(found["Not counts"]))
+
+
+def _names(listed: str) -> list[str]:
+    return [name.strip() for name in listed.split(",") if name.strip()]
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:

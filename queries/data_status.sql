@@ -1,6 +1,8 @@
 -- What the database holds: record counts and date range, and whether any live import is
 -- demonstration data (the app then shows its banner). `version` changes with every load
 -- or undo, so cached query results are refreshed at once.
+-- Counts: contacts, reports
+-- Not counts: demonstration_imports
 WITH live AS (
     SELECT * FROM imports WHERE undone_at IS NULL
 ),

@@ -1,5 +1,6 @@
 -- The live (not undone) import of this kind that loaded a file with this content, if any.
 -- Parameters: $kind, $file_sha256
+-- Not counts: import_id
 WITH final AS (
     SELECT import_id
     FROM imports

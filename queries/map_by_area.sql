@@ -13,6 +13,8 @@
 --             $hate_strands, $level ('lsoa' | 'ward' | 'msoa'), $community (a community
 --             code or $comparator, the all-resident code), $area_measure (the community's census measure at
 --             this level, or NULL where none is published)
+-- Counts: contacts, contacts_recorded, all_contacts, reports, reports_recorded, all_reports
+-- Not counts: residents, base_count, base_denominator, district_count, district_denominator
 WITH contacts_f AS (
     SELECT *
     FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)

@@ -2,6 +2,7 @@
 -- denominator (the measure's universe: all residents, residents aged 16+, or aged 3+ for
 -- main language), for the census-measure choice and the sensitivity table.
 -- Parameters: none
+-- Not counts: residents, population_base
 SELECT CAST(m.community AS VARCHAR) AS community, m.measure, m.label AS measure_label,
        m.universe, p.count AS residents, p.denominator AS population_base
 FROM measures AS m

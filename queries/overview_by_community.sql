@@ -9,6 +9,10 @@
 -- filled in (the Manski band: none of them in the community, or all of them).
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
+-- Counts: contacts, contacts_recorded, contacts_unrecorded, all_contacts,
+--     contacts_if_adult, contacts_recorded_if_adult, reports, reports_recorded,
+--     reports_unrecorded, all_reports, reports_if_adult, reports_recorded_if_adult
+-- Not counts: residents, population_base
 WITH contacts_f AS (
     SELECT *, CAST(age_band AS VARCHAR) AS age
     FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)

@@ -3,6 +3,8 @@
 -- and contacts of one kind are exchangeable. The weight is 1 (every contact once) or the
 -- people reached, as the user chooses.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $by_people
+-- Counts: contacts
+-- Not counts: weight
 SELECT list_sort(CAST(communities AS VARCHAR[])) AS communities,
        community_recorded,
        list_sort(CAST(topics AS VARCHAR[])) AS topics,

@@ -1,6 +1,7 @@
 -- Each community's residents and population base in the district, by its primary census
 -- measure (as on the Overview), for the reweighting of contact topics.
 -- Parameters: none ($comparator is bound from the registry)
+-- Not counts: residents, population_base
 SELECT CAST(m.community AS VARCHAR) AS community, p.count AS residents,
        p.denominator AS population_base
 FROM measures AS m

@@ -3,6 +3,7 @@
 -- reports. data.police.uk gives months only (reported_on is the month's first day), so a
 -- month is in the period when its first day is.
 -- Parameters: $start_date, $end_date, $area_codes, $crime_types (empty: every type)
+-- Counts: crimes
 SELECT CAST(date_trunc('month', r.reported_on) AS DATE) AS month,
        CAST(r.crime_type AS VARCHAR) AS crime_type,
        count(*) AS crimes

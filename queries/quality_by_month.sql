@@ -2,6 +2,7 @@
 -- their community, area and date of occurrence filled in. Only the period applies: the
 -- other filters would hide exactly the records that lack a field.
 -- Parameters: $start_date, $end_date, $group_by ('month' or 'team')
+-- Counts: records, community_recorded, area_recorded, date_recorded
 WITH contact_rows AS (
     -- A record with no team is grouped under NULL: the page names that group in its language.
     SELECT 'contacts' AS dataset,

@@ -4,6 +4,7 @@
 -- keyed by its submission's reference, which was never stored: its import, one per
 -- submission, stands for it.
 -- Parameters: none
+-- Not counts: contact_id, people_reached
 WITH final AS (
     SELECT c.contact_id, c.record_key AS old_key, c.contact_date, c.area_code, c.team,
            c.community_recorded, CAST(c.communities AS VARCHAR[]) AS communities,

@@ -2,6 +2,7 @@
 -- keys were built the version 1 way (hidden_communities/schema.py). Codes come out as text
 -- (as validation gives them), never as enum numbers.
 -- Parameters: none
+-- Not counts: report_id
 WITH final AS (
     SELECT report_id, record_key AS old_key, CAST(source AS VARCHAR) AS source, reference,
            reported_on, CAST(date_precision AS VARCHAR) AS date_precision, occurred_on,

@@ -3,6 +3,7 @@
 -- and gender identity questions: measure '<primary>_not_answered'). They bound how far the
 -- baseline could move: from none of them in the community to all of them.
 -- Parameters: none
+-- Not counts: residents, population_base, not_answered
 WITH primary_baselines AS (
     SELECT CAST(m.community AS VARCHAR) AS community, m.measure, p.area_code,
            p.count AS residents, p.denominator AS population_base

@@ -15,6 +15,9 @@
 -- reports_recorded) are adults' records too; reports are victim-based crime only
 -- ($victim_based_crime_types, Home Office Counting Rules). Completeness counts every record.
 -- Parameters: $start_date, $end_date
+-- Counts: contacts, contacts_recorded, all_contacts, proactive, proactive_base, reports,
+--     reports_recorded, all_reports, records_recorded, all_records
+-- Not counts: residents, population_base, days
 WITH contacts_f AS (
     SELECT *
     FROM filtered_contacts($start_date, $end_date, [], [], [])

@@ -10,6 +10,8 @@
 -- in), as the overview and the monthly trends do.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
+-- Counts: before, after
+-- Not counts: days_before, days_after
 WITH contacts_f AS (
     SELECT *
     FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)

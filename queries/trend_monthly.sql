@@ -10,6 +10,8 @@
 -- residents), since the census publishes the three communities for the district only.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
+-- Counts: contacts, contacts_recorded, all_contacts, reports, reports_recorded, all_reports
+-- Not counts: days, month_days, residents
 WITH contacts_f AS (
     SELECT *
     FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)

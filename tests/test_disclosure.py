@@ -574,4 +574,5 @@ def test_published_counts_are_rounded_to_base_5_and_withheld_under_10():
         1235,
         pd.NA,
     ]
-    assert published["contacts_note"].tolist() == ["", *["small_count"] * 3, *[""] * 7]
+    # Withheld counts are 1 to 9: their note reads "<10", not "<5".
+    assert published["contacts_note"].tolist() == ["", *["withheld"] * 3, *[""] * 7]

@@ -42,19 +42,22 @@ def test_overview_shows_the_exact_figures(fixture_db, monkeypatch):
 def test_overview_in_public_mode_suppresses_small_numbers(fixture_db, monkeypatch):
     at = app(fixture_db, monkeypatch, audience="Public meeting")
     shown = overview_table(at)
-    # Every community has 1 to 4 contacts (4, 2, 2) and 1 to 4 reports (2, 3, 1): each
-    # count is "<5", and a share or ratio on fewer than 10 records is "too few to say".
-    # Counts of 10 or more and the census figures stay.
+    # Issue 16: the public sees published counts, rounded to the nearest 5 with 1 to 9
+    # withheld ("<10"), over a published period (Q2 2021, the quarter of the records).
+    # Every community has 1 to 9 contacts (4, 2, 2) and reports (2, 3, 1): each count is
+    # "<10", and a share or ratio on fewer than 10 records is "too few to say". All
+    # residents' 16 contacts are published as 15, their 20 reports as 20; the census
+    # figures stay.
     assert shown["Contacts"].to_dict() == {
-        "Armed forces veterans": "<5",
-        "Eastern European": "<5",
-        "LGBTQ+": "<5",
-        "All residents": "16",
+        "Armed forces veterans": "<10",
+        "Eastern European": "<10",
+        "LGBTQ+": "<10",
+        "All residents": "15",
     }
     assert shown["Crime reports"].to_dict() == {
-        "Armed forces veterans": "<5",
-        "Eastern European": "<5",
-        "LGBTQ+": "<5",
+        "Armed forces veterans": "<10",
+        "Eastern European": "<10",
+        "LGBTQ+": "<10",
         "All residents": "20",
     }
     ee = shown.loc["Eastern European"]

@@ -288,27 +288,38 @@ def test_representation_funnel_widens_its_limits_and_allows_for_every_area(explo
 
 
 def test_public_audience_hides_small_numbers_on_every_explore_page(explore_db, monkeypatch):
+    # Issue 16: the public sees published views. The records run from 15 January to 2 June
+    # 2021, so the one whole quarter they cover is Q1 2021; areas are MSOAs; counts are
+    # rounded to the nearest 5 and 1 to 9 are withheld ("<10").
     at = open_page(explore_db, monkeypatch, "map", audience="Public meeting")
-    shown = map_table(at, "Contacts: Eastern European residents")
-    assert shown.loc["Larwood", "Contacts: Eastern European residents"] == "<5"
+    assert at.selectbox(key="public_period").options == ["Q1 2021: Jan 2021 to Mar 2021"]
+    assert [b.options for b in at.button_group if b.key == "geo"] == [["MSOA"]]
+    shown = map_table(at, "Contacts: Eastern European residents", "All contacts")
+    # The 4 Eastern European contacts of February in 007B: its MSOA, Ashfield 007, "<10";
+    # Larwood's 36 contacts of February (009D, in Ashfield 009) are published as 35.
+    assert shown.loc["Ashfield 007", "Contacts: Eastern European residents"] == "<10"
+    assert shown.loc["Ashfield 009", "All contacts"] == "35"
     at.switch_page("pages/representation.py").run()
     assert not at.exception
     gap = gap_table(at)
-    assert gap.loc["Eastern European", "Crime reports: observed"] == "<5"
-    # 3 reports: the count is "<5" and a ratio on fewer than 10 is "too few to say".
+    # No Eastern European report in Q1 (their 3 are of 2 June): a true zero stays 0, and
+    # no ratio on it. LGBTQ+'s 10 reports of 15 January are published as 10: a ratio.
+    assert gap.loc["Eastern European", "Crime reports: observed"] == "0"
     assert gap.loc["Eastern European", "Observed / expected (95% CI)"] == "too few to say"
+    assert gap.loc["LGBTQ+", "Crime reports: observed"] == "10"
     at.switch_page("pages/trends.py").run()
     assert not at.exception
-    # 4 Eastern European contacts before the launch month: "<5" as a count, and no time
-    # series reading on fewer than 10 (the reason it could not be fitted is not given
-    # either: it would say whether the count was zero).
+    # The 4 Eastern European contacts of February: "<10" as a count, and no time series
+    # reading on them (the reason it could not be fitted is not given either).
     assert (
         "Eastern European residents: the interrupted time series cannot be estimated: too few "
         "to say (fewer than 10 contacts before or after the launch)."
     ) in texts(at)
     its = table_with(at, "Community", "Series", "Contacts before")
     its = its.set_index(["Community", "Series"])
-    assert its.loc[("Eastern European residents", "On its own"), "Contacts before"] == "<5"
+    assert its.loc[("Eastern European residents", "On its own"), "Contacts before"] == "<10"
+    monthly = table_with(at, "Month", "Community", "Count").set_index(["Community", "Month"])
+    assert monthly.loc[("Eastern European residents", "Feb 2021"), "Count"] == "<10"
 
 
 def test_trends_page_reads_the_launch_as_an_interrupted_time_series(demo_db_path, monkeypatch):

@@ -10,7 +10,7 @@ import streamlit as st
 from hidden_communities import annual, flags, text, vocab
 from hidden_communities import areas_view as av
 from hidden_communities import representation as rep
-from hidden_communities.filters import Filters
+from hidden_communities.filters import Filters, levels_for
 from ui import explore as ec
 from ui import sidebar, store, widgets
 
@@ -25,7 +25,11 @@ def section(filters: Filters) -> tuple[str, dict[str, str], str, pd.DataFrame]:
     with middle:
         records = ec.choice(text.t("repr_funnel_page.records"), av.RECORD_LABELS, key="records")
     with right:
-        level = ec.choice(text.t("repr_funnel_page.areas"), av.LEVEL_LABELS, key="geo")
+        level = ec.choice(
+            text.t("repr_funnel_page.areas"),
+            levels_for(filters.audience, av.LEVEL_LABELS),
+            key="geo",
+        )
     with far:
         limits = ec.choice(
             text.t("repr_funnel_page.limits"),

@@ -1,4 +1,9 @@
-"""The shared sidebar filters, bound to the URL so a copied link reproduces the view."""
+"""The shared sidebar filters, bound to the URL so a copied link reproduces the view.
+
+The audience is settled first: the public audience gets its fixed published views (a
+period of whole quarters or years, the communities; nothing finer), every other audience
+the free filters. A deployment locked to one audience (HC_AUDIENCE) offers no other.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,15 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from hidden_communities import filters, registry, text
+from hidden_communities import filters, registry, settings, text
 from hidden_communities.filters import Filters
 
-from . import url
+from . import store, url
 from .store import data_status, query
 
 FILTERS_KEY = "hc_filters"
 URL_NOTES = "hc_url_notes"
+AUDIENCE_NOTES = "hc_audience_notes"
 # A link listing more values than this for one filter is cut short (and says so).
 MAX_URL_VALUES = 500
 
@@ -31,6 +37,8 @@ def request_area_filter(level: str, codes: list[str]) -> None:
     """
     if level not in ("ward", "lsoa"):
         raise ValueError(f"area filters are by ward or LSOA, not {level!r}")
+    if store.audience() == filters.PUBLIC:
+        return  # a public view has no area filter: a click on the map shows, never filters
     st.session_state[PENDING_AREAS] = (level, list(codes))
     st.rerun()
 
@@ -84,12 +92,6 @@ def _restore_from_url(first: date, last: date, areas: pd.DataFrame) -> None:
         codes = areas.loc[areas["area_level"] == level, "area_code"].tolist()
         url.restore(level, _list_parser(codes, "area", notes), [], list)
 
-    def audience(values: list[str]) -> str:
-        found = _list_parser(filters.AUDIENCES, "audience", notes)(values[-1:])
-        return found[0] if found else filters.DEFAULT_AUDIENCE
-
-    url.restore("audience", audience, filters.DEFAULT_AUDIENCE)
-
     def scope(values: list[str]) -> str:
         found = _list_parser(filters.REPORT_SCOPES, "report_scope", notes)(values[-1:])
         return found[0] if found else filters.DEFAULT_REPORT_SCOPE
@@ -110,9 +112,45 @@ def _list_parser(codes, kind: str, notes: list[str]):
     return parse
 
 
+def _restore_audience() -> str:
+    """The audience of this run, from the control or the link; a deployment locked to one
+    audience refuses any other, with a note (shown after the other filters' notes)."""
+    notes = st.session_state.setdefault(AUDIENCE_NOTES, [])
+    locked = settings.locked_audience()
+    default = locked or filters.DEFAULT_AUDIENCE
+
+    def audience(values: list[str]) -> str:
+        found = _list_parser(filters.AUDIENCES, "audience", notes)(values[-1:])
+        wanted = found[0] if found else default
+        if locked and wanted != locked:
+            notes.append(text.t("public_views.locked", audience=filters.AUDIENCES[locked]))
+            return locked
+        return wanted
+
+    url.restore("audience", audience, default)
+    if locked:
+        st.session_state["audience"] = locked
+    return st.session_state["audience"]
+
+
+def _audience_control() -> str:
+    locked = settings.locked_audience()
+    return st.selectbox(
+        text.t("filter.audience"),
+        [locked] if locked else list(filters.AUDIENCES),
+        format_func=filters.AUDIENCES.get,
+        key="audience",
+        help=text.t("public_views.audience_help"),
+    )
+
+
 def sidebar_filters() -> Filters:
     """The shared filters, drawn in the sidebar; their state lives in the URL as codes."""
+    audience = _restore_audience()
+    store.set_audience(audience)  # before any query: the public's counts come published
     first, last = _span(data_status())
+    if audience == filters.PUBLIC:
+        return _public_filters(first, last)
     areas = query("area_options")
     wards = areas[areas["area_level"] == "ward"]
     area_label = dict(zip(areas["area_code"], areas["label"], strict=True))
@@ -121,8 +159,7 @@ def sidebar_filters() -> Filters:
     _follow_the_data(first, last)
     chosen = {}
     with st.sidebar:
-        for note in st.session_state.pop(URL_NOTES, []):
-            st.warning(note, icon=":material/link_off:")
+        _url_notes()
         st.header(text.t("filter.heading"))
         period = st.date_input(
             text.t("filter.period"),
@@ -163,13 +200,7 @@ def sidebar_filters() -> Filters:
                         key="scope",
                         help=text.t("filter.report_scope_help"),
                     )
-        audience = st.selectbox(
-            text.t("filter.audience"),
-            list(filters.AUDIENCES),
-            format_func=filters.AUDIENCES.get,
-            key="audience",
-            help=text.t("audience_help.text"),
-        )
+        audience = _audience_control()
     values = {spec.field: tuple(chosen[spec.key]) for spec in filters.CHOICE_FILTERS}
     values["communities"] = values["communities"] or registry.codes()
     current = Filters(
@@ -183,6 +214,76 @@ def sidebar_filters() -> Filters:
     st.session_state[FILTERS_KEY] = current
     st.session_state["hc_area_labels"] = area_label
     return current
+
+
+def _public_filters(first: date, last: date) -> Filters:
+    """The public audience's sidebar: a published period and the communities, nothing else.
+    Whatever else the link asks for is ignored, with a note, and left out of the URL."""
+    notes = st.session_state.setdefault(URL_NOTES, [])
+    offered = filters.public_periods(first, last)
+    codes = [filters.period_code(p) for p in offered]
+    _ignore_unoffered(offered, notes)
+    url.restore("public_period", lambda values: _public_period(values, codes, notes), codes[0])
+    if st.session_state["public_period"] not in codes:
+        st.session_state["public_period"] = codes[0]
+    spec = filters.CHOICES_BY_KEY["community"]
+    url.restore("community", _list_parser(spec.codes(), spec.kind, notes), [], list)
+    labels = {code: filters.period_label(p) for code, p in zip(codes, offered, strict=True)}
+    with st.sidebar:
+        _url_notes()
+        st.header(text.t("filter.heading"))
+        code = st.selectbox(
+            text.t("public_views.period"),
+            codes,
+            format_func=labels.get,
+            key="public_period",
+            help=text.t("public_views.period_help"),
+        )
+        chosen = _choices("community", help=text.t("filter.communities_help"))
+        st.caption(text.t("public_views.fixed"))
+        _audience_control()
+    current = filters.public_filters(offered[codes.index(code)], chosen)
+    st.session_state[FILTERS_KEY] = current
+    st.session_state["hc_area_labels"] = {}
+    return current
+
+
+def _public_period(values: list[str], codes: list[str], notes: list[str]) -> str:
+    if values[-1] in codes:
+        return values[-1]
+    notes.append(text.t("public_views.period_not_offered", period=values[-1][:40]))
+    return codes[0]
+
+
+def _ignore_unoffered(offered: list, notes: list[str]) -> None:
+    """Drop from the link what a public view does not offer, saying so once: the fixed
+    filters, a free period (one that names a published period exactly is taken as it), and
+    area levels finer than an MSOA."""
+    params = st.query_params
+    ignored = [key for key in filters.PUBLIC_FIXED if key in params]
+    if "period" in params:
+        named = filters.published_period(params.get_all("period"), offered)
+        if named is None:
+            ignored.append("period")
+        elif "public_period" not in params and "public_period" not in st.session_state:
+            params["public_period"] = filters.period_code(named)
+        del params["period"]
+    for key in filters.LEVEL_PARAMS:
+        if key in params and params.get_all(key)[-1] not in filters.PUBLIC_LEVELS:
+            ignored.append(key)
+            del params[key]
+    for key in filters.PUBLIC_FIXED:
+        if key in params:
+            del params[key]
+    if ignored:
+        notes.append(text.t("public_views.ignored", names=", ".join(ignored)))
+
+
+def _url_notes() -> None:
+    """What the link asked for that was not applied, once, in the order it was read."""
+    notes = st.session_state.pop(URL_NOTES, []) + st.session_state.pop(AUDIENCE_NOTES, [])
+    for note in notes:
+        st.warning(note, icon=":material/link_off:")
 
 
 def _choices(key: str, help: str | None = None) -> list[str]:

@@ -5,6 +5,12 @@ and closes it, so the import command can load while the dashboard is serving. Qu
 results are cached by `access.data_version`, which reads no database, so a rerun whose
 views are cached does not touch the database at all, and any load or undo, from this
 server or from the command line, shows on the next rerun.
+
+Every query goes through `query`, which knows the audience of the run: for the public, each
+count a query returns is published (rounded to base 5, withheld from 1 to 9:
+`disclosure.publish_query`) before the page sees it, so every share, rate, ratio, interval,
+fit and total a page derives is made from published counts. The audience is part of the
+cache key, so a public result is never served to an inspector, nor the other way round.
 """
 
 from __future__ import annotations
@@ -21,15 +27,18 @@ from hidden_communities import (
     access,
     baselines,
     database,
+    disclosure,
     ingest,
     load_words,
     settings,
     snapshots,
     text,
 )
-from queries import run_query
+from queries import declared, run_query
 
 _BUILD_LOCK = threading.Lock()
+# The audience of this run, set by the sidebar before any page queries (ui.sidebar).
+AUDIENCE_KEY = "hc_audience"
 _MACROS_REFRESHED: set[str] = set()
 
 
@@ -88,16 +97,34 @@ def connection() -> AbstractContextManager[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, db: str, version: str, params: dict) -> pd.DataFrame:
+def _cached(
+    name: str, db: str, version: str, params: dict, audience: str = disclosure.INSPECTOR
+) -> pd.DataFrame:
     with access.reading(db) as con:  # text: a snapshot's location may be a URL
-        return run_query(con, name, **params)
+        result = run_query(con, name, **params)
+    if audience == disclosure.PUBLIC:
+        found = declared(name)
+        return disclosure.publish_query(name, result, found.counts, found.not_counts)
+    return result
+
+
+def set_audience(audience: str) -> None:
+    """The audience every query of this run is for (the sidebar calls this first)."""
+    st.session_state[AUDIENCE_KEY] = audience
+
+
+def audience() -> str:
+    """The audience of this run: a deployment locked to one audience (HC_AUDIENCE) always
+    has it; before the sidebar has said, the public (the safe side)."""
+    return settings.locked_audience() or st.session_state.get(AUDIENCE_KEY, disclosure.PUBLIC)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """A query file's result, cached until the data changes (any load or undo)."""
+    """A query file's result, cached until the data changes (any load or undo); for the
+    public audience, with every count published (see the module's docstring)."""
     path = _database()
     try:
-        return _cached(name, str(path), access.data_version(path), params)
+        return _cached(name, str(path), access.data_version(path), params, audience())
     except access.DatabaseBusy as busy:
         _busy(busy)
     except snapshots.SnapshotError:
