@@ -121,8 +121,6 @@ NOTE_SUFFIX = "_note"
 
 def note_text(note: str) -> str:
     """A note code in words ("small_count" -> "<5", "withheld" -> "<10"); "" stays ""."""
-    if note == NOTE_WITHHELD:
-        return text.t("public_views.withheld")
     return text.label("note", note) if note else ""
 
 
