@@ -229,25 +229,6 @@ def test_the_browser_tests_cover_every_page():
     assert {path for path, _, _ in PAGES} == {spec.url_path for spec in frame.PAGES}
 
 
-@pytest.mark.parametrize(
-    ("path", "heading", "charts"), PAGES, ids=[p[0] or "overview" for p in PAGES]
-)
-def test_page_in_polish_is_polish_and_accessible(browser, warmed, path, heading, charts):
-    """Every page with ?lang=pl: the document says it is Polish (a screen reader then reads
-    it with a Polish voice), no English heading is left, and axe-core finds no serious or
-    critical violation (reports kept as test-artifacts/axe/pl-<page>.json)."""
-    page, requests = open_page(browser, f"{warmed}/{path}?lang=pl")
-    try:
-        page.wait_for_function("() => document.documentElement.lang === 'pl'", timeout=30_000)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.get_by_role("heading", name=heading, exact=True).count() == 0
-        page.screenshot(path=str(ARTIFACTS / f"pl-{path or 'overview'}.png"), full_page=True)
-        assert axe_serious(page, f"pl-{path or 'overview'}") == []
-    finally:
-        page.close()
-    assert _off_machine(requests, warmed) == []
-
-
 def test_filters_in_the_url_survive_a_page_switch(browser, warmed):
     # An old link carries labels; it opens the same view, and the URL then carries codes.
     page, requests = open_page(browser, f"{warmed}/?audience=Public+meeting&community=LGBTQ%2B")
