@@ -58,6 +58,18 @@ CREATE OR REPLACE MACRO whole_months_from(first_day) AS
 CREATE OR REPLACE MACRO whole_months_to(last_day) AS
     CAST(date_trunc('month', CAST(last_day AS DATE) + 1) AS DATE);
 
+-- The partly covered days are read as two plain ranges, the head [first_day,
+-- head_last_day] and the tail [tail_first_day, last_day], which never overlap (with no
+-- whole month between them both are cut at whole_months_from). A range that ends before it
+-- starts is empty, and with the period's dates bound DuckDB sees that and reads nothing.
+CREATE OR REPLACE MACRO head_last_day(first_day, last_day) AS
+    least(CAST(last_day AS DATE), whole_months_from(first_day) - 1);
+
+CREATE OR REPLACE MACRO tail_first_day(first_day, last_day) AS
+    CASE WHEN first_day IS NOT NULL  -- greatest would skip it
+         THEN greatest(CAST(first_day AS DATE), whole_months_from(first_day),
+                       whole_months_to(last_day)) END;
+
 CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channels, directions) AS TABLE
     WITH grouped AS (
         SELECT r.month, r.area_code, r.channel, r.direction, r.age_band,
@@ -68,9 +80,13 @@ CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channel
         SELECT CAST(date_trunc('month', c.contact_date) AS DATE), c.area_code, c.channel,
                c.direction, c.age_band, c.community_recorded, c.communities, count(*)
         FROM contacts AS c
-        WHERE c.contact_date BETWEEN start_date AND end_date
-          AND (c.contact_date < whole_months_from(start_date)
-               OR c.contact_date >= whole_months_to(end_date))
+        WHERE c.contact_date BETWEEN start_date AND head_last_day(start_date, end_date)
+        GROUP BY ALL
+        UNION ALL
+        SELECT CAST(date_trunc('month', c.contact_date) AS DATE), c.area_code, c.channel,
+               c.direction, c.age_band, c.community_recorded, c.communities, count(*)
+        FROM contacts AS c
+        WHERE c.contact_date BETWEEN tail_first_day(start_date, end_date) AND end_date
         GROUP BY ALL
     )
     SELECT g.*, a.area_level, a.ward_code, a.msoa_code
@@ -96,9 +112,15 @@ CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_ty
                count(*)
         FROM reports AS p
         WHERE p.source = 'records_system'
-          AND p.reported_on BETWEEN start_date AND end_date
-          AND (p.reported_on < whole_months_from(start_date)
-               OR p.reported_on >= whole_months_to(end_date))
+          AND p.reported_on BETWEEN start_date AND head_last_day(start_date, end_date)
+        GROUP BY ALL
+        UNION ALL
+        SELECT CAST(date_trunc('month', p.reported_on) AS DATE), p.area_code, p.crime_type,
+               p.hate_strands, p.age_band, p.victim_community_recorded, p.victim_communities,
+               count(*)
+        FROM reports AS p
+        WHERE p.source = 'records_system'
+          AND p.reported_on BETWEEN tail_first_day(start_date, end_date) AND end_date
         GROUP BY ALL
     )
     SELECT g.*, a.area_level, a.ward_code, a.msoa_code
