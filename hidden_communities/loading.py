@@ -19,6 +19,7 @@ import pandas as pd
 
 from queries import execute, run_query, scalar
 
+from . import rollups
 from .record_keys import contact_keys, report_keys
 from .validation import ValidationResult
 
@@ -134,6 +135,7 @@ def load_validated(
                     execute(con, "refresh_outcomes", import_id=import_id)
             finally:
                 con.unregister("staged")
+            rollups.loaded(con, import_id)
         accepted = scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
         duplicate = len(staged) - accepted
         updated = scalar(
@@ -202,6 +204,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, *, undone_by: st
             "undo_release_holders",
         ):
             execute(con, statement, import_id=import_id)
+        rollups.undoing(con, import_id)
         params = {"id": import_id}
         removed = (
             scalar(con, "DELETE FROM contacts WHERE import_id = $id", params)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from queries import scalar, sql
 
-from . import vocab
+from . import rollups, vocab
 from .record_keys import contact_keys, report_keys
 
 # 1: before versions were recorded (record keys: md5 of the fields joined with '|').
@@ -22,7 +22,9 @@ from .record_keys import contact_keys, report_keys
 #    (outcome_updates, imports.rows_updated).
 # 3: contacts and reports carry an age band (adult, under_16, not_recorded), so that a
 #    community counted among adults is compared with adults' records.
-SCHEMA_VERSION = 3
+# 4: rollup tables (contact_rollup, report_rollup: rollups.py), which the page queries
+#    read for whole calendar months.
+SCHEMA_VERSION = 4
 
 TABLES = (
     "imports",
@@ -34,6 +36,8 @@ TABLES = (
     "campaign_events",
     "towns",
     "schema_version",
+    "contact_rollup",
+    "report_rollup",
 )
 
 
@@ -151,5 +155,11 @@ def _version_2_to_3(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _version_3_to_4(con: duckdb.DuckDBPyConnection) -> None:
+    """The rollup tables (create_schema has created them, empty) are filled by counting
+    every record once; from now on every load and undo keeps them up to date."""
+    rollups.refresh(con)
+
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3}
+MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4}

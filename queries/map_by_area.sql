@@ -9,62 +9,61 @@
 -- coverage: how much of the area the sidebar's area filter includes ('all', 'part',
 -- 'none'), counted over its LSOAs: a partly included area's counts are partial, so the
 -- pages give it no rate.
+-- The records come grouped (contact_groups / report_groups, macros.sql: the rollups for
+-- whole months), each group with its area's ward and MSOA, so areas are joined once here
+-- and sum(n) counts what count(*) counted.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands, $level ('lsoa' | 'ward' | 'msoa'), $community (a community
 --             code or $comparator, the all-resident code), $area_measure (the community's census measure at
 --             this level, or NULL where none is published)
 -- Counts: contacts, contacts_recorded, all_contacts, reports, reports_recorded, all_reports
 -- Not counts: residents, base_count, base_denominator, district_count, district_denominator
-WITH contacts_f AS (
-    SELECT *
-    FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)
-),
-reports_f AS (
-    SELECT *
-    FROM filtered_reports($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
-),
--- Like for like: a community the census counts among residents aged 16+
--- ($adult_communities) is mapped in adults' records only, its totals included.
-adults_only AS (
+WITH adults_only AS (
+    -- Like for like: a community the census counts among residents aged 16+
+    -- ($adult_communities) is mapped in adults' records only, its totals included.
     SELECT list_contains(CAST($adult_communities AS VARCHAR[]), $community) AS yes
 ),
 records AS (
-    SELECT 'contacts' AS kind, area_code, area_level, community_recorded AS recorded,
+    SELECT 'contacts' AS kind, area_code, area_level, ward_code, msoa_code,
+           community_recorded AS recorded,
            ($community = $comparator
-            OR list_contains(CAST(communities AS VARCHAR[]), $community)) AS member
-    FROM contacts_f
+            OR list_contains(CAST(communities AS VARCHAR[]), $community)) AS member, n
+    FROM contact_groups($start_date, $end_date, $area_codes, $channels, $directions)
     WHERE NOT (SELECT yes FROM adults_only) OR CAST(age_band AS VARCHAR) = 'adult'
     UNION ALL
-    SELECT 'reports', area_code, area_level, victim_community_recorded,
+    SELECT 'reports', area_code, area_level, ward_code, msoa_code, victim_community_recorded,
            ($community = $comparator
-            OR list_contains(CAST(victim_communities AS VARCHAR[]), $community))
-    FROM reports_f
+            OR list_contains(CAST(victim_communities AS VARCHAR[]), $community)), n
+    FROM report_groups($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
     WHERE NOT (SELECT yes FROM adults_only) OR CAST(age_band AS VARCHAR) = 'adult'
 ),
 placed AS (
-    SELECT r.kind, r.recorded, r.member,
+    SELECT kind, recorded, member, n,
            CASE
-               WHEN $level = 'lsoa' AND r.area_level = 'lsoa' THEN a.area_code
-               WHEN $level = 'ward' AND r.area_level IN ('lsoa', 'ward') THEN a.ward_code
-               WHEN $level = 'msoa' AND r.area_level IN ('lsoa', 'msoa') THEN a.msoa_code
+               WHEN $level = 'lsoa' AND area_level = 'lsoa' THEN area_code
+               WHEN $level = 'ward' AND area_level IN ('lsoa', 'ward') THEN ward_code
+               WHEN $level = 'msoa' AND area_level IN ('lsoa', 'msoa') THEN msoa_code
            END AS place,
            CASE
-               WHEN r.area_code IS NULL THEN 'no_area'
-               WHEN r.area_level = 'ward' THEN 'ward_only'
-               WHEN r.area_level = 'msoa' THEN 'msoa_only'
+               WHEN area_code IS NULL THEN 'no_area'
+               WHEN area_level = 'ward' THEN 'ward_only'
+               WHEN area_level = 'msoa' THEN 'msoa_only'
                ELSE 'other'
            END AS reason
-    FROM records AS r
-    LEFT JOIN areas AS a ON a.area_code = r.area_code
+    FROM records
 ),
 counts AS (
     SELECT place, CASE WHEN place IS NULL THEN reason END AS reason,
-           count(*) FILTER (WHERE kind = 'contacts' AND member) AS contacts,
-           count(*) FILTER (WHERE kind = 'contacts' AND recorded) AS contacts_recorded,
-           count(*) FILTER (WHERE kind = 'contacts') AS all_contacts,
-           count(*) FILTER (WHERE kind = 'reports' AND member) AS reports,
-           count(*) FILTER (WHERE kind = 'reports' AND recorded) AS reports_recorded,
-           count(*) FILTER (WHERE kind = 'reports') AS all_reports
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'contacts' AND member), 0) AS BIGINT)
+               AS contacts,
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'contacts' AND recorded), 0) AS BIGINT)
+               AS contacts_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'contacts'), 0) AS BIGINT) AS all_contacts,
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'reports' AND member), 0) AS BIGINT)
+               AS reports,
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'reports' AND recorded), 0) AS BIGINT)
+               AS reports_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE kind = 'reports'), 0) AS BIGINT) AS all_reports
     FROM placed
     GROUP BY ALL
 ),

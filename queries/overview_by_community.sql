@@ -7,52 +7,67 @@
 -- records whose age is not recorded give the sensitivity `*_if_adult` (as if they were all
 -- adults). `*_unrecorded` counts the records in the base whose community field was not
 -- filled in (the Manski band: none of them in the community, or all of them).
+-- The records come grouped (contact_groups / report_groups, macros.sql: the rollups for
+-- whole months) and are summed once by recording, age band and communities before the
+-- totals and the spread over communities: sum(n) counts what count(*) counted.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
 -- Counts: contacts, contacts_recorded, contacts_unrecorded, all_contacts,
 --     contacts_if_adult, contacts_recorded_if_adult, reports, reports_recorded,
 --     reports_unrecorded, all_reports, reports_if_adult, reports_recorded_if_adult
 -- Not counts: residents, population_base
-WITH contacts_f AS (
-    SELECT *, CAST(age_band AS VARCHAR) AS age
-    FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)
+WITH contact_cells AS (
+    SELECT community_recorded AS recorded, CAST(age_band AS VARCHAR) AS age, communities,
+           sum(n) AS n
+    FROM contact_groups($start_date, $end_date, $area_codes, $channels, $directions)
+    GROUP BY ALL
 ),
-reports_f AS (
-    SELECT *, CAST(age_band AS VARCHAR) AS age
-    FROM filtered_reports($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
+report_cells AS (
+    SELECT victim_community_recorded AS recorded, CAST(age_band AS VARCHAR) AS age,
+           victim_communities AS communities, sum(n) AS n
+    FROM report_groups($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
+    GROUP BY ALL
 ),
+-- A sum over no groups is NULL where a count of no rows was 0, hence the coalesce; the
+-- casts keep count's BIGINT (a sum of BIGINT is HUGEINT).
 contact_totals AS (
-    SELECT count(*) AS all_contacts,
-           count(*) FILTER (WHERE community_recorded) AS contacts_recorded,
-           count(*) FILTER (WHERE NOT community_recorded) AS contacts_unrecorded,
-           count(*) FILTER (WHERE community_recorded AND age = 'adult') AS adult_recorded,
-           count(*) FILTER (WHERE NOT community_recorded AND age = 'adult') AS adult_unrecorded,
-           count(*) FILTER (WHERE community_recorded AND age = 'not_recorded') AS ageless_recorded
-    FROM contacts_f
+    SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS all_contacts,
+           CAST(coalesce(sum(n) FILTER (WHERE recorded), 0) AS BIGINT) AS contacts_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE NOT recorded), 0) AS BIGINT)
+               AS contacts_unrecorded,
+           CAST(coalesce(sum(n) FILTER (WHERE recorded AND age = 'adult'), 0) AS BIGINT)
+               AS adult_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE NOT recorded AND age = 'adult'), 0) AS BIGINT)
+               AS adult_unrecorded,
+           CAST(coalesce(sum(n) FILTER (WHERE recorded AND age = 'not_recorded'), 0)
+                AS BIGINT) AS ageless_recorded
+    FROM contact_cells
 ),
 report_totals AS (
-    SELECT count(*) AS all_reports,
-           count(*) FILTER (WHERE victim_community_recorded) AS reports_recorded,
-           count(*) FILTER (WHERE NOT victim_community_recorded) AS reports_unrecorded,
-           count(*) FILTER (WHERE victim_community_recorded AND age = 'adult') AS adult_recorded,
-           count(*) FILTER (WHERE NOT victim_community_recorded AND age = 'adult')
+    SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS all_reports,
+           CAST(coalesce(sum(n) FILTER (WHERE recorded), 0) AS BIGINT) AS reports_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE NOT recorded), 0) AS BIGINT)
+               AS reports_unrecorded,
+           CAST(coalesce(sum(n) FILTER (WHERE recorded AND age = 'adult'), 0) AS BIGINT)
+               AS adult_recorded,
+           CAST(coalesce(sum(n) FILTER (WHERE NOT recorded AND age = 'adult'), 0) AS BIGINT)
                AS adult_unrecorded,
-           count(*) FILTER (WHERE victim_community_recorded AND age = 'not_recorded')
-               AS ageless_recorded
-    FROM reports_f
+           CAST(coalesce(sum(n) FILTER (WHERE recorded AND age = 'not_recorded'), 0)
+                AS BIGINT) AS ageless_recorded
+    FROM report_cells
 ),
 contact_counts AS (
-    SELECT CAST(u.community AS VARCHAR) AS community, count(*) AS contacts,
-           count(*) FILTER (WHERE age = 'adult') AS adult,
-           count(*) FILTER (WHERE age = 'not_recorded') AS ageless
-    FROM contacts_f, unnest(contacts_f.communities) AS u(community)
+    SELECT CAST(u.community AS VARCHAR) AS community, CAST(sum(n) AS BIGINT) AS contacts,
+           CAST(coalesce(sum(n) FILTER (WHERE age = 'adult'), 0) AS BIGINT) AS adult,
+           CAST(coalesce(sum(n) FILTER (WHERE age = 'not_recorded'), 0) AS BIGINT) AS ageless
+    FROM contact_cells, unnest(contact_cells.communities) AS u(community)
     GROUP BY ALL
 ),
 report_counts AS (
-    SELECT CAST(u.community AS VARCHAR) AS community, count(*) AS reports,
-           count(*) FILTER (WHERE age = 'adult') AS adult,
-           count(*) FILTER (WHERE age = 'not_recorded') AS ageless
-    FROM reports_f, unnest(reports_f.victim_communities) AS u(community)
+    SELECT CAST(u.community AS VARCHAR) AS community, CAST(sum(n) AS BIGINT) AS reports,
+           CAST(coalesce(sum(n) FILTER (WHERE age = 'adult'), 0) AS BIGINT) AS adult,
+           CAST(coalesce(sum(n) FILTER (WHERE age = 'not_recorded'), 0) AS BIGINT) AS ageless
+    FROM report_cells, unnest(report_cells.communities) AS u(community)
     GROUP BY ALL
 ),
 baselines AS (

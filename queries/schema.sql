@@ -172,3 +172,35 @@ CREATE TABLE IF NOT EXISTS outcome_updates (
     outcome_after  outcome NOT NULL,
     PRIMARY KEY (import_id, record_key)
 );
+
+-- Rollups (schema version 4): the records counted by calendar month and by every field a
+-- page filters or splits them by, so that a page reads a few thousand grouped rows instead
+-- of every record. `n` is how many records share the fields; a combination with no records
+-- has no row. They hold nothing the record tables do not: hidden_communities/rollups.py
+-- keeps them equal to the records' counts inside every write's own transaction (a load
+-- adds its records' counts, an undo takes them away before deleting), and
+-- tests/test_rollups.py checks that they are. The macros contact_groups / report_groups
+-- (macros.sql) read them for the calendar months wholly inside a period and the records
+-- themselves for the days of a partly covered month at either end.
+CREATE TABLE IF NOT EXISTS contact_rollup (
+    month              DATE NOT NULL CHECK (day(month) = 1),
+    area_code          VARCHAR,
+    channel            channel NOT NULL,
+    direction          direction NOT NULL,
+    age_band           age_band NOT NULL,
+    community_recorded BOOLEAN NOT NULL,
+    communities        community[] NOT NULL,
+    n                  BIGINT NOT NULL CHECK (n > 0)
+);
+
+CREATE TABLE IF NOT EXISTS report_rollup (
+    month                     DATE NOT NULL CHECK (day(month) = 1),
+    area_code                 VARCHAR,
+    source                    report_source NOT NULL,
+    crime_type                crime_type NOT NULL,
+    hate_strands              hate_strand[] NOT NULL,
+    age_band                  age_band NOT NULL,
+    victim_community_recorded BOOLEAN NOT NULL,
+    victim_communities        community[] NOT NULL,
+    n                         BIGINT NOT NULL CHECK (n > 0)
+);

@@ -14,17 +14,25 @@
 -- ($adult_communities) is counted in adults' records only, and its totals (contacts_recorded,
 -- reports_recorded) are adults' records too; reports are victim-based crime only
 -- ($victim_based_crime_types, Home Office Counting Rules). Completeness counts every record.
+-- The records come grouped (contact_groups / report_groups, macros.sql: the rollups for
+-- whole months) and are summed once by the fields counted here before the spread over
+-- communities: sum(n) counts what count(*) counted.
 -- Parameters: $start_date, $end_date
 -- Counts: contacts, contacts_recorded, all_contacts, proactive, proactive_base, reports,
 --     reports_recorded, all_reports, records_recorded, all_records
 -- Not counts: residents, population_base, days
-WITH contacts_f AS (
-    SELECT *
-    FROM filtered_contacts($start_date, $end_date, [], [], [])
+WITH contact_rows AS (
+    SELECT community_recorded AS recorded, CAST(direction AS VARCHAR) = 'proactive' AS proactive,
+           CAST(communities AS VARCHAR[]) AS members, CAST(age_band AS VARCHAR) = 'adult' AS adult,
+           sum(n) AS n
+    FROM contact_groups($start_date, $end_date, [], [], [])
+    GROUP BY ALL
 ),
-reports_f AS (
-    SELECT *
-    FROM filtered_reports($start_date, $end_date, [], $victim_based_crime_types, [])
+report_rows AS (
+    SELECT victim_community_recorded AS recorded, CAST(victim_communities AS VARCHAR[]) AS members,
+           CAST(age_band AS VARCHAR) = 'adult' AS adult, sum(n) AS n
+    FROM report_groups($start_date, $end_date, [], $victim_based_crime_types, [])
+    GROUP BY ALL
 ),
 span AS (
     SELECT least((SELECT min(contact_date) FROM contacts),
@@ -47,44 +55,42 @@ baselines AS (
     JOIN areas AS a ON a.area_code = p.area_code AND a.area_level = 'district'
     WHERE m.is_primary
 ),
-contact_rows AS (
-    SELECT community_recorded AS recorded, CAST(direction AS VARCHAR) = 'proactive' AS proactive,
-           CAST(communities AS VARCHAR[]) AS members, CAST(age_band AS VARCHAR) = 'adult' AS adult
-    FROM contacts_f
-),
-report_rows AS (
-    SELECT victim_community_recorded AS recorded, CAST(victim_communities AS VARCHAR[]) AS members,
-           CAST(age_band AS VARCHAR) = 'adult' AS adult
-    FROM reports_f
-),
+-- A sum over no groups is NULL where a count of no rows was 0, hence the coalesce; the
+-- casts keep count's BIGINT (a sum of BIGINT is HUGEINT).
 contact_counts AS (
     SELECT p.community,
-           count(c.recorded) FILTER (WHERE list_contains(c.members, p.community)
-                                     OR (p.community = $comparator AND c.recorded)) AS contacts,
-           count(c.recorded) FILTER (WHERE c.proactive
-                                     AND (list_contains(c.members, p.community)
-                                          OR p.community = $comparator)) AS proactive,
-           count(c.recorded) FILTER (WHERE list_contains(c.members, p.community)
-                                     OR p.community = $comparator) AS proactive_base,
-           count(c.recorded) FILTER (WHERE c.recorded) AS base_recorded
+           CAST(coalesce(sum(c.n) FILTER (WHERE list_contains(c.members, p.community)
+                                          OR (p.community = $comparator AND c.recorded)), 0)
+                AS BIGINT) AS contacts,
+           CAST(coalesce(sum(c.n) FILTER (WHERE c.proactive
+                                          AND (list_contains(c.members, p.community)
+                                               OR p.community = $comparator)), 0)
+                AS BIGINT) AS proactive,
+           CAST(coalesce(sum(c.n) FILTER (WHERE list_contains(c.members, p.community)
+                                          OR p.community = $comparator), 0)
+                AS BIGINT) AS proactive_base,
+           CAST(coalesce(sum(c.n) FILTER (WHERE c.recorded), 0) AS BIGINT) AS base_recorded
     FROM populations AS p
     LEFT JOIN contact_rows AS c ON c.adult OR NOT p.adults_only
     GROUP BY p.community
 ),
 report_counts AS (
     SELECT p.community,
-           count(r.recorded) FILTER (WHERE list_contains(r.members, p.community)
-                                     OR (p.community = $comparator AND r.recorded)) AS reports,
-           count(r.recorded) FILTER (WHERE r.recorded) AS base_recorded
+           CAST(coalesce(sum(r.n) FILTER (WHERE list_contains(r.members, p.community)
+                                          OR (p.community = $comparator AND r.recorded)), 0)
+                AS BIGINT) AS reports,
+           CAST(coalesce(sum(r.n) FILTER (WHERE r.recorded), 0) AS BIGINT) AS base_recorded
     FROM populations AS p
     LEFT JOIN report_rows AS r ON r.adult OR NOT p.adults_only
     GROUP BY p.community
 ),
 totals AS (
-    SELECT (SELECT count(*) FILTER (WHERE recorded) FROM contact_rows) AS contacts_recorded,
-           (SELECT count(*) FROM contact_rows) AS all_contacts,
-           (SELECT count(*) FILTER (WHERE recorded) FROM report_rows) AS reports_recorded,
-           (SELECT count(*) FROM report_rows) AS all_reports
+    SELECT (SELECT CAST(coalesce(sum(n) FILTER (WHERE recorded), 0) AS BIGINT)
+            FROM contact_rows) AS contacts_recorded,
+           (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM contact_rows) AS all_contacts,
+           (SELECT CAST(coalesce(sum(n) FILTER (WHERE recorded), 0) AS BIGINT)
+            FROM report_rows) AS reports_recorded,
+           (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM report_rows) AS all_reports
 ),
 final AS (
     SELECT

@@ -8,17 +8,24 @@
 -- partial). residents: the community's primary census count for the whole district; with
 -- an area filter only all residents have a count (the listed wards' or LSOAs' usual
 -- residents), since the census publishes the three communities for the district only.
+-- The records come grouped (contact_groups / report_groups, macros.sql: the rollups for
+-- whole months), are summed once per month and kind of record, and only then spread over
+-- the communities: sum(n) counts what count(*) counted row by row.
 -- Parameters: $start_date, $end_date, $area_codes, $channels, $directions, $crime_types,
 --             $hate_strands
 -- Counts: contacts, contacts_recorded, all_contacts, reports, reports_recorded, all_reports
 -- Not counts: days, month_days, residents
-WITH contacts_f AS (
-    SELECT *
-    FROM filtered_contacts($start_date, $end_date, $area_codes, $channels, $directions)
+WITH contact_cells AS (
+    SELECT month, community_recorded AS recorded,
+           CAST(communities AS VARCHAR[]) AS members, sum(n) AS n
+    FROM contact_groups($start_date, $end_date, $area_codes, $channels, $directions)
+    GROUP BY ALL
 ),
-reports_f AS (
-    SELECT *
-    FROM filtered_reports($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
+report_cells AS (
+    SELECT month, victim_community_recorded AS recorded,
+           CAST(victim_communities AS VARCHAR[]) AS members, sum(n) AS n
+    FROM report_groups($start_date, $end_date, $area_codes, $crime_types, $hate_strands)
+    GROUP BY ALL
 ),
 months AS (
     SELECT CAST(m AS DATE) AS month
@@ -40,36 +47,28 @@ filtered_residents AS (
     WHERE measure = 'usual_residents'
       AND list_contains(CAST($area_codes AS VARCHAR[]), area_code)
 ),
-contact_rows AS (
-    SELECT date_trunc('month', contact_date) AS month, community_recorded AS recorded,
-           CAST(communities AS VARCHAR[]) AS members
-    FROM contacts_f
-),
-report_rows AS (
-    SELECT date_trunc('month', reported_on) AS month, victim_community_recorded AS recorded,
-           CAST(victim_communities AS VARCHAR[]) AS members
-    FROM reports_f
-),
 contact_counts AS (
-    SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(c.month) FILTER (WHERE (b.community = $comparator AND c.recorded)
-                                  OR list_contains(c.members, b.community)) AS contacts,
-           count(c.month) FILTER (WHERE c.recorded) AS contacts_recorded,
-           count(c.month) AS all_contacts
+    SELECT mo.month, b.community,
+           CAST(coalesce(sum(c.n) FILTER (WHERE (b.community = $comparator AND c.recorded)
+                                          OR list_contains(c.members, b.community)), 0)
+                AS BIGINT) AS contacts,
+           CAST(coalesce(sum(c.n) FILTER (WHERE c.recorded), 0) AS BIGINT) AS contacts_recorded,
+           CAST(coalesce(sum(c.n), 0) AS BIGINT) AS all_contacts
     FROM months AS mo
     CROSS JOIN baselines AS b
-    LEFT JOIN contact_rows AS c ON c.month = mo.month
+    LEFT JOIN contact_cells AS c ON c.month = mo.month
     GROUP BY ALL
 ),
 report_counts AS (
-    SELECT CAST(mo.month AS DATE) AS month, b.community,
-           count(r.month) FILTER (WHERE (b.community = $comparator AND r.recorded)
-                                  OR list_contains(r.members, b.community)) AS reports,
-           count(r.month) FILTER (WHERE r.recorded) AS reports_recorded,
-           count(r.month) AS all_reports
+    SELECT mo.month, b.community,
+           CAST(coalesce(sum(r.n) FILTER (WHERE (b.community = $comparator AND r.recorded)
+                                          OR list_contains(r.members, b.community)), 0)
+                AS BIGINT) AS reports,
+           CAST(coalesce(sum(r.n) FILTER (WHERE r.recorded), 0) AS BIGINT) AS reports_recorded,
+           CAST(coalesce(sum(r.n), 0) AS BIGINT) AS all_reports
     FROM months AS mo
     CROSS JOIN baselines AS b
-    LEFT JOIN report_rows AS r ON r.month = mo.month
+    LEFT JOIN report_cells AS r ON r.month = mo.month
     GROUP BY ALL
 ),
 final AS (
