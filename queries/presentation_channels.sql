@@ -3,6 +3,7 @@
 -- of the vocabulary is listed, zeros included. The presentation publishes these counts
 -- before anything is computed from them.
 -- Parameters: $start_date, $end_date
+-- Counts: contacts
 WITH contact_rows AS (
     SELECT CAST(channel AS VARCHAR) AS channel
     FROM contacts

@@ -4,6 +4,7 @@
 -- contact that names two communities counts for each. The presentation publishes these
 -- counts (rounded to 5, withheld under 10) before anything is computed from them.
 -- Parameters: $start_date, $end_date (whole quarters)
+-- Counts: contacts
 WITH quarters AS (
     SELECT CAST(q AS DATE) AS quarter
     FROM generate_series(date_trunc('quarter', CAST($start_date AS DATE)),

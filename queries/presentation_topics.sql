@@ -5,6 +5,7 @@
 -- once). A contact raising two topics counts for each topic. Every group has a row for
 -- every topic, zeros included. The presentation publishes these counts before ranking.
 -- Parameters: $start_date, $end_date, $remainder, $unrecorded, $everyone
+-- Counts: mentions
 WITH contact_rows AS (
     SELECT CAST(communities AS VARCHAR[]) AS members, community_recorded AS recorded,
            CAST(topics AS VARCHAR[]) AS raised
