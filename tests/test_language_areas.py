@@ -323,6 +323,8 @@ def test_month_ticks_thin_out_over_long_periods():
 
 
 def test_published_area_choice_and_dates_in_polish():
-    assert dict(published.LEVELS) == {"ward": text.label("level", "ward"), "lsoa": "LSOA"}
+    # MSOAs too: the public audience sees published crime by MSOA only (issue 16).
+    assert dict(published.LEVELS) == {
+        "ward": text.label("level", "ward"), "lsoa": "LSOA", "msoa": "MSOA"}  # fmt: skip
     note = published.area_note((dt.date(2024, 1, 1), dt.date(2024, 3, 31), 91))
     assert "1 sty 2024" in note and "31 mar 2024" in note
