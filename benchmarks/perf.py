@@ -279,9 +279,8 @@ def main() -> None:
             peer_comparison(db, args.reruns, {"trends.py": ours["trends.py"],
                                               "overview.py": ours["overview.py"]})  # fmt: skip
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"\n  peak RSS of this process (every page, {args.reruns} changes each): {peak:.0f} MB"
-        )
+        ran = f"every page, {args.reruns} changes each" if ours else "the queries only"
+        print(f"\n  peak RSS of this process ({ran}): {peak:.0f} MB")
         if "import" not in args.skip:
             import_speed(args.import_records)
 
