@@ -1,0 +1,212 @@
+"""Read an import file into a DuckDB staging table of text cells, or say clearly why not.
+
+The table `upload` holds the file's cells exactly as written (text; a blank cell null or
+blank), a column for each of the file's, named by the caller (`names`: staged_checks.py
+names each after the import column it is read as). The view `raw_rows` holds each row
+with a value, with `pos`, its place under the header: its row number is `pos + 2`, and a
+blank row is left out but keeps its number. staged_checks.py validates them there.
+
+Two readers, one result:
+
+- **DuckDB's `read_csv`** (queries/stage_read_csv.sql): every column as text, strict
+  quoting, no type guessing, several times faster than Python's csv module. It is used
+  for a file both read alike, which `reads_alike` decides on the bytes: line ends all LF
+  or all CR LF, no blank line before the last row, no space beside a quote (DuckDB trims
+  spaces around a quoted value, Python keeps them); and only when DuckDB finds no row
+  longer than the header, no cell longer than Python allows and no line break inside
+  quotes.
+- **Python's csv module, or openpyxl** (readers.py) for every other file, for a workbook,
+  and whenever DuckDB refuses a file: their messages name the line at fault ("line 3 has
+  a carriage return..."), so a damaged file is explained exactly as before.
+
+Both give the same cells, the same row numbers and the same refusals (tests/test_staging.py
+compares them on random files).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from queries import execute, run_query, scalar, sql
+
+from . import settings
+from .readers import (
+    CSV_FIELD_LIMIT,
+    _sniff_delimiter,
+    check_row_count,
+    decode_text,
+    read_csv_text,
+    read_xlsx,
+    upload_form,
+)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What the staging table holds: the header row as written, how the file was read
+    ("utf-8", "cp1250", "xlsx"...), how many rows have a value, and which reader read it."""
+
+    headers: list[str]
+    read_as: str
+    rows: int
+    reader: str  # "duckdb" or "python"
+
+
+Names = Callable[[list[str]], list[str]]
+
+
+def generic_names(headers: list[str]) -> list[str]:
+    return [f"c{number}" for number in range(1, len(headers) + 1)]
+
+
+def stage_upload(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    names: Names = generic_names,
+    max_mb: float | None = None,
+    max_rows: int | None = None,
+) -> Staged:
+    """Read an upload into `upload` / `raw_rows` on `con` (a staging connection of its own),
+    its columns named `names(headers)` (distinct names, one per header). Raises
+    FileProblem, with the same message as readers.read_upload, when it cannot."""
+    max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows
+    if upload_form(data, file_name, max_mb=max_mb) == "xlsx":
+        staged = stage_frame(con, read_xlsx(data, max_rows=max_rows), "xlsx", names)
+    else:
+        staged = _stage_csv(con, data, names)
+    check_row_count(staged.rows, max_rows)
+    return staged
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, data: bytes, names: Names) -> Staged:
+    text, how = decode_text(data)
+    found = _header(text)
+    if found is not None:
+        delimiter, headers = found
+        utf8 = data if how == "utf-8" else text.encode("utf-8")
+        del text  # the decoded copy is not needed any more: keep the peak memory down
+        columns = {name: "VARCHAR" for name in names(headers)}
+        if reads_alike(utf8, delimiter) and _read_with_duckdb(con, utf8, delimiter, columns):
+            rows = scalar(con, "SELECT count(*) FROM raw_rows")
+            return Staged(headers, how, rows, "duckdb")
+        text = utf8.decode("utf-8")
+    return stage_frame(con, read_csv_text(text), how, names)
+
+
+def _header(text: str) -> tuple[str, list[str]] | None:
+    """The delimiter and the header row (stripped, as readers.read_csv_text names the
+    columns), when line 1 is a complete header on its own; None when Python's reader must
+    decide (a blank first line, a header cell holding a line break, an empty file...)."""
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
+    line = line.removesuffix("\r")
+    delimiter = _sniff_delimiter(text)
+    try:
+        records = list(csv.reader([line], delimiter=delimiter, quotechar='"', strict=True))
+    except csv.Error:
+        return None
+    if len(records) != 1:
+        return None
+    headers = [cell.strip() for cell in records[0]]
+    return (delimiter, headers) if any(headers) else None
+
+
+def reads_alike(data: bytes, delimiter: str) -> bool:
+    """Whether DuckDB's read_csv and Python's csv module read these UTF-8 bytes into the
+    same records. Every test is a scan of the bytes at C speed; when one fails, the Python
+    reader reads the file (more slowly) and says exactly what is wrong with it, if anything.
+
+    - A carriage return that does not end a line (Python refuses it outside quotes and
+      keeps it inside; DuckDB may take it for a line end).
+    - Line ends of both kinds (DuckDB settles on one for the whole file).
+    - A blank line before the last row: Python counts it as a row (numbering the rows after
+      it), DuckDB skips it.
+    - A space beside a quote: DuckDB reads ` "a" ` as `a`, Python as ` "a" ` (or refuses
+      text after a closing quote).
+    """
+    crlf = data.count(b"\r\n")
+    if data.count(b"\r") != crlf:
+        return False
+    if crlf and data.count(b"\n") != crlf:
+        return False
+    body = data.rstrip(b"\r\n")
+    if b"\n\n" in body or b"\n\r\n" in body:
+        return False
+    if b'"' in data and (b' "' in data or b'" ' in data):
+        return False
+    return delimiter in (",", ";", "\t")
+
+
+# DuckDB reads an empty cell as this (never as null), so that a null is a padded cell.
+NULL_MARKER = "\x01hc:padded\x01"
+
+
+def _read_with_duckdb(
+    con: duckdb.DuckDBPyConnection, data: bytes, delimiter: str, columns: dict[str, str]
+) -> bool:
+    """Read the CSV bytes into `upload` with DuckDB. False (and nothing staged) when DuckDB
+    refuses the file, or reads a row longer than the header or a cell longer than Python's
+    csv module allows: the Python reader then explains the problem by line."""
+    if NULL_MARKER.encode() in data:
+        return False
+    handle, path = tempfile.mkstemp(prefix="hc-upload-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        try:
+            execute(
+                con,
+                "stage_read_csv",
+                path=path,
+                delimiter=delimiter,
+                columns={**columns, "stage_overflow": "VARCHAR"},
+                null_marker=NULL_MARKER,
+            )
+        except duckdb.Error:
+            _drop(con)
+            return False
+    finally:
+        os.unlink(path)
+    longest = run_query(con, "stage_longest_cell").max(axis=1).iloc[0]
+    too_long = not pd.isna(longest) and longest >= CSV_FIELD_LIMIT
+    if too_long or scalar(con, sql("stage_overflow")):
+        _drop(con)
+        return False
+    execute(con, "stage_rows_csv")
+    return True
+
+
+def stage_frame(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, read_as: str, names: Names = generic_names
+) -> Staged:
+    """Stage the text cells a Python reader returned (its index is each row's place under
+    the header)."""
+    headers = [str(h) for h in frame.columns]
+    cells = pd.DataFrame(
+        {
+            name: frame.iloc[:, position].to_numpy(dtype=object)
+            for position, name in enumerate(names(headers))
+        }
+    )
+    cells.insert(0, "pos", frame.index.to_numpy(dtype="int64"))
+    con.register("upload_frame", cells)
+    try:
+        execute(con, "stage_frame")
+    finally:
+        con.unregister("upload_frame")
+    execute(con, "stage_rows_frame")
+    return Staged(headers, read_as, len(frame), "python")
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS raw_rows")
+    con.execute("DROP TABLE IF EXISTS upload")
