@@ -4,8 +4,11 @@ An upload is read into a staging connection of its own (staging.py), then:
 
 1. the header row is checked in Python, as validation.check_header_row does (it is one
    row, and its problems concern the file as a whole);
-2. `checked` (queries/stage_check_<kind>.sql) reads every cell: stripped, and the day,
-   number, code or codes it holds, each distinct text looked up once;
+2. each distinct text of a coded, dated or numbered column is read once
+   (queries/stage_texts_<kind>.sql, queries/stage_values.sql): the day, number, code or
+   codes it holds, and its part of the record's identity; then `checked`
+   (queries/stage_check_<kind>.sql) gives every row its free texts, the ids of its other
+   texts and the hash of its identity;
 3. `problems` gathers every broken rule, one row per cell and rule with a rule code: the
    control characters in any column (queries/stage_control_characters.sql), the rules of
    the kind (queries/stage_problems_<kind>.sql) and personal data in free text. Python's
@@ -86,7 +89,8 @@ class StagedValidation:
         """The valid rows as a frame (built when asked for: the load takes `staged`)."""
         if self.staged is None:
             return pd.DataFrame()
-        return self.staged.drop_columns(["record_key"]).to_pandas()
+        rows = self.staged.drop_columns(["record_key"]).to_pandas()
+        return rows.sort_values("file_row", ignore_index=True)
 
     def keyed_rows(self, table: str) -> pa.Table:
         """The valid rows with their record keys, as queries/load_<table>.sql takes them."""
@@ -113,18 +117,30 @@ def check_staged(
     if found is None:
         return result, pd.DataFrame()
     con.execute(sql("stage_macros"))
+    # Every join here matches a million rows to a few hundred distinct texts, and the SQL
+    # is written with the small side on the right. DuckDB's estimates of the filtered
+    # small side can fall below the large one, and it would then build its hash table on
+    # the million rows (a gigabyte): keep the joins as written.
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     _lookups(con, spec, kind, areas)
-    control = run_query(
-        con,
-        "stage_control_characters",
-        multiline=[sql_name(c.name) for c in spec if c.multiline],
-    )
+    if staged.no_control_characters:
+        control = pd.DataFrame(columns=["pos", "column_name", "value", "place", "code_point"])
+    else:
+        control = run_query(
+            con,
+            "stage_control_characters",
+            multiline=[sql_name(c.name) for c in spec if c.multiline],
+        )
+    execute(con, f"stage_texts_{kind}")
     execute(
         con,
-        f"stage_check_{kind}",
+        "stage_values",
         latest=validation._latest_plausible_date(today),
-        **_list_words(kind),
+        not_recorded_words=sorted(validation._NOT_RECORDED_WORDS),
+        special_words=sorted(validation._SPECIAL_COMMUNITY_WORDS),
+        true_words=sorted(validation._TRUE),
     )
+    execute(con, f"stage_check_{kind}", **_identity_params(kind))
     _personal_hits(con, spec, kind)
     rules = run_query(con, f"stage_problems_{kind}", **_rule_params(spec, kind, today))
     problems = _worded(control, rules, spec, staged.headers)
@@ -132,6 +148,10 @@ def check_staged(
     con.execute("CREATE TABLE problems AS SELECT DISTINCT pos FROM problems_found")
     con.unregister("problems_found")
     result.problems = problems.drop(columns="pos")
+    rejected = _rejected(con, problems, staged.headers)
+    # The file's own cells are not needed any more: let DuckDB have the memory back.
+    con.execute("DROP VIEW raw_rows")
+    con.execute("DROP TABLE upload")
     if kind == "police_uk":
         outside = run_query(con, "stage_police_uk_outside").iloc[0]
         result.rows_outside_area = int(outside["outside"] + outside["no_location"])
@@ -139,8 +159,9 @@ def check_staged(
             f"{int(outside['outside'])} in LSOAs outside the district, "
             f"{int(outside['no_location'])} with no location"
         )
-    result.staged = con.sql(sql(f"stage_clean_{kind}"), params=_key_params(kind)).to_arrow_table()
-    return result, _rejected(con, problems, staged.headers)
+    clean = {"true_words": sorted(validation._TRUE)} if kind == "contacts" else None
+    result.staged = con.sql(sql(f"stage_clean_{kind}"), params=clean).to_arrow_table()
+    return result, rejected
 
 
 def _no_problems() -> pd.DataFrame:
@@ -168,15 +189,6 @@ def _lookups(con: duckdb.DuckDBPyConnection, spec, kind: str, areas: pd.DataFram
     con.unregister("lookup_rows")
 
 
-def _list_words(kind: str) -> dict:
-    if kind == "police_uk":
-        return {}
-    return {
-        "not_recorded_words": sorted(validation._NOT_RECORDED_WORDS),
-        "special_words": sorted(validation._SPECIAL_COMMUNITY_WORDS),
-    }
-
-
 # data.police.uk columns validation.py does not parse: outside rows are counted, outcome
 # categories mapped (queries/stage_check_police_uk.sql).
 _NOT_PARSED = {"police_uk": ("LSOA code", "Last outcome category")}
@@ -194,12 +206,10 @@ def _rule_params(spec: tuple[Column, ...], kind: str, today: date) -> dict:
     return params
 
 
-def _key_params(kind: str) -> dict:
+def _identity_params(kind: str) -> dict:
+    """What the check needs to write each record's identity as record_keys.py does."""
     if kind == "contacts":
-        return {
-            "head": record_keys._head("contacts", "content"),
-            "true_words": sorted(validation._TRUE),
-        }
+        return {"head": record_keys._head("contacts", "content")}
     return {
         "head_reference": record_keys._head("reports", "reference"),
         "head_content": record_keys._head("reports", "content"),

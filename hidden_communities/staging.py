@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from queries import execute, run_query, scalar, sql
+from queries import execute, run_query
 
 from . import settings
 from .readers import (
@@ -57,6 +58,9 @@ class Staged:
     read_as: str
     rows: int
     reader: str  # "duckdb" or "python"
+    # True when the bytes show that no cell can hold a control character (the check in
+    # SQL is then skipped); False when it must look.
+    no_control_characters: bool = False
 
 
 Names = Callable[[list[str]], list[str]]
@@ -95,9 +99,11 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, data: bytes, names: Names) -> Sta
         utf8 = data if how == "utf-8" else text.encode("utf-8")
         del text  # the decoded copy is not needed any more: keep the peak memory down
         columns = {name: "VARCHAR" for name in names(headers)}
-        if reads_alike(utf8, delimiter) and _read_with_duckdb(con, utf8, delimiter, columns):
-            rows = scalar(con, "SELECT count(*) FROM raw_rows")
-            return Staged(headers, how, rows, "duckdb")
+        if reads_alike(utf8, delimiter):
+            rows = _read_with_duckdb(con, utf8, delimiter, columns)
+            if rows is not None:
+                clear = not _may_hold_control_characters(utf8, delimiter)
+                return Staged(headers, how, rows, "duckdb", no_control_characters=clear)
         text = utf8.decode("utf-8")
     return stage_frame(con, read_csv_text(text), how, names)
 
@@ -138,12 +144,30 @@ def reads_alike(data: bytes, delimiter: str) -> bool:
         return False
     if crlf and data.count(b"\n") != crlf:
         return False
-    body = data.rstrip(b"\r\n")
-    if b"\n\n" in body or b"\n\r\n" in body:
+    end = len(data)  # blank lines at the very end are nobody's rows
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
+    if data.find(b"\n\n", 0, end) >= 0 or data.find(b"\n\r\n", 0, end) >= 0:
         return False
     if b'"' in data and (b' "' in data or b'" ' in data):
         return False
     return delimiter in (",", ";", "\t")
+
+
+# Printable ASCII and line ends: what most of a file is made of.
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\r\n"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+def _may_hold_control_characters(data: bytes, delimiter: str) -> bool:
+    """Whether a cell of a file DuckDB read (so with no line break inside quotes) could
+    hold a control character: a C0 byte other than the line ends (or the delimiter, a
+    tab), DEL, or the UTF-8 form of a C1 character. Printable ASCII is dropped first at C
+    speed; the few bytes left are searched."""
+    rest = data.translate(None, _PLAIN)
+    if delimiter == "\t" and b"\t" in rest:
+        return True
+    return _CONTROL_BYTES.search(rest) is not None
 
 
 # DuckDB reads an empty cell as this (never as null), so that a null is a padded cell.
@@ -152,12 +176,13 @@ NULL_MARKER = "\x01hc:padded\x01"
 
 def _read_with_duckdb(
     con: duckdb.DuckDBPyConnection, data: bytes, delimiter: str, columns: dict[str, str]
-) -> bool:
-    """Read the CSV bytes into `upload` with DuckDB. False (and nothing staged) when DuckDB
-    refuses the file, or reads a row longer than the header or a cell longer than Python's
-    csv module allows: the Python reader then explains the problem by line."""
+) -> int | None:
+    """Read the CSV bytes into `upload` with DuckDB; return the number of rows with a value.
+    None (and nothing staged) when DuckDB refuses the file, or reads a row longer than the
+    header or a cell longer than Python's csv module allows: the Python reader then
+    explains the problem by line."""
     if NULL_MARKER.encode() in data:
-        return False
+        return None
     handle, path = tempfile.mkstemp(prefix="hc-upload-", suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -173,16 +198,16 @@ def _read_with_duckdb(
             )
         except duckdb.Error:
             _drop(con)
-            return False
+            return None
     finally:
         os.unlink(path)
-    longest = run_query(con, "stage_longest_cell").max(axis=1).iloc[0]
-    too_long = not pd.isna(longest) and longest >= CSV_FIELD_LIMIT
-    if too_long or scalar(con, sql("stage_overflow")):
-        _drop(con)
-        return False
     execute(con, "stage_rows_csv")
-    return True
+    read = run_query(con, "stage_csv_read").iloc[0]
+    longest = read.drop(["stage_rows", "stage_overflowing"]).fillna(0).max()
+    if longest >= CSV_FIELD_LIMIT or read["stage_overflowing"]:
+        _drop(con)
+        return None
+    return int(read["stage_rows"])
 
 
 def stage_frame(

@@ -1,8 +1,9 @@
--- Every row of a staged contacts file (the view raw_rows, its columns named for the
--- contacts columns, hidden_communities/staged_checks.py) as the checks and the load take
--- it: each cell stripped, and what it holds (a day, a number, a code, codes). A column the
--- file lacks is blank. A text is looked up once however many rows repeat it.
--- Parameters: $latest (a year after today), $not_recorded_words, $special_words
+-- Every row of a staged contacts file (raw_rows, its columns named for the contacts
+-- columns: hidden_communities/staged_checks.py): its free texts stripped, each other cell
+-- as the `id` of its text in stage_values (read once for all the rows that repeat it), and
+-- the hash of the record's identity, written exactly as hidden_communities/record_keys.py
+-- writes it (a contact is identified by every field). A column the file lacks is blank.
+-- Parameters: $head (the identity's opening, record_keys._head)
 CREATE TABLE checked AS
 WITH template AS (
     SELECT NULL::BIGINT AS pos, NULL::VARCHAR AS contact_date, NULL::VARCHAR AS area,
@@ -15,133 +16,67 @@ WITH template AS (
 cells AS (
     SELECT
         pos,
-        stage_text(contact_date) AS contact_date,
-        stage_text(area) AS area,
         stage_text(team) AS team,
-        stage_text(communities) AS communities,
-        stage_text(channel) AS channel,
-        stage_text(direction) AS direction,
-        stage_text(place_type) AS place_type,
-        stage_text(people_reached) AS people_reached,
-        stage_text(language) AS language,
-        stage_text(topics) AS topics,
-        stage_text(follow_up_needed) AS follow_up_needed,
         -- A multi-line column: a Windows line break (CR LF) is read as a plain one.
         replace(stage_text(note), chr(13) || chr(10), chr(10)) AS note,
-        stage_text(age_band) AS age_band
+        coalesce(contact_date, '') AS contact_date,
+        coalesce(area, '') AS area,
+        coalesce(communities, '') AS communities,
+        coalesce(channel, '') AS channel,
+        coalesce(direction, '') AS direction,
+        coalesce(place_type, '') AS place_type,
+        coalesce(people_reached, '') AS people_reached,
+        coalesce(language, '') AS language,
+        coalesce(topics, '') AS topics,
+        coalesce(follow_up_needed, '') AS follow_up_needed,
+        coalesce(age_band, '') AS age_band
     FROM (SELECT * FROM template UNION ALL BY NAME SELECT * FROM raw_rows)
-),
-vocabularies AS (
-    SELECT
-        map(list(key) FILTER (vocabulary = 'communities'),
-            list(code) FILTER (vocabulary = 'communities')) AS communities,
-        map(list(key) FILTER (vocabulary = 'topics'),
-            list(code) FILTER (vocabulary = 'topics')) AS topics
-    FROM stage_lookup
-),
-dates AS (
-    SELECT t, stage_plausible_date(t, $latest) AS day
-    FROM (SELECT DISTINCT contact_date AS t FROM cells)
-),
-numbers AS (
-    SELECT t, stage_number(t) AS number FROM (SELECT DISTINCT people_reached AS t FROM cells)
-),
-areas AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT area AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'area' AND l.key = stage_key(d.t)
-),
-channels AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT channel AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'channel' AND l.key = stage_key(d.t)
-),
-directions AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT direction AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'direction' AND l.key = stage_key(d.t)
-),
-place_types AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT place_type AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'place_type' AND l.key = stage_key(d.t)
-),
-languages AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT language AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'language' AND l.key = stage_key(d.t)
-),
-age_bands AS (
-    SELECT d.t, l.code
-    FROM (SELECT DISTINCT age_band AS t FROM cells) AS d
-    LEFT JOIN stage_lookup AS l ON l.vocabulary = 'age_band' AND l.key = stage_key(d.t)
-),
--- Communities: blank or 'not_recorded' means not recorded, 'none' none of them; either
--- beside a community (or each other) is `mixed` (validation._parse_code_lists).
-community_keys AS (
-    SELECT t, keys,
-           NOT coalesce(list_bool_and(list_transform(
-               keys, lambda k: list_contains($not_recorded_words, k))), true) AS recorded,
-           list_distinct(list_filter(
-               keys, lambda k: list_contains($special_words, k))) AS special
-    FROM (SELECT t, stage_list_keys(t) AS keys
-          FROM (SELECT DISTINCT communities AS t FROM cells))
-),
-community_lists AS (
-    SELECT t, recorded,
-           recorded AND len(special) > 0
-               AND (len(special) > 1 OR len(special) < len(list_distinct(keys))) AS mixed,
-           CASE WHEN recorded AND NOT (len(special) > 0
-                    AND (len(special) > 1 OR len(special) < len(list_distinct(keys))))
-                THEN list_filter(keys, lambda k: NOT list_contains($special_words, k))
-                ELSE [] END AS kept
-    FROM community_keys
-),
-communities AS (
-    SELECT t, recorded, mixed,
-           coalesce(list_bool_or(list_transform(kept, lambda k: v.communities[k] IS NULL)),
-                    false) AS unknown,
-           list_distinct(list_filter(list_transform(kept, lambda k: v.communities[k]),
-                                     lambda c: c IS NOT NULL)) AS codes
-    FROM community_lists, vocabularies AS v
-),
-topics AS (
-    SELECT t,
-           coalesce(list_bool_or(list_transform(keys, lambda k: v.topics[k] IS NULL)),
-                    false) AS unknown,
-           list_distinct(list_filter(list_transform(keys, lambda k: v.topics[k]),
-                                     lambda c: c IS NOT NULL)) AS codes
-    FROM (SELECT t, stage_list_keys(t) AS keys
-          FROM (SELECT DISTINCT topics AS t FROM cells)), vocabularies AS v
 ),
 final AS (
     SELECT
-        c.*,
-        dates.day AS contact_day,
-        areas.code AS area_code,
-        communities.recorded AS community_recorded,
-        communities.mixed AS communities_mixed,
-        communities.unknown AS communities_unknown,
-        communities.codes AS community_codes,
-        channels.code AS channel_code,
-        directions.code AS direction_code,
-        place_types.code AS place_type_code,
-        numbers.number AS people_number,
-        languages.code AS language_code,
-        topics.unknown AS topics_unknown,
-        topics.codes AS topic_codes,
-        lower(c.follow_up_needed) AS follow_up_word,
-        age_bands.code AS age_band_code
+        c.pos,
+        c.team,
+        c.note,
+        contact_date.id AS contact_date_id,
+        area.id AS area_id,
+        communities.id AS communities_id,
+        channel.id AS channel_id,
+        direction.id AS direction_id,
+        place_type.id AS place_type_id,
+        people_reached.id AS people_reached_id,
+        language.id AS language_id,
+        topics.id AS topics_id,
+        follow_up_needed.id AS follow_up_needed_id,
+        age_band.id AS age_band_id,
+        sha256(concat(
+            $head, contact_date.part, ',', area.part, ',',
+            stage_text_field('team', nullif(c.team, '')), ',', communities.part, ',',
+            channel.part, ',', direction.part, ',', place_type.part, ',',
+            people_reached.part, ',', language.part, ',', topics.part, ',',
+            follow_up_needed.part, ',', stage_text_field('note', nullif(c.note, '')), ',',
+            '["entry_ref","null"]', age_band.part, ']]'
+        )) AS identity_hash
     FROM cells AS c
-    LEFT JOIN dates ON dates.t = c.contact_date
-    LEFT JOIN areas ON areas.t = c.area
-    LEFT JOIN communities ON communities.t = c.communities
-    LEFT JOIN channels ON channels.t = c.channel
-    LEFT JOIN directions ON directions.t = c.direction
-    LEFT JOIN place_types ON place_types.t = c.place_type
-    LEFT JOIN numbers ON numbers.t = c.people_reached
-    LEFT JOIN languages ON languages.t = c.language
-    LEFT JOIN topics ON topics.t = c.topics
-    LEFT JOIN age_bands ON age_bands.t = c.age_band
+    JOIN stage_values AS contact_date
+        ON contact_date.column_name = 'contact_date' AND contact_date.raw = c.contact_date
+    JOIN stage_values AS area ON area.column_name = 'area' AND area.raw = c.area
+    JOIN stage_values AS communities
+        ON communities.column_name = 'communities' AND communities.raw = c.communities
+    JOIN stage_values AS channel ON channel.column_name = 'channel' AND channel.raw = c.channel
+    JOIN stage_values AS direction
+        ON direction.column_name = 'direction' AND direction.raw = c.direction
+    JOIN stage_values AS place_type
+        ON place_type.column_name = 'place_type' AND place_type.raw = c.place_type
+    JOIN stage_values AS people_reached
+        ON people_reached.column_name = 'people_reached'
+       AND people_reached.raw = c.people_reached
+    JOIN stage_values AS language
+        ON language.column_name = 'language' AND language.raw = c.language
+    JOIN stage_values AS topics ON topics.column_name = 'topics' AND topics.raw = c.topics
+    JOIN stage_values AS follow_up_needed
+        ON follow_up_needed.column_name = 'follow_up_needed'
+       AND follow_up_needed.raw = c.follow_up_needed
+    JOIN stage_values AS age_band
+        ON age_band.column_name = 'age_band' AND age_band.raw = c.age_band
 )
 SELECT * FROM final

@@ -1,61 +1,52 @@
 -- The valid rows of a checked contacts file (no row of `problems`), typed as
--- queries/load_contacts.sql loads them, each with its record key: the SHA-256 of the
--- record's identity, written exactly as hidden_communities/record_keys.py writes it (so a
--- file loaded before this check existed is recognised), and the row's occurrence among
--- identical rows of the file.
--- Parameters: $head (the identity's opening, record_keys._head), $true_words
-WITH valid AS (
+-- queries/load_contacts.sql loads them, each with its record key: the hash of its identity
+-- (queries/stage_check_contacts.sql) and its occurrence among identical rows of the file,
+-- as hidden_communities/record_keys.py numbers them.
+-- Parameters: $true_words
+WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c
     WHERE NOT EXISTS (SELECT 1 FROM problems AS p WHERE p.pos = c.pos)
 ),
-typed AS (
-    SELECT
-        pos + 2 AS file_row,
-        contact_day AS contact_date,
-        area_code,
-        nullif(team, '') AS team,
-        community_recorded,
-        community_codes AS communities,
-        channel_code AS channel,
-        direction_code AS direction,
-        place_type_code AS place_type,
-        CAST(people_number AS INTEGER) AS people_reached,
-        language_code AS language,
-        topic_codes AS topics,
-        list_contains($true_words, follow_up_word) AS follow_up_needed,
-        nullif(note, '') AS note,
-        coalesce(age_band_code, 'not_recorded') AS age_band
-    FROM valid
+-- The occurrence of each row among rows of the file with the same identity, counted only
+-- where an identity repeats (a 64-bit hash of it finds those, the identity decides).
+repeated AS (
+    SELECT hash(identity_hash) AS h FROM valid GROUP BY h HAVING count(*) > 1
 ),
-identified AS (
-    SELECT *,
-        sha256($head || concat_ws(',',
-            stage_date_field('contact_date', contact_date),
-            stage_text_field('area_code', area_code),
-            stage_text_field('team', team),
-            stage_bool_field('community_recorded', community_recorded),
-            stage_list_field('communities', communities),
-            stage_text_field('channel', channel),
-            stage_text_field('direction', direction),
-            stage_text_field('place_type', place_type),
-            stage_int_field('people_reached', people_reached),
-            stage_text_field('language', language),
-            stage_list_field('topics', topics),
-            stage_bool_field('follow_up_needed', follow_up_needed),
-            stage_text_field('note', note),
-            stage_text_field('entry_ref', NULL::VARCHAR),
-            -- The age band joins the identity only when recorded (record_keys.py).
-            CASE WHEN age_band <> 'not_recorded' THEN stage_text_field('age_band', age_band) END
-        ) || ']]') AS identity_hash
-    FROM typed
+numbered AS (
+    SELECT pos, row_number() OVER (PARTITION BY identity_hash ORDER BY pos) AS occurrence
+    FROM valid
+    WHERE hash(identity_hash) IN (SELECT h FROM repeated)
 ),
 final AS (
     SELECT
-        file_row,
-        'c:' || identity_hash || '#'
-            || row_number() OVER (PARTITION BY identity_hash ORDER BY file_row) AS record_key,
-        contact_date, area_code, team, community_recorded, communities, channel, direction,
-        place_type, people_reached, language, topics, follow_up_needed, note, age_band
-    FROM identified
+        c.pos + 2 AS file_row,
+        'c:' || c.identity_hash || '#' || coalesce(n.occurrence, 1) AS record_key,
+        contact_date.day AS contact_date,
+        area.code AS area_code,
+        nullif(c.team, '') AS team,
+        communities.recorded AS community_recorded,
+        communities.codes AS communities,
+        channel.code AS channel,
+        direction.code AS direction,
+        place_type.code AS place_type,
+        CAST(people_reached.number AS INTEGER) AS people_reached,
+        language.code AS language,
+        topics.codes AS topics,
+        list_contains($true_words, follow_up_needed.word) AS follow_up_needed,
+        nullif(c.note, '') AS note,
+        coalesce(age_band.code, 'not_recorded') AS age_band
+    FROM valid AS c
+    LEFT JOIN numbered AS n ON n.pos = c.pos
+    JOIN stage_values AS contact_date ON contact_date.id = c.contact_date_id
+    JOIN stage_values AS area ON area.id = c.area_id
+    JOIN stage_values AS communities ON communities.id = c.communities_id
+    JOIN stage_values AS channel ON channel.id = c.channel_id
+    JOIN stage_values AS direction ON direction.id = c.direction_id
+    JOIN stage_values AS place_type ON place_type.id = c.place_type_id
+    JOIN stage_values AS people_reached ON people_reached.id = c.people_reached_id
+    JOIN stage_values AS language ON language.id = c.language_id
+    JOIN stage_values AS topics ON topics.id = c.topics_id
+    JOIN stage_values AS follow_up_needed ON follow_up_needed.id = c.follow_up_needed_id
+    JOIN stage_values AS age_band ON age_band.id = c.age_band_id
 )
-SELECT * FROM final ORDER BY file_row
+SELECT * FROM final
