@@ -36,7 +36,7 @@ from queries import execute, run_query, sql
 
 from . import record_keys, validation
 from .columns import SPECS, Column
-from .staging import Staged
+from .staging import Staged, stage_frame
 from .validation import FIRST_DATA_ROW
 
 SEQ_PERSONAL = 2000  # personal data comes after each column's own rules (validation.py)
@@ -162,6 +162,20 @@ def check_staged(
     clean = {"true_words": sorted(validation._TRUE)} if kind == "contacts" else None
     result.staged = con.sql(sql(f"stage_clean_{kind}"), params=clean).to_arrow_table()
     return result, rejected
+
+
+def check_frame(
+    frame: pd.DataFrame, kind: str, areas: pd.DataFrame, *, today: date | None = None
+) -> StagedValidation:
+    """Check a frame of text cells (the demonstration's records) as a file is checked, on
+    a staging connection of its own."""
+    con = duckdb.connect()
+    try:
+        names = column_names([str(h) for h in frame.columns], kind)
+        staged = stage_frame(con, frame, "frame", lambda _headers: names)
+        return check_staged(con, staged, kind, areas, today=today)[0]
+    finally:
+        con.close()
 
 
 def _no_problems() -> pd.DataFrame:

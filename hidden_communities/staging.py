@@ -217,8 +217,8 @@ def stage_frame(
     the header)."""
     headers = [str(h) for h in frame.columns]
     cells = pd.DataFrame(
-        {
-            name: frame.iloc[:, position].to_numpy(dtype=object)
+        {  # as validation.cell_texts reads a frame's cells
+            name: frame.iloc[:, position].fillna("").astype(str).to_numpy(dtype=object)
             for position, name in enumerate(names(headers))
         }
     )

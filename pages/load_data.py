@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hidden_communities import ingest, settings, vocab
+from hidden_communities import ingest, settings, uploads, vocab
 from ui import forms, sidebar, store
 
 st.title("Data")
@@ -22,6 +22,7 @@ with load_tab:
         type=["csv", "xlsx", "txt"],
         key="data_upload",
     )
+    st.caption(uploads.limit_note(st.get_option("server.maxUploadSize")))
     loaded_by = st.text_input(
         "Loaded by (your name or collar number, for the audit trail)",
         key="data_loaded_by",
