@@ -110,14 +110,28 @@ def phases(file: Path, db: Path) -> None:
     print(f"  ({outcome.message})")
 
 
+def child(*args: str) -> None:
+    """Run this script again in a child process: the work that needs pandas and DuckDB stays
+    out of this process, whose memory every child it starts would otherwise inherit as the
+    floor of its own peak (Linux keeps ru_maxrss across fork and exec)."""
+    subprocess.run([sys.executable, __file__, *args], cwd=ROOT, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--phases", action="store_true", help="also time the steps")
     parser.add_argument("--keep", help="a folder to keep the file and database in")
+    parser.add_argument("--make-file", nargs=2, metavar=("ROWS", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--phases-of", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    from hidden_communities import database
+    if args.make_file:
+        seconds = make_file(int(args.make_file[0]), Path(args.make_file[1]))
+        print(f"made {Path(args.make_file[1]).name} in {seconds:.0f} s")
+        return
+    if args.phases_of:
+        phases(Path(args.phases_of[0]), Path(args.phases_of[1]))
+        return
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="hc-import-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,12 +139,17 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
         file = folder / f"reports-{args.rows}.csv"
         if not file.exists():
-            seconds = make_file(args.rows, file)
-            print(f"made {file.name} in {seconds:.0f} s")
+            child("--make-file", str(args.rows), str(file))
         size_mb = file.stat().st_size / 1024 / 1024
         empty = folder / "empty.duckdb"
         if not empty.exists():
-            database.build_database(empty, demo_data=False)
+            subprocess.run(
+                [sys.executable, "-m", "hidden_communities", "build-db", "--no-demo"]
+                + ["--db", str(empty)],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
         db = folder / "import.duckdb"
         shutil.copy(empty, db)
         env = {
@@ -154,8 +173,8 @@ def main() -> None:
         )
         if args.phases:
             shutil.copy(empty, db)
-            print("phases, in this process:")
-            phases(file, db)
+            print("phases, in a child process:")
+            child("--phases-of", str(file), str(db))
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         if not args.keep:
