@@ -5,17 +5,17 @@ An upload is read into a staging connection of its own (staging.py), then:
 1. the header row is checked in Python, as validation.check_header_row does (it is one
    row, and its problems concern the file as a whole);
 2. each distinct text of a coded, dated or numbered column is read once
-   (queries/stage_texts_<kind>.sql, queries/stage_values.sql): the day, number, code or
+   (queries/staging/texts_<kind>.sql, queries/staging/values.sql): the day, number, code or
    codes it holds, and its part of the record's identity; then `checked`
-   (queries/stage_check_<kind>.sql) gives every row its free texts, the ids of its other
+   (queries/staging/check_<kind>.sql) gives every row its free texts, the ids of its other
    texts and the hash of its identity;
 3. `problems` gathers every broken rule, one row per cell and rule with a rule code: the
-   control characters in any column (queries/stage_control_characters.sql), the rules of
-   the kind (queries/stage_problems_<kind>.sql) and personal data in free text. Python's
+   control characters in any column (queries/staging/control_characters.sql), the rules of
+   the kind (queries/staging/problems_<kind>.sql) and personal data in free text. Python's
    regular expressions decide personal data (Unicode digits, letters and spaces as Python
    reads them), on the few texts SQL finds could hold any;
 4. the valid rows come out typed, with their record keys
-   (queries/stage_clean_<kind>.sql), as an Arrow table the load inserts as it is.
+   (queries/staging/clean_<kind>.sql), as an Arrow table the load inserts as it is.
 
 The rule codes are worded here with validation.py's own messages, so the problems read
 exactly as they always have (row, column, value, rule), in the same order. Only the few
@@ -81,10 +81,6 @@ class StagedValidation:
         return sorted(set(self.problems["row"].tolist()))
 
     @property
-    def rows_valid(self) -> int:
-        return 0 if self.staged is None else self.staged.num_rows
-
-    @property
     def clean(self) -> pd.DataFrame:
         """The valid rows as a frame (built when asked for: the load takes `staged`)."""
         if self.staged is None:
@@ -116,51 +112,44 @@ def check_staged(
     )
     if found is None:
         return result, pd.DataFrame()
-    con.execute(sql("stage_macros"))
-    # Every join here matches a million rows to a few hundred distinct texts, and the SQL
-    # is written with the small side on the right. DuckDB's estimates of the filtered
-    # small side can fall below the large one, and it would then build its hash table on
-    # the million rows (a gigabyte): keep the joins as written.
-    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    execute(con, "staging/setup")
     _lookups(con, spec, kind, areas)
     if staged.no_control_characters:
         control = pd.DataFrame(columns=["pos", "column_name", "value", "place", "code_point"])
     else:
         control = run_query(
             con,
-            "stage_control_characters",
+            "staging/control_characters",
             multiline=[sql_name(c.name) for c in spec if c.multiline],
         )
-    execute(con, f"stage_texts_{kind}")
+    execute(con, f"staging/texts_{kind}")
     execute(
         con,
-        "stage_values",
+        "staging/values",
         latest=validation._latest_plausible_date(today),
         not_recorded_words=sorted(validation._NOT_RECORDED_WORDS),
         special_words=sorted(validation._SPECIAL_COMMUNITY_WORDS),
         true_words=sorted(validation._TRUE),
     )
-    execute(con, f"stage_check_{kind}", **_identity_params(kind))
+    execute(con, f"staging/check_{kind}", **_identity_params(kind))
     _personal_hits(con, spec, kind)
-    rules = run_query(con, f"stage_problems_{kind}", **_rule_params(spec, kind, today))
+    rules = run_query(con, f"staging/problems_{kind}", **_rule_params(spec, kind, today))
     problems = _worded(control, rules, spec, staged.headers)
     con.register("problems_found", problems[["pos"]])
-    con.execute("CREATE TABLE problems AS SELECT DISTINCT pos FROM problems_found")
+    execute(con, "staging/problem_rows")
     con.unregister("problems_found")
     result.problems = problems.drop(columns="pos")
     rejected = _rejected(con, problems, staged.headers)
-    # The file's own cells are not needed any more: let DuckDB have the memory back.
-    con.execute("DROP VIEW raw_rows")
-    con.execute("DROP TABLE upload")
+    execute(con, "staging/drop_file")  # the checks have read the file's own cells
     if kind == "police_uk":
-        outside = run_query(con, "stage_police_uk_outside").iloc[0]
+        outside = run_query(con, "staging/police_uk_outside").iloc[0]
         result.rows_outside_area = int(outside["outside"] + outside["no_location"])
         result.outside_detail = (
             f"{int(outside['outside'])} in LSOAs outside the district, "
             f"{int(outside['no_location'])} with no location"
         )
     clean = {"true_words": sorted(validation._TRUE)} if kind == "contacts" else None
-    result.staged = con.sql(sql(f"stage_clean_{kind}"), params=clean).to_arrow_table()
+    result.staged = con.sql(sql(f"staging/clean_{kind}"), params=clean).to_arrow_table()
     return result, rejected
 
 
@@ -199,12 +188,12 @@ def _lookups(con: duckdb.DuckDBPyConnection, spec, kind: str, areas: pd.DataFram
         ["vocabulary", "key"]
     )
     con.register("lookup_rows", frame)
-    con.execute("CREATE TABLE stage_lookup AS SELECT * FROM lookup_rows")
+    execute(con, "staging/lookup")
     con.unregister("lookup_rows")
 
 
 # data.police.uk columns validation.py does not parse: outside rows are counted, outcome
-# categories mapped (queries/stage_check_police_uk.sql).
+# categories mapped (queries/staging/check_police_uk.sql).
 _NOT_PARSED = {"police_uk": ("LSOA code", "Last outcome category")}
 
 
@@ -240,7 +229,7 @@ def _personal_hits(con: duckdb.DuckDBPyConnection, spec, kind: str) -> None:
     (validation._PERSONAL_PATTERNS) find personal data in, among the candidates SQL picks."""
     rows = []
     if kind != "police_uk":
-        candidates = run_query(con, f"stage_personal_candidates_{kind}")
+        candidates = run_query(con, f"staging/personal_candidates_{kind}")
         order = {sql_name(c.name): n for n, c in enumerate(spec)}
         patterns = list(zip(_PERSONAL_RULES, validation._PERSONAL_PATTERNS, strict=True))
         for column, value in candidates.itertuples(index=False):
@@ -250,11 +239,7 @@ def _personal_hits(con: duckdb.DuckDBPyConnection, spec, kind: str) -> None:
     frame = pd.DataFrame(rows, columns=["column_name", "value", "rule", "seq"])
     frame["seq"] = frame["seq"].astype("int64")
     con.register("personal_rows", frame)
-    con.execute(
-        "CREATE TABLE personal_hits AS SELECT CAST(column_name AS VARCHAR) AS column_name,"
-        " CAST(value AS VARCHAR) AS value, CAST(rule AS VARCHAR) AS rule, seq"
-        " FROM personal_rows"
-    )
+    execute(con, "staging/personal_hits")
     con.unregister("personal_rows")
 
 
@@ -285,10 +270,7 @@ def _worded(
             "pos": rules["pos"].to_numpy(dtype="int64"),
             "column": rules["column_name"].to_numpy(dtype=object),
             "value": rules["value"].to_numpy(dtype=object),
-            "rule": [
-                _rule_text(rule, by_name[column])
-                for rule, column in zip(rules["rule"], rules["column_name"], strict=True)
-            ],
+            "rule": _rule_texts(rules, by_name),
             "seq": rules["seq"].to_numpy(dtype="int64"),
         }
     )
@@ -318,6 +300,14 @@ def _column_shown(name: str, columns: Mapping[str, Column], headers: list[str]) 
 
 def _control_name(code: int) -> str:
     return validation._control_name(chr(code))
+
+
+def _rule_texts(rules: pd.DataFrame, by_name: Mapping[str, Column]) -> list[str]:
+    """Each problem's words, worded once per rule and column (a file may break one rule a
+    million times)."""
+    pairs = list(zip(rules["rule"], rules["column_name"], strict=True))
+    words = {pair: _rule_text(pair[0], by_name[pair[1]]) for pair in set(pairs)}
+    return [words[pair] for pair in pairs]
 
 
 def _rule_text(rule: str, col: Column) -> str:
@@ -355,7 +345,7 @@ def _rejected(
     """The rows with problems as they are in the file, indexed by place under the header."""
     if problems.empty:
         return pd.DataFrame()
-    rows = run_query(con, "stage_rejected_rows")
+    rows = run_query(con, "staging/rejected_rows")
     cells = rows.drop(columns="pos").fillna("").astype(object)
     cells.columns = headers
     cells.index = pd.Index(rows["pos"].to_numpy(dtype="int64"))

@@ -8,7 +8,7 @@ blank row is left out but keeps its number. staged_checks.py validates them ther
 
 Two readers, one result:
 
-- **DuckDB's `read_csv`** (queries/stage_read_csv.sql): every column as text, strict
+- **DuckDB's `read_csv`** (queries/staging/read_csv.sql): every column as text, strict
   quoting, no type guessing, several times faster than Python's csv module. It is used
   for a file both read alike, which `reads_alike` decides on the bytes: line ends all LF
   or all CR LF, no blank line before the last row, no space beside a quote (DuckDB trims
@@ -189,7 +189,7 @@ def _read_with_duckdb(
         try:
             execute(
                 con,
-                "stage_read_csv",
+                "staging/read_csv",
                 path=path,
                 delimiter=delimiter,
                 columns={**columns, "stage_overflow": "VARCHAR"},
@@ -200,8 +200,8 @@ def _read_with_duckdb(
             return None
     finally:
         os.unlink(path)
-    execute(con, "stage_rows_csv")
-    read = run_query(con, "stage_csv_read").iloc[0]
+    execute(con, "staging/rows_csv")
+    read = run_query(con, "staging/csv_read").iloc[0]
     longest = read.drop(["stage_rows", "stage_overflowing"]).fillna(0).max()
     if longest >= CSV_FIELD_LIMIT or read["stage_overflowing"]:
         _drop(con)
@@ -224,13 +224,12 @@ def stage_frame(
     cells.insert(0, "pos", frame.index.to_numpy(dtype="int64"))
     con.register("upload_frame", cells)
     try:
-        execute(con, "stage_frame")
+        execute(con, "staging/frame")
     finally:
         con.unregister("upload_frame")
-    execute(con, "stage_rows_frame")
+    execute(con, "staging/rows_frame")
     return Staged(headers, read_as, len(frame), "python")
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP VIEW IF EXISTS raw_rows")
-    con.execute("DROP TABLE IF EXISTS upload")
+    execute(con, "staging/drop_file")

@@ -1,6 +1,13 @@
--- Macros of the staging connection that checks an upload (hidden_communities/staged_checks.py),
--- each the SQL form of one step of hidden_communities/validation.py, which says the same
--- thing row by row in Python (tests/test_staged_checks.py holds them to the same answers).
+-- The staging connection that checks an upload (hidden_communities/staged_checks.py): its
+-- settings, and macros that are each the SQL form of one step of
+-- hidden_communities/validation.py, which says the same thing row by row in Python
+-- (tests/test_staged_checks.py holds the two to the same answers).
+
+-- Every join of the checks matches a million rows to a few hundred distinct texts, written
+-- with the small side on the right. DuckDB's estimate of a filtered small side can fall
+-- below the large one, and it would then build its hash table on the million rows (a
+-- gigabyte): the joins are kept as written.
+SET disabled_optimizers = 'join_order,build_side_probe_side';
 
 -- A cell as validation reads it: blank for null, stripped as Python's str.strip() strips,
 -- of every character str.isspace() holds for (not only spaces). trim() with a set of

@@ -1,6 +1,6 @@
 -- The valid rows of a checked contacts file (no row of `problems`), typed as
 -- queries/load_contacts.sql loads them, each with its record key: the hash of its identity
--- (queries/stage_check_contacts.sql) and its occurrence among identical rows of the file,
+-- (queries/staging/check_contacts.sql) and its occurrence among identical rows of the file,
 -- as hidden_communities/record_keys.py numbers them.
 -- Parameters: $true_words
 WITH valid AS NOT MATERIALIZED (

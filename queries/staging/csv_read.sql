@@ -1,4 +1,4 @@
--- What staging.py checks once DuckDB has read a CSV (queries/stage_read_csv.sql), in one
+-- What staging.py checks once DuckDB has read a CSV (queries/staging/read_csv.sql), in one
 -- pass: the rows with a value, the rows longer than the header (a value, even an empty
 -- one, in the extra column), then each column's longest cell in characters. A long row,
 -- or a cell as long as Python's csv module refuses, sends the file to that reader for its

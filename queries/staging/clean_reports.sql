@@ -1,6 +1,6 @@
 -- The valid rows of a checked crime-reports file (no row of `problems`), typed as
 -- queries/load_reports.sql loads them, each with its record key: the hash of its identity
--- (queries/stage_check_reports.sql) and its occurrence among rows of the file alike, as
+-- (queries/staging/check_reports.sql) and its occurrence among rows of the file alike, as
 -- hidden_communities/record_keys.py numbers them.
 WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c

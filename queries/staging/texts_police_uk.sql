@@ -1,5 +1,5 @@
 -- The distinct texts of a staged data.police.uk file's coded and dated columns, with how
--- each column is read (queries/stage_values.sql): the month, the crime type, the outcome
+-- each column is read (queries/staging/values.sql): the month, the crime type, the outcome
 -- category (mapped to an outcome group) and the LSOA code. Every row of the file counts
 -- (the header and blank rows only add texts to read); a column the file lacks is blank.
 CREATE TABLE stage_texts AS

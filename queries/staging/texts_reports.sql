@@ -1,5 +1,5 @@
 -- The distinct texts of a staged crime-reports file's coded and dated columns, with how
--- each column is read (queries/stage_values.sql). Every row of the file counts (the
+-- each column is read (queries/staging/values.sql). Every row of the file counts (the
 -- header and blank rows only add texts to read); a column the file lacks is blank.
 CREATE TABLE stage_texts AS
 WITH template AS (

@@ -1,4 +1,4 @@
--- Every broken rule of a checked data.police.uk file (queries/stage_check_police_uk.sql): one row
+-- Every broken rule of a checked data.police.uk file (queries/staging/check_police_uk.sql): one row
 -- per cell and rule, with the rule's code (hidden_communities/staged_checks.py words it as
 -- validation.py does). A coded cell's rules are read off its text in stage_values, so a
 -- rule is tested once per distinct text. `seq` orders a cell's problems as validation

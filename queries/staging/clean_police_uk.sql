@@ -1,7 +1,7 @@
 -- The valid rows of a checked data.police.uk file inside the district (no row of
 -- `problems`, an LSOA of the district), as queries/load_reports.sql loads them: a month's
 -- report with its published outcome group and no victim details, each with its record key
--- (the hash of its identity, queries/stage_check_police_uk.sql, and its occurrence among
+-- (the hash of its identity, queries/staging/check_police_uk.sql, and its occurrence among
 -- rows of the file alike, as hidden_communities/record_keys.py numbers them).
 WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c

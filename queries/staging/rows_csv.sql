@@ -1,4 +1,4 @@
--- The staged CSV's rows under the header (queries/stage_read_csv.sql), each with its place
+-- The staged CSV's rows under the header (queries/staging/read_csv.sql), each with its place
 -- under the header (`pos`, row number pos + 2), its cells in file order. A row with no value
 -- in any cell is left out, but keeps its number, as the Python reader does.
 CREATE VIEW raw_rows AS

@@ -1,8 +1,8 @@
 -- Each distinct text of each coded, dated or numbered column of a staged file
--- (`stage_texts`, queries/stage_texts_<kind>.sql) read once, however many rows repeat it:
+-- (`stage_texts`, queries/staging/texts_<kind>.sql) read once, however many rows repeat it:
 -- stripped, then the day, number, yes/no, code or codes it holds, as validation.py reads
 -- them, and its part of the record's identity as hidden_communities/record_keys.py writes
--- it. Rows then refer to it by `id` (queries/stage_check_<kind>.sql).
+-- it. Rows then refer to it by `id` (queries/staging/check_<kind>.sql).
 --
 -- `parse` says how a column is read: date (dd/mm/yyyy or yyyy-mm-dd), month (yyyy-mm),
 -- int (people reached), bool (yes/no), code (one code or label of `vocabulary`), codes
