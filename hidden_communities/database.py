@@ -15,11 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, demo
+from . import access, demo, settings, staged_checks
 from .loading import frame_sha256, load_validated
 from .schema import create_macros, create_schema, upgrade_schema
 from .settings import REFERENCE_DIR
-from .validation import validate
 
 Progress = Callable[[float, str], None]
 
@@ -65,14 +64,15 @@ def load_demonstration(
     cfg: demo.DemoConfig,
     progress: Progress = _quiet,
 ) -> None:
-    """Generate the demonstration records and load them through the import validation."""
+    """Generate the demonstration records and load them through the import's checks (in
+    DuckDB, as a file's are: staged_checks.py)."""
     progress(0.3, "Generating demonstration records (fixed seed)")
     data = demo.generate(ref["areas"], ref["population"], ref["towns"], ref["calibration"], cfg)
     label = f"demonstration data, seed {cfg.seed}, scale {cfg.scale:g}"
     first_import = None
     for step, (kind, frame) in enumerate((("contacts", data.contacts), ("reports", data.reports))):
         progress(0.4 + 0.25 * step, f"Validating and loading {len(frame):,} demonstration {kind}")
-        result = validate(frame, kind, ref["areas"])
+        result = staged_checks.check_frame(frame, kind, ref["areas"])
         if not result.ok:
             raise RuntimeError(
                 f"demonstration {kind} failed validation: {result.file_errors} "
@@ -101,17 +101,21 @@ def build_database(
     path: Path,
     *,
     demo_data: bool = True,
-    seed: int = demo.DemoConfig.seed,
-    scale: float = 1.0,
+    seed: int | None = None,
+    scale: float | None = None,
     progress: Progress = _quiet,
     reference_dir: Path = REFERENCE_DIR,
     wait: float | None = None,
 ) -> Path:
-    """Build a complete database file at `path` (replacing any file there).
+    """Build a complete database file at `path` (replacing any file there), with the
+    demonstration records of `seed` and `scale` (by default HC_DEMO_SEED and HC_DEMO_SCALE,
+    so the build a first run makes honours them as `build-db` does).
 
     The file is built beside it with no lock held, then renamed into place as the one
     writer (see access.py), so a reader opens either the old file or the new one."""
     path = Path(path)
+    seed = settings.demo_seed() if seed is None else seed
+    scale = settings.demo_scale() if scale is None else scale
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)

@@ -2,7 +2,15 @@
 
 The Data page calls `import_file` on the connection it writes with; `python -m
 hidden_communities import ...` calls `import_into`, which checks the file before it takes
-the write lock. Both run the same reading, validation and load.
+the write lock. Both run the same reading, validation and load:
+
+- first the file's SHA-256, from its bytes: a file a live load already holds is answered
+  ("already loaded") before it is read at all;
+- then the file is read into a staging DuckDB of its own (staging.py) and every rule is
+  checked there in SQL (staged_checks.py), with validation.py's messages;
+- then the valid rows are loaded in one transaction (loading.py).
+
+A contact logged on the form is one row, checked by validation.py in Python.
 """
 
 from __future__ import annotations
@@ -17,10 +25,11 @@ import pandas as pd
 
 from queries import run_query
 
-from . import access
+from . import access, staged_checks, staging
 from .columns import CONTACT_COLUMNS
-from .loading import ImportRejected, LoadResult, load_validated, sha256_bytes
-from .readers import FileProblem, read_upload
+from .loading import ImportRejected, LoadResult, load_validated, previous_load, sha256_bytes
+from .readers import FileProblem
+from .staged_checks import StagedValidation
 from .validation import FIRST_DATA_ROW, ValidationResult, validate
 
 KINDS = ("contacts", "reports", "police_uk")
@@ -31,10 +40,10 @@ class ImportOutcome:
     kind: str
     file_name: str
     read_as: str = ""
-    validation: ValidationResult | None = None
+    validation: ValidationResult | StagedValidation | None = None
     load: LoadResult | None = None
     errors: list[str] = field(default_factory=list)
-    raw: pd.DataFrame | None = None
+    raw: pd.DataFrame | None = None  # the file's rows as written (at least the rejected ones)
 
     @property
     def loaded(self) -> bool:
@@ -108,19 +117,42 @@ def read_and_check(
     max_rows: int | None = None,
 ) -> ImportOutcome:
     """Read a file and validate every row against the district's areas (the `areas` query).
-    Needs no database connection, so a long check holds nobody up."""
+    Needs no connection to the database, so a long check holds nobody up: the file is
+    staged and checked in a DuckDB of its own, in memory, closed afterwards."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
     outcome = ImportOutcome(kind=kind, file_name=file_name)
+    con = duckdb.connect()
     try:
-        frame, outcome.read_as = read_upload(data, file_name, max_mb=max_mb, max_rows=max_rows)
-    except FileProblem as problem:
-        outcome.errors.append(str(problem))
-        return outcome
-    outcome.raw = frame
-    outcome.validation = validate(frame, kind, areas, today=today)
+        try:
+            staged = staging.stage_upload(
+                con,
+                data,
+                file_name,
+                names=lambda headers: staged_checks.column_names(headers, kind),
+                max_mb=max_mb,
+                max_rows=max_rows,
+            )
+        except FileProblem as problem:
+            outcome.errors.append(str(problem))
+            return outcome
+        outcome.read_as = staged.read_as
+        outcome.validation, outcome.raw = staged_checks.check_staged(
+            con, staged, kind, areas, today=today
+        )
+    finally:
+        con.close()
     outcome.errors.extend(outcome.validation.file_errors)
     return outcome
+
+
+def already_loaded(
+    con: duckdb.DuckDBPyConnection, file_sha256: str, file_name: str, kind: str
+) -> ImportOutcome | None:
+    """The outcome of loading a file a live load of this kind already holds (same bytes,
+    any name): nothing added, said before the file is read."""
+    found = previous_load(con, kind, file_sha256)
+    return None if found is None else ImportOutcome(kind=kind, file_name=file_name, load=found)
 
 
 def load_checked(
@@ -130,6 +162,7 @@ def load_checked(
     *,
     loaded_by: str,
     allow_partial: bool = False,
+    file_sha256: str | None = None,
 ) -> ImportOutcome:
     """Load a file `read_and_check` passed, in one transaction (nothing if it did not)."""
     if outcome.errors or outcome.validation is None:
@@ -139,7 +172,7 @@ def load_checked(
             con,
             outcome.validation,
             file_name=outcome.file_name,
-            file_sha256=sha256_bytes(data),
+            file_sha256=file_sha256 or sha256_bytes(data),
             loaded_by=loaded_by,
             allow_partial=allow_partial,
         )
@@ -164,6 +197,9 @@ def import_file(
     """Read, validate and load one file. Never raises for bad input: the outcome says."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    file_sha256 = sha256_bytes(data)
+    if not dry_run and (done := already_loaded(con, file_sha256, file_name, kind)) is not None:
+        return done
     outcome = read_and_check(
         data,
         file_name,
@@ -175,7 +211,14 @@ def import_file(
     )
     if dry_run:
         return outcome
-    return load_checked(con, outcome, data, loaded_by=loaded_by, allow_partial=allow_partial)
+    return load_checked(
+        con,
+        outcome,
+        data,
+        loaded_by=loaded_by,
+        allow_partial=allow_partial,
+        file_sha256=file_sha256,
+    )
 
 
 def import_into(
@@ -193,13 +236,24 @@ def import_into(
     only for the load (see access.py). Raises access.DatabaseBusy if the waits run out."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    file_sha256 = sha256_bytes(data)
     with access.reading(db, wait=wait) as con:
-        areas = run_query(con, "areas")
+        done = already_loaded(con, file_sha256, file_name, kind)
+        areas = run_query(con, "areas") if done is None else None
+    if done is not None:
+        return done
     outcome = read_and_check(data, file_name, kind, areas)
     if outcome.errors:
         return outcome
     with access.writing(db, wait=wait) as con:
-        return load_checked(con, outcome, data, loaded_by=loaded_by, allow_partial=allow_partial)
+        return load_checked(
+            con,
+            outcome,
+            data,
+            loaded_by=loaded_by,
+            allow_partial=allow_partial,
+            file_sha256=file_sha256,
+        )
 
 
 def log_contact(

@@ -71,8 +71,20 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def find_previous_load(con: duckdb.DuckDBPyConnection, kind: str, file_sha256: str) -> int | None:
+    found = previous_load(con, kind, file_sha256)
+    return None if found is None else found.already_loaded_as
+
+
+def previous_load(con: duckdb.DuckDBPyConnection, kind: str, file_sha256: str) -> LoadResult | None:
+    """What loading a file with this content again comes to, when a live load of this kind
+    already holds it: nothing added. Asked before the file is read (ingest.py), so a file
+    loaded before is answered at once, however large."""
     found = run_query(con, "import_by_hash", kind=kind, file_sha256=file_sha256)
-    return None if found.empty else int(found["import_id"].iloc[0])
+    if found.empty:
+        return None
+    first = found.iloc[0]
+    rows = int(first["rows_in_file"])
+    return LoadResult(None, rows, 0, 0, 0, 0, already_loaded_as=int(first["import_id"]))
 
 
 def load_validated(
@@ -96,7 +108,12 @@ def load_validated(
             f"{rejected} row(s) broke the rules, so nothing was loaded. Fix them, or choose to "
             "load only the valid rows."
         )
-    if result.clean.empty:
+    table = TARGET_TABLE[result.kind]
+    # A file checked in DuckDB (staged_checks.py) comes with its rows keyed already.
+    staged = (
+        result.keyed_rows(table) if hasattr(result, "keyed_rows") else keyed(result.clean, table)
+    )
+    if len(staged) == 0:
         detail = f" ({result.outside_detail})" if result.outside_detail else ""
         raise ImportRejected(f"the file has no rows that can be loaded{detail}")
     kind = import_kind or result.kind
@@ -104,8 +121,6 @@ def load_validated(
     if previous is not None:
         return LoadResult(None, result.rows_in_file, 0, 0, 0, 0, already_loaded_as=previous)
 
-    table = TARGET_TABLE[result.kind]
-    staged = keyed(result.clean, table)
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = scalar(
@@ -125,7 +140,7 @@ def load_validated(
             },
         )
         before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
-        if not staged.empty:
+        if len(staged):
             con.register("staged", staged)
             try:
                 execute(con, f"load_{table}", import_id=import_id)

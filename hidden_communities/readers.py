@@ -535,12 +535,10 @@ def _stream_part(archive, item, start, end=None, text=None) -> None:
         ) from None
 
 
-def read_upload(
-    data: bytes, file_name: str, *, max_mb: float | None = None, max_rows: int | None = None
-) -> tuple[pd.DataFrame, str]:
-    """The file's rows as text cells, and how it was read ("xlsx", "utf-8", "cp1250"...)."""
+def upload_form(data: bytes, file_name: str, *, max_mb: float | None = None) -> str:
+    """What the upload is ("xlsx" or "csv"), after the checks that need no reading: empty,
+    over the size limit, an old .xls, or named .xlsx but not one."""
     max_mb = settings.MAX_UPLOAD_MB if max_mb is None else max_mb
-    max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows
     if len(data) == 0:
         raise FileProblem("the file is empty (0 bytes)")
     if len(data) > max_mb * 1024 * 1024:
@@ -552,15 +550,31 @@ def read_upload(
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise FileProblem("old-style .xls workbooks are not read: save it as .xlsx or CSV")
     if data.startswith(XLSX_MAGIC):
-        frame, how = read_xlsx(data, max_rows=max_rows), "xlsx"
-    elif name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    if name.endswith((".xlsx", ".xlsm")):
         raise FileProblem("the file is named .xlsx but is not an Excel workbook")
+    return "csv"
+
+
+def check_row_count(rows: int, max_rows: int | None = None) -> None:
+    """Refuse a file with more rows than an import may have."""
+    max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows
+    if rows > max_rows:
+        raise FileProblem(
+            f"the file has {rows:,} rows; the limit is {max_rows:,} rows a file "
+            "(split it, or ask an administrator to raise HC_MAX_IMPORT_ROWS)"
+        )
+
+
+def read_upload(
+    data: bytes, file_name: str, *, max_mb: float | None = None, max_rows: int | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The file's rows as text cells, and how it was read ("xlsx", "utf-8", "cp1250"...)."""
+    max_rows = settings.MAX_IMPORT_ROWS if max_rows is None else max_rows
+    if upload_form(data, file_name, max_mb=max_mb) == "xlsx":
+        frame, how = read_xlsx(data, max_rows=max_rows), "xlsx"
     else:
         text, how = decode_text(data)
         frame = read_csv_text(text)
-    if len(frame) > max_rows:
-        raise FileProblem(
-            f"the file has {len(frame):,} rows; the limit is {max_rows:,} rows a file "
-            "(split it, or ask an administrator to raise HC_MAX_IMPORT_ROWS)"
-        )
+    check_row_count(len(frame), max_rows)
     return frame, how

@@ -32,9 +32,18 @@ def parquet_dir() -> str | None:
     return os.environ.get("HC_PARQUET_DIR") or None
 
 
-# Demonstration data: the seed and size of the generated records.
-DEMO_SEED = int(os.environ.get("HC_DEMO_SEED", "20210412"))
-DEMO_SCALE = float(os.environ.get("HC_DEMO_SCALE", "1.0"))
+# Demonstration data: the seed and size of the generated records, for `build-db` and for
+# the build a first run makes (read when it is made, like the database's path).
+def demo_seed() -> int:
+    return int(os.environ.get("HC_DEMO_SEED", "20210412"))
+
+
+def demo_scale() -> float:
+    return float(os.environ.get("HC_DEMO_SCALE", "1.0"))
+
+
+DEMO_SEED = demo_seed()
+DEMO_SCALE = demo_scale()
 
 # Largest upload the Data page and the command line accept, in megabytes.
 MAX_UPLOAD_MB = float(os.environ.get("HC_MAX_UPLOAD_MB", "50"))

@@ -329,7 +329,21 @@ def check_headers(
     (a control character in a header, two columns for the same thing, a missing column,
     the wrong kind of file, no rows) add it to `file_errors` and return None; otherwise
     return the spec column name -> file header mapping."""
-    headers = [str(h) for h in frame.columns]
+    return check_header_row(
+        [str(h) for h in frame.columns], kind, spec, file_errors, has_rows=not frame.empty
+    )
+
+
+def check_header_row(
+    headers: list[str],
+    kind: str,
+    spec: tuple[Column, ...],
+    file_errors: list[str],
+    *,
+    has_rows: bool,
+) -> dict[str, str] | None:
+    """`check_headers` for a header row and whether any row follows it (the check in
+    DuckDB, staged_checks.py, has no frame)."""
     for number, header in enumerate(headers, start=1):
         if found := _CONTROL.search(header):
             what = _control_name(found.group())
@@ -348,7 +362,7 @@ def check_headers(
         else:
             file_errors.append("missing required column(s): " + ", ".join(missing))
         return None
-    if frame.empty:
+    if not has_rows:
         file_errors.append("the file has a header but no rows")
         return None
     return found

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hidden_communities import ingest, load_words, settings, text, vocab
+from hidden_communities import ingest, load_words, settings, text, uploads, vocab
 from ui import forms, sidebar, store
 
 st.title(text.t("nav.data"))
@@ -24,6 +24,7 @@ with load_tab:
         type=["csv", "xlsx", "txt"],
         key="data_upload",
     )
+    st.caption(uploads.limit_note(st.get_option("server.maxUploadSize")))
     loaded_by = st.text_input(text.t("data_page.loaded_by"), key="data_loaded_by", max_chars=100)
     if upload is not None:
         data = upload.getvalue()

@@ -25,6 +25,10 @@ import pandas as pd
 from hidden_communities import registry, vocab
 
 QUERY_DIR = Path(__file__).resolve().parent
+# The statements of the staging connection that reads and checks an upload
+# (hidden_communities/staging.py, staged_checks.py), named `staging/<name>`: they run on a
+# DuckDB of their own, never on the database.
+STAGING_DIR = QUERY_DIR / "staging"
 
 # Parameters every query may use without its caller passing them: what the community
 # registry says, so no SQL file names a community.
@@ -46,9 +50,10 @@ def _with_ambient(name: str, params: dict) -> dict:
 
 @cache
 def sql(name: str) -> str:
-    """The text of `queries/<name>.sql` (read once per process)."""
+    """The text of `queries/<name>.sql` (read once per process); `staging/<name>` is
+    `queries/staging/<name>.sql`."""
     path = QUERY_DIR / f"{name}.sql"
-    if path.parent != QUERY_DIR or not path.is_file():
+    if path.parent not in (QUERY_DIR, STAGING_DIR) or not path.is_file():
         raise FileNotFoundError(f"no query named {name!r}")
     return path.read_text(encoding="utf-8")
 
