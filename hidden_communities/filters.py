@@ -164,7 +164,9 @@ class Filters:
         area_names = area_names or {}
         parts = [
             text.t(
-                "filter.period_range", start=f"{self.start:%-d %b %Y}", end=f"{self.end:%-d %b %Y}"
+                "filter.period_range",
+                start=text.date(self.start, "short"),
+                end=text.date(self.end, "short"),
             )
         ]
         if self.areas:

@@ -107,3 +107,12 @@ def test_september_is_three_letters_short_and_whole_long_in_english():
             "3 Sep 2021", "Sep 2021", "September 2021", "3 September 2021"]  # fmt: skip
     with text.language("pl"):
         assert text.date(day, "long") == "3 września 2021"
+
+
+def test_the_filter_line_writes_its_dates_in_the_language():
+    from hidden_communities.filters import Filters
+
+    chosen = Filters(start=dt.date(2020, 4, 1), end=dt.date(2022, 3, 31))
+    with text.language("pl"):
+        assert chosen.describe({}).startswith("1 kwi 2020 – 31 mar 2022; cały dystrykt")
+    assert chosen.describe({}).startswith("1 Apr 2020 to 31 Mar 2022; whole district")
