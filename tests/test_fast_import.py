@@ -101,7 +101,7 @@ def test_the_data_page_says_how_large_a_file_it_takes(tmp_path, reference, monke
     db = tmp_path / "page.duckdb"
     empty_database(db, reference).close()
     at = open_page(db, monkeypatch, "load_data")
-    notes = [c.value for c in at.caption]
+    notes = [m.value for m in at.markdown]
     assert any("`server.maxUploadSize` in `.streamlit/config.toml`" in n for n in notes), notes
 
 

@@ -101,11 +101,13 @@ def test_the_snapshot_is_partitioned_by_force_and_month(explore_db, explore_snap
     assert sorted(p.name for p in explore_snapshot.glob("*.parquet")) == [
         "areas.parquet",
         "campaign_events.parquet",
+        "contact_rollup.parquet",
         "imports.parquet",
         "measures.parquet",
         "outcome_updates.parquet",
         "population.parquet",
         "record_holders.parquet",
+        "report_rollup.parquet",
         "schema_version.parquet",
         "towns.parquet",
     ]
@@ -435,7 +437,7 @@ def test_export_command_writes_a_snapshot(explore_db, tmp_path, capsys):
     assert cli.main(["export-parquet", "--db", str(explore_db), "--out", str(tmp_path / "s")]) == 0
     version = json.loads((tmp_path / "s" / "manifest.json").read_text())["data_version"]
     assert capsys.readouterr().out == (
-        f"wrote {tmp_path / 's'}: 96 contacts and 108 reports by force and month, 9 other "
+        f"wrote {tmp_path / 's'}: 96 contacts and 108 reports by force and month, 11 other "
         f"tables (data version {version[:12]})\n"
     )
 
