@@ -149,9 +149,15 @@ def monthly_chart(monthly: pd.DataFrame, events: pd.DataFrame) -> bytes:
     ax.legend(frameon=False, fontsize=5.5, loc="upper left")
     fig.autofmt_xdate(rotation=0, ha="center")
     import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    # Month names in the briefing's language (matplotlib's own are English).
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(
+            lambda x, _pos: text.date(mdates.num2date(x).date(), "month_short").replace(" ", "\n")
+        )
+    )
     return _png(fig)
 
 
@@ -167,14 +173,19 @@ def monthly_alt(monthly: pd.DataFrame, events: pd.DataFrame) -> str:
             text.t(
                 "briefing.chart.monthly_alt_part",
                 people=text.people(community),
-                total=f"{int(values.sum()):,}",
-                first=f"{first:%b %Y}",
-                last=f"{last:%b %Y}",
-                peak="0" if math.isnan(peak) else f"{int(peak):,}",
+                total=text.number(int(values.sum())),
+                first=text.date(first.date(), "month_short"),
+                last=text.date(last.date(), "month_short"),
+                peak=text.number(0 if math.isnan(peak) else int(peak)),
             )
         )
     named = "; ".join(
-        f"{pd.Timestamp(e.event_date):%-d %b %Y} {text.label('event_kind', e.kind).lower()}"
+        f"{text.date(pd.Timestamp(e.event_date).date(), 'short')} "
+        f"{text.label('event_kind', e.kind).lower()}"
         for e in events.sort_values("event_date").itertuples()
     )
-    return text.t("briefing.chart.monthly_alt", parts=" ".join(parts), events=named or "none")
+    return text.t(
+        "briefing.chart.monthly_alt",
+        parts=" ".join(parts),
+        events=named or text.t("briefing.chart.no_events"),
+    )

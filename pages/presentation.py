@@ -42,7 +42,7 @@ if slide.figure is not None:
         st.markdown(slide.figure.alt)
 
 nav = st.container(key="slides_nav")
-moves, period, files = nav.columns([5, 3, 3], vertical_alignment="center")
+moves, period, files = nav.columns([5, 3, 4], vertical_alignment="center")
 slides.navigation(moves, shown, len(deck.slides))
 slides.period_control(period)
 slides.downloads(files, code)

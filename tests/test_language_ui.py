@@ -202,3 +202,38 @@ def test_a_targets_file_problem_in_polish():
         "district_commander, neighbourhood_inspector, community_engagement_officer, "
         "hate_crime_coordinator, performance_analyst)",
     ]
+
+
+def test_briefing_monthly_chart_text_in_each_language():
+    """The briefing chart's text alternative writes its numbers, months and event dates in
+    the briefing's language (matplotlib's own month names are English)."""
+    from hidden_communities import briefing_charts, registry
+
+    community = registry.codes()[0]
+    monthly = pd.DataFrame(
+        {
+            "community": [community] * 3,
+            "month": ["2021-03-01", "2021-04-01", "2021-05-01"],
+            "events": [1200, 40, 7],
+        }
+    )
+    events = pd.DataFrame({"event_date": [dt.date(2021, 4, 12)], "kind": ["launch"]})
+    with text.language("en"):
+        people = text.people(community)
+        english = briefing_charts.monthly_alt(monthly, events)
+    assert english == (
+        "Line chart of proactive contacts a month by community. "
+        f"{people}: 1,247 from Mar 2021 to May 2021, at most 1,200 in a month. "
+        "Campaign events: 12 Apr 2021 campaign launch."
+    )
+    with text.language("pl"):
+        people = text.people(community)
+        polish = briefing_charts.monthly_alt(monthly, events)
+        empty = briefing_charts.monthly_alt(monthly.iloc[:0], events.iloc[:0])
+    assert polish == (
+        "Wykres liniowy miesięcznej liczby kontaktów z inicjatywy policji według "
+        f"społeczności. {people}: łącznie 1{NBSP}247 w okresie mar 2021 – maj 2021, "
+        f"najwyżej 1{NBSP}200 w jednym miesiącu. Wydarzenia kampanii: 12 kwi 2021 "
+        "start kampanii."
+    )
+    assert empty.endswith("Wydarzenia kampanii: brak.")
