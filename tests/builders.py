@@ -258,12 +258,34 @@ def page_strings(at: AppTest) -> list[str]:
     labels, help and options, metrics, table headers and text cells, chart text and each
     chart's text alternative."""
     found: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "exception"):  # fmt: skip
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "exception",
+    ):
         found += [str(el.value) for el in getattr(at, kind)]
-    for kind in ("selectbox", "multiselect", "radio", "checkbox", "toggle", "slider",
-                 "select_slider", "date_input", "number_input", "text_input", "text_area",
-                 "button", "form_submit_button"):  # fmt: skip
+    for kind in (
+        "selectbox",
+        "multiselect",
+        "radio",
+        "checkbox",
+        "toggle",
+        "slider",
+        "select_slider",
+        "date_input",
+        "number_input",
+        "text_input",
+        "text_area",
+        "button",
+        "form_submit_button",
+    ):
         for widget in getattr(at, kind):
             found.append(str(widget.label))
             found.append(str(getattr(widget, "help", "") or ""))
@@ -289,8 +311,19 @@ def page_strings(at: AppTest) -> list[str]:
 
 
 # Words Polish shares with English (spelt the same, meaning the same): never leftovers.
-SHARED_WORDS = {"zero", "model", "trend", "start", "status", "test", "problem", "plan", "minimum",
-                "region", "bootstrap"}  # fmt: skip
+SHARED_WORDS = {
+    "zero",
+    "model",
+    "trend",
+    "start",
+    "status",
+    "test",
+    "problem",
+    "plan",
+    "minimum",
+    "region",
+    "bootstrap",
+}
 
 
 def english_only_words() -> set[str]:

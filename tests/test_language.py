@@ -24,8 +24,11 @@ def test_polish_catalogue_keeps_every_placeholder():
         return set(re.findall(r"\{(\w+)", value))
 
     english, polish = text.catalogue("en"), text.catalogue("pl")
-    differ = {k: (holes(v), holes(polish[k])) for k, v in english.items()
-              if k in polish and holes(v) != holes(polish[k])}  # fmt: skip
+    differ = {
+        k: (holes(v), holes(polish[k]))
+        for k, v in english.items()
+        if k in polish and holes(v) != holes(polish[k])
+    }
     assert differ == {}
 
 
@@ -46,10 +49,16 @@ def test_numbers_dates_and_shares_follow_the_language():
     day = dt.date(2021, 4, 12)
     with text.language("en"):
         assert (text.number(1234.5, 1), text.date(day), text.percent(0.123)) == (
-            "1,234.5", "12 April 2021", "12.3%")  # fmt: skip
+            "1,234.5",
+            "12 April 2021",
+            "12.3%",
+        )
     with text.language("pl"):
         assert (text.number(1234.5, 1), text.date(day), text.percent(0.123)) == (
-            "1\xa0234,5", "12 kwietnia 2021", "12,3%")  # fmt: skip
+            "1\xa0234,5",
+            "12 kwietnia 2021",
+            "12,3%",
+        )
         assert text.date(day, "month") == "kwiecień 2021"
 
 
@@ -73,10 +82,37 @@ def _proper_names(db_path) -> set[str]:
 
     import duckdb
 
-    names: set[str] = {"Ashfield", "Nottinghamshire", "Nomis", "ONS", "Okabe", "Ito", "DuckDB",
-                       "Streamlit", "Wilson", "Byar", "Katz", "Newcombe", "Poisson", "Spiegelhalter",
-                       "Benjamini", "Hochberg", "Bernal", "Wald", "XmR", "CSV", "XLSX", "UTF",
-                       "LGBTQ", "MSOA", "LSOA", "Crown", "Government", "Licence", "Open"}  # fmt: skip
+    names: set[str] = {
+        "Ashfield",
+        "Nottinghamshire",
+        "Nomis",
+        "ONS",
+        "Okabe",
+        "Ito",
+        "DuckDB",
+        "Streamlit",
+        "Wilson",
+        "Byar",
+        "Katz",
+        "Newcombe",
+        "Poisson",
+        "Spiegelhalter",
+        "Benjamini",
+        "Hochberg",
+        "Bernal",
+        "Wald",
+        "XmR",
+        "CSV",
+        "XLSX",
+        "UTF",
+        "LGBTQ",
+        "MSOA",
+        "LSOA",
+        "Crown",
+        "Government",
+        "Licence",
+        "Open",
+    }
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         for (name,) in con.sql("select distinct area_name from areas").fetchall():
@@ -104,7 +140,11 @@ def test_september_is_three_letters_short_and_whole_long_in_english():
     day = dt.date(2021, 9, 3)
     with text.language("en"):
         assert [text.date(day, f) for f in ("short", "month_short", "month", "long")] == [
-            "3 Sep 2021", "Sep 2021", "September 2021", "3 September 2021"]  # fmt: skip
+            "3 Sep 2021",
+            "Sep 2021",
+            "September 2021",
+            "3 September 2021",
+        ]
     with text.language("pl"):
         assert text.date(day, "long") == "3 września 2021"
 

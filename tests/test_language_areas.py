@@ -315,9 +315,17 @@ def test_month_ticks_thin_out_over_long_periods():
     positions, labels = published.month_ticks(pd.date_range("2020-01-01", periods=30, freq="MS"))
     # 30 months, at most 12 labels: every third month.
     assert labels == [
-        "sty 2020", "kwi 2020", "lip 2020", "paź 2020", "sty 2021",
-        "kwi 2021", "lip 2021", "paź 2021", "sty 2022", "kwi 2022",
-    ]  # fmt: skip
+        "sty 2020",
+        "kwi 2020",
+        "lip 2020",
+        "paź 2020",
+        "sty 2021",
+        "kwi 2021",
+        "lip 2021",
+        "paź 2021",
+        "sty 2022",
+        "kwi 2022",
+    ]
     with text.language("en"):
         assert published.month_ticks([dt.date(2024, 9, 1)])[1] == ["Sep 2024"]
 
@@ -325,6 +333,9 @@ def test_month_ticks_thin_out_over_long_periods():
 def test_published_area_choice_and_dates_in_polish():
     # MSOAs too: the public audience sees published crime by MSOA only (issue 16).
     assert dict(published.LEVELS) == {
-        "ward": text.label("level", "ward"), "lsoa": "LSOA", "msoa": "MSOA"}  # fmt: skip
+        "ward": text.label("level", "ward"),
+        "lsoa": "LSOA",
+        "msoa": "MSOA",
+    }
     note = published.area_note((dt.date(2024, 1, 1), dt.date(2024, 3, 31), 91))
     assert "1 sty 2024" in note and "31 mar 2024" in note

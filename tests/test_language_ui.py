@@ -39,9 +39,15 @@ def _load(accepted, duplicate=0, rejected=0, outside=0, updated=0) -> LoadResult
 
 @pytest.mark.parametrize(
     "load",
-    [_load(1), _load(3, rejected=1), _load(2, duplicate=4), _load(0, duplicate=5, updated=2),
-     _load(7, outside=2), LoadResult(None, 3, 0, 3, 0, 0, already_loaded_as=4)],
-)  # fmt: skip
+    [
+        _load(1),
+        _load(3, rejected=1),
+        _load(2, duplicate=4),
+        _load(0, duplicate=5, updated=2),
+        _load(7, outside=2),
+        LoadResult(None, 3, 0, 3, 0, 0, already_loaded_as=4),
+    ],
+)
 def test_a_loads_english_summary_is_the_import_commands(load):
     assert load_words.load_summary(load) == load.summary
 
@@ -109,9 +115,15 @@ def test_the_data_dictionary_in_polish_and_the_docs_in_english():
 def _months(rows):
     return pd.DataFrame(
         rows,
-        columns=["dataset", "grouping", "records", "community_recorded", "area_recorded",
-                 "date_recorded"],
-    )  # fmt: skip
+        columns=[
+            "dataset",
+            "grouping",
+            "records",
+            "community_recorded",
+            "area_recorded",
+            "date_recorded",
+        ],
+    )
 
 
 def test_completeness_flags_in_polish():
@@ -119,8 +131,10 @@ def test_completeness_flags_in_polish():
     # 78% overall; April's reports fall to 50 against a typical 100.
     rows = [("contacts", f"2021-0{m}", 40, 36, 40, 40) for m in (1, 2, 4, 5, 6)]
     rows.insert(2, ("contacts", "2021-03", 40, 8, 40, 40))
-    rows += [("reports", m, n, n, n, n) for m, n in (("2024-01", 100), ("2024-02", 100),
-                                                     ("2024-03", 100), ("2024-04", 50))]  # fmt: skip
+    rows += [
+        ("reports", m, n, n, n, n)
+        for m, n in (("2024-01", 100), ("2024-02", 100), ("2024-03", 100), ("2024-04", 50))
+    ]
     with text.language("pl"):
         flags = quality.flag_months(_months(rows)).set_index("month")["flag"]
         names = [text.plural("quality.flag_volume", n, typical="100") for n in (1, 3, 50)]
@@ -134,8 +148,9 @@ def test_completeness_flags_in_polish():
 
 
 def test_the_completeness_chart_writes_months_and_shares_in_polish():
-    counts = _months([("contacts", "2021-03", 40, 8, 40, 40), ("contacts", "2021-04", 1234, 1234,
-                                                                 1234, 1234)])  # fmt: skip
+    counts = _months(
+        [("contacts", "2021-03", 40, 8, 40, 40), ("contacts", "2021-04", 1234, 1234, 1234, 1234)]
+    )
     long = quality.completeness(counts)
     with text.language("pl"):
         fig = quality.completeness_chart(long, quality.flag_months(counts)).to_dict()
@@ -153,9 +168,16 @@ def test_the_completeness_chart_writes_months_and_shares_in_polish():
 
 def test_ranks_and_moves_in_english_and_polish():
     assert [priorities.ordinal(n) for n in (1, 2, 3, 11, 22)] == [
-        "1st", "2nd", "3rd", "11th", "22nd"]  # fmt: skip
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "22nd",
+    ]
     assert [priorities.move_words("up", 3, 2), priorities.move_words("down", 1, 6)] == [
-        "▲ up 1 place", "▼ down 5 places"]  # fmt: skip
+        "▲ up 1 place",
+        "▼ down 5 places",
+    ]
     with text.language("pl"):
         assert [priorities.ordinal(n) for n in (1, 2, 22)] == ["1.", "2.", "22."]
         assert [

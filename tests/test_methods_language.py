@@ -145,7 +145,10 @@ def test_every_number_is_written_as_the_text_layer_writes_it_in_polish():
         assert missing == {}
         # Exact strings: a no-break space groups thousands and a comma marks decimals.
         assert (written["102,843"], written["365.25"], written["1,000"]) == (
-            "102\xa0843", "365,25", "1\xa0000")  # fmt: skip
+            "102\xa0843",
+            "365,25",
+            "1\xa0000",
+        )
 
 
 def test_counts_take_the_polish_plural_forms_the_text_layer_gives():
@@ -213,10 +216,33 @@ def test_the_methods_page_in_english_is_unchanged(explore_db, monkeypatch):
 # Words the Polish files keep as they are: names of people, bodies, software and census
 # geographies, and Polish words spelt like English ones (trend, model, start, bootstrap).
 KEPT_AS_THEY_ARE = {
-    "Wilson", "Byar", "Katz", "Newcombe", "Poisson", "Spiegelhalter", "Benjamini", "Hochberg",
-    "Wald", "Ashfield", "Nomis", "ONS", "NHS", "LGB", "LGBTQ", "LSOA", "MSOA", "XmR", "SPC",
-    "PDF", "WeasyPrint", "matplotlib", "trend", "model", "start", "bootstrap",
-}  # fmt: skip
+    "Wilson",
+    "Byar",
+    "Katz",
+    "Newcombe",
+    "Poisson",
+    "Spiegelhalter",
+    "Benjamini",
+    "Hochberg",
+    "Wald",
+    "Ashfield",
+    "Nomis",
+    "ONS",
+    "NHS",
+    "LGB",
+    "LGBTQ",
+    "LSOA",
+    "MSOA",
+    "XmR",
+    "SPC",
+    "PDF",
+    "WeasyPrint",
+    "matplotlib",
+    "trend",
+    "model",
+    "start",
+    "bootstrap",
+}
 
 
 def _without_citations(markdown: str) -> str:
@@ -225,8 +251,9 @@ def _without_citations(markdown: str) -> str:
     file has it, such as *Making Data Count*), and without host names (data.police.uk)."""
     paragraphs = [p for p in markdown.split("\n\n") if not p.startswith("**Źródł")]
     titles = set(re.findall(r"\*[^*\n]+\*", _read(METHODS_EN)))
-    kept = re.sub(r"\*[^*\n]+\*", lambda m: " " if m.group() in titles else m.group(),
-                  "\n\n".join(paragraphs))  # fmt: skip
+    kept = re.sub(
+        r"\*[^*\n]+\*", lambda m: " " if m.group() in titles else m.group(), "\n\n".join(paragraphs)
+    )
     return re.sub(r"\b[\w.]+\.uk\b", " ", kept)
 
 

@@ -49,9 +49,13 @@ def rich_db(demo_db_path, tmp_path_factory, reference) -> Path:
     shutil.copy(demo_db_path, path)
     con = duckdb.connect(str(path))
     loaded = import_file(
-        con, POLICE_UK.encode(), "2024-01-street.csv", "police_uk", loaded_by="pytest",
+        con,
+        POLICE_UK.encode(),
+        "2024-01-street.csv",
+        "police_uk",
+        loaded_by="pytest",
         today=date(2024, 6, 1),
-    )  # fmt: skip
+    )
     assert loaded.loaded, loaded.message
     undone = load_frame(con, contacts([("lgbtq", 2)]), "contacts", reference["areas"], "gone.csv")
     undo_import(con, undone.import_id, undone_by="pytest")
@@ -409,8 +413,13 @@ def test_the_app_shows_a_new_snapshot_on_its_next_run(writable, reference, monke
     at = open_page(db, monkeypatch, "data_quality")
     before = [el.value for el in at.dataframe]
     con = duckdb.connect(str(db))
-    load_frame(con, contacts([("lgbtq", 5)], contact_date="2021-03-03"), "contacts",
-               reference["areas"], "march.csv")  # fmt: skip
+    load_frame(
+        con,
+        contacts([("lgbtq", 5)], contact_date="2021-03-03"),
+        "contacts",
+        reference["areas"],
+        "march.csv",
+    )
     con.close()
     export(db, out)
     at.run()

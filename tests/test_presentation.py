@@ -348,8 +348,19 @@ def _deck_words(deck) -> list[str]:
 
 # Words of the slides that stay as they are in Polish: place, product and source names,
 # the district's contact details (data/presentation.toml) and the licence's name.
-PROPER_NAMES = {"LGBTQ", "ONS", "Open", "Government", "Licence", "Relay", "True", "Vision",
-                "Crimestoppers", "PowerPoint", "PDF"}  # fmt: skip
+PROPER_NAMES = {
+    "LGBTQ",
+    "ONS",
+    "Open",
+    "Government",
+    "Licence",
+    "Relay",
+    "True",
+    "Vision",
+    "Crimestoppers",
+    "PowerPoint",
+    "PDF",
+}
 # Labels the slides share with the rest of the dashboard (en.toml): until the Polish
 # catalogue translates them, they show in English, and only these may.
 SHARED = ("community.", "topic.", "channel.", "event_kind.", "priorities.group_")

@@ -424,10 +424,14 @@ def test_every_page_and_choice_of_the_public_is_covered(every_public_view):
 
 def test_no_public_count_is_small_or_unrounded(every_public_view):
     bad = {
-        view: [(place, value) for place, value in shown["counts"] if value is not None
-               and (value % disclosure.ROUNDING_BASE or 0 < value < disclosure.PUBLISH_FROM)]
+        view: [
+            (place, value)
+            for place, value in shown["counts"]
+            if value is not None
+            and (value % disclosure.ROUNDING_BASE or 0 < value < disclosure.PUBLISH_FROM)
+        ]
         for view, shown in every_public_view.items()
-    }  # fmt: skip
+    }
     assert {view: found for view, found in bad.items() if found} == {}
     # Something was found on every page that shows counts: the collection works.
     counted = {view.split()[0] for view, shown in every_public_view.items() if shown["counts"]}
@@ -444,8 +448,9 @@ def test_no_two_public_figures_differ_by_a_small_count(every_public_view):
     """Nested views (a period and its quarters, the district and its MSOAs, a total and its
     cells, all communities and one): no two published counts differ by 1 to 4, so no
     difference of two views is an exact small count."""
-    values = sorted({v for shown in every_public_view.values() for _, v in shown["counts"]
-                     if v is not None})  # fmt: skip
+    values = sorted(
+        {v for shown in every_public_view.values() for _, v in shown["counts"] if v is not None}
+    )
     close = [(a, b) for a in values for b in values if 0 < b - a < disclosure.ROUNDING_BASE]
     assert close == []
     assert {0, 10, 175} <= set(values)
@@ -466,12 +471,18 @@ def test_attack_a_period_difference_fails(every_public_view):
     # 12 Eastern European contacts from March to May, 3 of them on 15 to 20 May. The public
     # can only choose whole quarters and the year: 3 in Q1, 9 in Q2, 12 in 2021.
     contacts = {
-        period: _cell(every_public_view[f"overview {period}"], "Community", "Eastern European",
-                      "Contacts")
+        period: _cell(
+            every_public_view[f"overview {period}"], "Community", "Eastern European", "Contacts"
+        )
         for period in PERIODS
-    }  # fmt: skip
-    assert contacts == {"2021Q1": "<10", "2021Q2": "<10", "2021Q3": "0", "2021Q4": "0",
-                        "2021": "10"}  # fmt: skip
+    }
+    assert contacts == {
+        "2021Q1": "<10",
+        "2021Q2": "<10",
+        "2021Q3": "0",
+        "2021Q4": "0",
+        "2021": "10",
+    }
     # No view shows 12, 9 or 3 of them, nor a figure 1 to 4 away from another.
     for view, shown in every_public_view.items():
         assert not {v for _, v in shown["counts"]} & {3, 9, 12}, view
@@ -484,8 +495,10 @@ def test_attack_b_before_and_after_against_the_total_fails(every_public_view):
     row = table.set_index("Community").loc["Eastern European residents"]
     assert (row["Before the launch"], row["After"]) == ("<10", "<10")
     assert row["Rate ratio after/before (95% CI)"] == "too few to say"
-    assert _cell(every_public_view["overview 2021"], "Community", "Eastern European",
-                 "Contacts") == "10"  # fmt: skip
+    assert (
+        _cell(every_public_view["overview 2021"], "Community", "Eastern European", "Contacts")
+        == "10"
+    )
 
 
 def test_attack_c_channel_against_all_channels_fails(every_public_view):
@@ -544,8 +557,12 @@ def _landing(db, monkeypatch, **query):
 
 
 def _params(at) -> dict[str, list[str]]:
-    return {key: list(at.query_params[key]) if isinstance(at.query_params[key], list | tuple)
-            else [at.query_params[key]] for key in at.query_params}  # fmt: skip
+    return {
+        key: list(at.query_params[key])
+        if isinstance(at.query_params[key], list | tuple)
+        else [at.query_params[key]]
+        for key in at.query_params
+    }
 
 
 def test_a_hostile_link_gets_the_published_view_with_a_note(small_db, monkeypatch):
@@ -621,8 +638,13 @@ def test_the_audience_lock_setting():
     saved = os.environ.pop("HC_AUDIENCE", None)
     try:
         assert settings.locked_audience() is None
-        for value, locked in (("public", "public"), (" Public ", "public"),
-                              ("leadership", "leadership"), ("pubilc", "public"), ("", None)):  # fmt: skip
+        for value, locked in (
+            ("public", "public"),
+            (" Public ", "public"),
+            ("leadership", "leadership"),
+            ("pubilc", "public"),
+            ("", None),
+        ):
             os.environ["HC_AUDIENCE"] = value
             assert settings.locked_audience() == locked, value
     finally:
@@ -640,19 +662,36 @@ def test_the_published_periods():
 
     # The demonstration data: April 2020 to March 2022.
     assert codes(date(2020, 4, 1), date(2022, 3, 31)) == [
-        "2021Q2..2022Q1", "2021", "2022Q1", "2021Q4", "2021Q3", "2021Q2", "2021Q1",
-        "2020Q4", "2020Q3", "2020Q2",
-    ]  # fmt: skip
+        "2021Q2..2022Q1",
+        "2021",
+        "2022Q1",
+        "2021Q4",
+        "2021Q3",
+        "2021Q2",
+        "2021Q1",
+        "2020Q4",
+        "2020Q3",
+        "2020Q2",
+    ]
     # A calendar year of data: the year is the latest four quarters.
     assert codes(date(2021, 1, 1), date(2021, 12, 31)) == [
-        "2021", "2021Q4", "2021Q3", "2021Q2", "2021Q1"
-    ]  # fmt: skip
+        "2021",
+        "2021Q4",
+        "2021Q3",
+        "2021Q2",
+        "2021Q1",
+    ]
     # Data to 30 December: December is not whole, so neither is the fourth quarter.
     assert codes(date(2021, 1, 3), date(2021, 12, 30)) == ["2021Q3", "2021Q2", "2021Q1"]
     # Mid-month to mid-month: the whole quarters between.
     assert codes(date(2020, 2, 10), date(2021, 8, 20)) == [
-        "2020Q3..2021Q2", "2021Q2", "2021Q1", "2020Q4", "2020Q3", "2020Q2"
-    ]  # fmt: skip
+        "2020Q3..2021Q2",
+        "2021Q2",
+        "2021Q1",
+        "2020Q4",
+        "2020Q3",
+        "2020Q2",
+    ]
     # Less than a whole quarter: the quarters the records fall in, latest first.
     assert codes(date(2021, 3, 1), date(2021, 5, 20)) == ["2021Q2", "2021Q1"]
     assert codes(date(2021, 5, 14), date(2021, 6, 2)) == ["2021Q2"]
@@ -662,8 +701,10 @@ def test_published_periods_in_words_and_in_links():
     year, quarter = periods.parse("2021"), periods.parse("2021Q2")
     four = periods.parse("2021Q2..2022Q1")
     assert [filters.period_code(p) for p in (year, quarter, four)] == [
-        "2021", "2021Q2", "2021Q2..2022Q1"
-    ]  # fmt: skip
+        "2021",
+        "2021Q2",
+        "2021Q2..2022Q1",
+    ]
     assert [filters.period_label(p) for p in (year, quarter, four)] == [
         "2021",
         "Q2 2021: Apr 2021 to Jun 2021",
@@ -691,8 +732,12 @@ def test_area_levels_for_each_audience():
     assert filters.levels_for("inspector", levels) == levels
     public = filters.public_filters(periods.parse("2021Q2"), ["lgbtq", "nonsense"])
     assert (public.start, public.end, public.communities, public.areas, public.channels) == (
-        date(2021, 4, 1), date(2021, 6, 30), ("lgbtq",), (), ()
-    )  # fmt: skip
+        date(2021, 4, 1),
+        date(2021, 6, 30),
+        ("lgbtq",),
+        (),
+        (),
+    )
     assert public.audience == "public" and public.report_scope == "victim_based"
 
 
@@ -715,7 +760,7 @@ def test_every_query_declares_what_its_numbers_are(small_db):
             "level": "msoa",
             "community": "lgbtq",
             "area_measure": None,
-        },  # fmt: skip
+        },
         "published_monthly": {**period, "area_codes": [], "crime_types": []},
         "published_by_area": {**period, "area_codes": [], "crime_types": [], "level": "msoa"},
         "priority_contacts": {**chosen.contact_params(), "by_people": False},
@@ -730,23 +775,30 @@ def test_every_query_declares_what_its_numbers_are(small_db):
             "remainder": "rest",
             "unrecorded": "unknown",
             "everyone": "everyone",
-        },  # fmt: skip
+        },
     }
     # The Parquet export reads whole records for a snapshot (export-parquet); no page runs it.
     snapshot_only = {"snapshot_contacts", "snapshot_reports", "snapshot_forces"}
     read = sorted(
-        path.stem for path in (PROJECT_ROOT / "queries").glob("*.sql")
+        path.stem
+        for path in (PROJECT_ROOT / "queries").glob("*.sql")
         if path.stem not in snapshot_only
         if path.read_text(encoding="utf-8").lstrip("-").find("SELECT") >= 0
-        and not re.search(r"^\s*(INSERT|UPDATE|DELETE|CREATE|MERGE)", path.read_text(encoding="utf-8"), re.M)
-    )  # fmt: skip
+        and not re.search(
+            r"^\s*(INSERT|UPDATE|DELETE|CREATE|MERGE)", path.read_text(encoding="utf-8"), re.M
+        )
+    )
     con = duckdb.connect(str(small_db), read_only=True)
     try:
         for name in read:
             frame = run_query(con, name, **params.get(name, {}))
             found = declared(name)
-            numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-                       and not pd.api.types.is_bool_dtype(frame[c])}  # fmt: skip
+            numeric = {
+                c
+                for c in frame.columns
+                if pd.api.types.is_numeric_dtype(frame[c])
+                and not pd.api.types.is_bool_dtype(frame[c])
+            }
             assert numeric == set(found.counts) | set(found.not_counts), name
             published = disclosure.publish_query(name, frame, found.counts, found.not_counts)
             for column in found.counts:
@@ -755,11 +807,17 @@ def test_every_query_declares_what_its_numbers_are(small_db):
     finally:
         con.close()
     assert declared("overview_by_community").counts[:3] == (
-        "contacts", "contacts_recorded", "contacts_unrecorded"
-    )  # fmt: skip
+        "contacts",
+        "contacts_recorded",
+        "contacts_unrecorded",
+    )
     assert declared("map_by_area").not_counts == (
-        "residents", "base_count", "base_denominator", "district_count", "district_denominator"
-    )  # fmt: skip
+        "residents",
+        "base_count",
+        "base_denominator",
+        "district_count",
+        "district_denominator",
+    )
 
 
 def test_publishing_a_query_result():
@@ -772,15 +830,17 @@ def test_publishing_a_query_result():
             "days_before": [100, 100, 100, 100],
         }
     )
-    published = disclosure.publish_query("trend_before_after", frame, ("before", "after"),
-                                         ("days_before",))  # fmt: skip
+    published = disclosure.publish_query(
+        "trend_before_after", frame, ("before", "after"), ("days_before",)
+    )
     # Only the rows of every channel together: no breakdown beside its total.
     assert published["channel"].tolist() == ["all", "all"]
     assert published["before"].tolist() == [10, 0]
     assert published["after"].tolist() == [25, 1235]
     assert published["before_note"].tolist() == ["", ""]
-    again = disclosure.publish_query("trend_before_after", published, ("before", "after"),
-                                     ("days_before",))  # fmt: skip
+    again = disclosure.publish_query(
+        "trend_before_after", published, ("before", "after"), ("days_before",)
+    )
     pd.testing.assert_frame_equal(again, published)  # publishing twice changes nothing
     with pytest.raises(ValueError, match=r"\['days_before'\]"):
         disclosure.publish_query("trend_before_after", frame, ("before", "after"))

@@ -158,13 +158,32 @@ def _contacts(spec, day: str, first: int) -> list[list[str]]:
 # The columns of the rows below, in order. Every record is about an adult and every report
 # is of victim-based crime, so the scorecard's like-for-like bases count them all.
 CONTACT_COLUMNS = [
-    "contact_date", "area", "team", "communities", "channel", "direction", "place_type",
-    "people_reached", "language", "topics", "follow_up_needed", "note", "age_band",
-]  # fmt: skip
+    "contact_date",
+    "area",
+    "team",
+    "communities",
+    "channel",
+    "direction",
+    "place_type",
+    "people_reached",
+    "language",
+    "topics",
+    "follow_up_needed",
+    "note",
+    "age_band",
+]
 REPORT_COLUMNS = [
-    "reference", "reported_on", "occurred_on", "area", "team", "crime_type", "hate_strands",
-    "victim_communities", "outcome", "age_band",
-]  # fmt: skip
+    "reference",
+    "reported_on",
+    "occurred_on",
+    "area",
+    "team",
+    "crime_type",
+    "hate_strands",
+    "victim_communities",
+    "outcome",
+    "age_band",
+]
 
 
 def _reports(spec, day: str, prefix: str) -> list[list[str]]:
