@@ -1587,6 +1587,9 @@ def interrupted_time_series(
         and np.all(np.isfinite(params[wanted]))
         and np.all(np.isfinite(bounds[wanted]))
         and math.isfinite(float(fit.scale))
+        # A bound past exp's range (a log-scale bound over 709: near-empty series) would
+        # show as an infinite interval; such a fit says nothing, so it is reported as failed.
+        and np.all(np.abs(bounds[wanted]) < np.log(np.finfo(float).max))
     ):
         return result(FIT_FAILED)
 

@@ -17,6 +17,7 @@ Where the expected values come from (none of them is produced by the code under 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -912,3 +913,18 @@ def test_its_finds_no_change_where_there_is_none():
         false_flags += result.level_change.p_value < 0.05
     assert size == pytest.approx(0.0586, abs=5e-4) and limit == 23
     assert false_flags <= limit
+
+
+def test_its_with_a_series_that_stops_is_a_failed_fit_not_an_infinite_interval():
+    """Records that stop a year after the launch (the rest of the months are zeros) drive
+    the slope change towards minus infinity: its Wald bound on the log scale passes exp's
+    range. That is reported as a failed fit, never as an interval up to infinity."""
+    months = pd.period_range("2020-04", "2024-02", freq="M").to_timestamp()
+    counts = np.zeros(len(months))
+    counts[[3, 6, 14, 15, 16, 17, 21, 22]] = [1, 1, 1, 1, 1, 1, 2, 1]
+    days = months.days_in_month.to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = stats.interrupted_time_series(counts, months, LAUNCH, offset=days)
+    assert (result.status, result.reason) == (stats.NOT_ESTIMABLE, stats.FIT_FAILED)
+    assert not result.estimable
