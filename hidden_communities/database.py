@@ -39,7 +39,15 @@ def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFram
     measures = pd.read_csv(reference_dir / "measures.csv")
     towns = pd.read_csv(reference_dir / "towns.csv")
     calibration = pd.read_csv(reference_dir / "police_uk_calibration.csv")
+    districts = pd.read_csv(reference_dir / "districts.csv", dtype=str, keep_default_na=False)
+    for col in ("label_lon", "label_lat"):
+        districts[col] = districts[col].astype(float)
+    district_population = pd.read_csv(
+        reference_dir / "district_population.csv", dtype={"area_code": str}
+    ).rename(columns={"area_code": "district_code"})
     return {
+        "districts": districts,
+        "district_population": district_population,
         "areas": areas,
         "population": population,
         "measures": measures,
@@ -49,7 +57,17 @@ def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFram
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
-    for table in ("areas", "measures", "population", "towns"):
+    _insert(con, ref, ("areas", "measures", "population", "towns"))
+    load_districts(con, ref)
+
+
+def load_districts(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
+    """Every district of England and Wales and its baselines (schema version 5)."""
+    _insert(con, ref, ("districts", "district_population"))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame], tables) -> None:
+    for table in tables:
         frame = ref[table]
         con.register("incoming", frame)
         columns = ", ".join(frame.columns)
