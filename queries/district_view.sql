@@ -7,7 +7,8 @@
 -- its census universe, as on every page: a community counted among residents aged 16+
 -- ($adult_communities) against adults' records only. all_contacts / all_reports count
 -- every record of the district in the period, so a district with none shows as no data
--- rather than a rate of zero. The area filter does not apply: districts are compared
+-- rather than a rate of zero. For all residents ($community = $comparator) every record
+-- counts, against all usual residents. The area filter does not apply: districts are compared
 -- whole. The records come grouped (contact_groups / report_groups, macros.sql).
 -- Parameters: $start_date, $end_date, $channels, $directions, $crime_types,
 --             $hate_strands, $community
@@ -31,7 +32,8 @@ contact_counts AS (
     SELECT a.district_code,
            CAST(sum(g.n) AS BIGINT) AS all_contacts,
            CAST(coalesce(sum(g.n) FILTER (
-               WHERE list_contains(CAST(g.communities AS VARCHAR[]), $community)
+               WHERE $community = $comparator
+                  OR list_contains(CAST(g.communities AS VARCHAR[]), $community)
                  AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS contacts
     FROM contact_groups($start_date, $end_date, [], $channels, $directions) AS g
     JOIN areas AS a ON a.area_code = g.area_code
@@ -42,7 +44,8 @@ report_counts AS (
     SELECT a.district_code,
            CAST(sum(g.n) AS BIGINT) AS all_reports,
            CAST(coalesce(sum(g.n) FILTER (
-               WHERE list_contains(CAST(g.victim_communities AS VARCHAR[]), $community)
+               WHERE $community = $comparator
+                  OR list_contains(CAST(g.victim_communities AS VARCHAR[]), $community)
                  AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS reports
     FROM report_groups($start_date, $end_date, [], $crime_types, $hate_strands) AS g
     JOIN areas AS a ON a.area_code = g.area_code

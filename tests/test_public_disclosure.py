@@ -716,6 +716,10 @@ def test_every_query_declares_what_its_numbers_are(small_db):
             "community": "lgbtq",
             "area_measure": None,
         },  # fmt: skip
+        "district_view": {
+            **{k: v for k, v in chosen.params().items() if k != "area_codes"},
+            "community": "lgbtq",
+        },
         "published_monthly": {**period, "area_codes": [], "crime_types": []},
         "published_by_area": {**period, "area_codes": [], "crime_types": [], "level": "msoa"},
         "priority_contacts": {**chosen.contact_params(), "by_people": False},
