@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, demo, settings, staged_checks
+from . import access, demo, national_demo, settings, staged_checks
 from .loading import frame_sha256, load_validated
 from .schema import create_macros, create_schema, upgrade_schema
 from .settings import REFERENCE_DIR
@@ -124,10 +124,13 @@ def build_database(
     progress: Progress = _quiet,
     reference_dir: Path = REFERENCE_DIR,
     wait: float | None = None,
+    national: bool = False,
 ) -> Path:
     """Build a complete database file at `path` (replacing any file there), with the
     demonstration records of `seed` and `scale` (by default HC_DEMO_SEED and HC_DEMO_SCALE,
-    so the build a first run makes honours them as `build-db` does).
+    so the build a first run makes honours them as `build-db` does). `national`: the
+    national-shaped demonstration (national_demo.py: records in every district of England
+    and Wales) instead of the district's.
 
     The file is built beside it with no lock held, then renamed into place as the one
     writer (see access.py), so a reader opens either the old file or the new one."""
@@ -144,7 +147,9 @@ def build_database(
         progress(0.15, "Loading Census 2021 baselines and boundaries")
         ref = read_reference(reference_dir)
         load_reference(con, ref)
-        if demo_data:
+        if demo_data and national:
+            national_demo.load(con, ref, national_demo.NationalConfig(seed, scale), progress)
+        elif demo_data:
             cfg = replace(demo.DemoConfig(), seed=seed, scale=scale)
             load_demonstration(con, ref, cfg, progress)
         con.execute("CHECKPOINT")
