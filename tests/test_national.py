@@ -4,12 +4,20 @@ database, the district view and the national demonstration generator."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from hidden_communities import registry, settings
+from hidden_communities import database, registry, settings
+from hidden_communities import district_view as dv
 from hidden_communities.reference_build import MERGED_2023, national_rows
+from hidden_communities.schema import SCHEMA_VERSION
+from queries import run_query
+from tests.builders import open_page, table_with, texts
+from tests.test_rollups import RAW as ROLLUP_SOURCES
 
 REF = settings.REFERENCE_DIR
 RAW = settings.RAW_REFERENCE_DIR
@@ -100,3 +108,139 @@ def test_district_boundaries_match_the_districts_and_are_small(districts):
 @pytest.mark.skipif(not RAW.is_dir(), reason=f"raw reference files not present at {RAW}")
 def test_national_build_reads_331_census_districts():
     assert national_rows(RAW).census_codes == 331
+
+
+# ------------------------------------------------------------------------------ database
+
+
+@pytest.fixture(scope="module")
+def national_db(tmp_path_factory) -> Path:
+    """A national demonstration database at a small size (fixed seed)."""
+    path = tmp_path_factory.mktemp("national") / "national.duckdb"
+    return database.build_database(path, seed=7, scale=0.01, national=True)
+
+
+def test_the_default_database_holds_every_district(demo_db_path):
+    con = duckdb.connect(str(demo_db_path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM districts").fetchall() == [(318,)]
+        assert con.execute(
+            "SELECT count, denominator FROM district_population "
+            "WHERE district_code = 'E08000025' AND measure = 'veterans'"
+        ).fetchall() == [(17_771, 889_623)]
+        # The pages' own tables are as before: one district in areas and population.
+        assert con.execute(
+            "SELECT count(*) FROM areas WHERE area_level = 'district'"
+        ).fetchall() == [(1,)]
+        assert con.execute(
+            "SELECT count(DISTINCT p.area_code) FROM population AS p "
+            "JOIN areas AS a USING (area_code) WHERE a.area_level = 'district'"
+        ).fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_a_version_4_database_gains_the_districts_when_opened(tmp_path):
+    path = database.build_database(tmp_path / "v4.duckdb", demo_data=False)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE district_population")
+    con.execute("DROP TABLE districts")
+    con.execute("UPDATE schema_version SET version = 4")
+    con.close()
+    con = database.connect(path)
+    try:
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert con.execute("SELECT count(*) FROM district_population").fetchall() == [(6_678,)]
+    finally:
+        con.close()
+
+
+def _view(con, community: str, **chosen) -> pd.DataFrame:
+    params = dict(
+        start_date=date(2020, 4, 1),
+        end_date=date(2022, 3, 31),
+        channels=[],
+        directions=[],
+        crime_types=[],
+        hate_strands=[],
+    )
+    return run_query(con, "district_view", **{**params, **chosen}, community=community)
+
+
+def test_the_default_database_shows_the_force_with_one_district_of_records(demo_db_path):
+    con = duckdb.connect(str(demo_db_path), read_only=True)
+    try:
+        raw = _view(con, "armed_forces")
+    finally:
+        con.close()
+    # Nottinghamshire's eight districts; only Ashfield has records.
+    assert len(raw) == 8 and set(raw["force_name"]) == {"Nottinghamshire"}
+    assert dv.one_district(raw)
+    ashfield = raw.set_index("district_code").loc["E07000170"]
+    assert (ashfield["residents"], ashfield["population_base"]) == (4_325, 102_846)
+    shown = dv.map_frame(raw, "contacts", 730)
+    assert list(dv.status(shown).value_counts().sort_index().items()) == [
+        ("no_data", 7),
+        ("shown", 1),
+    ]
+    assert shown.set_index("area_code")["value"].isna().sum() == 7  # no data, not zero
+
+
+def test_the_national_generator_rows_for_a_fixed_seed(national_db):
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM reports), "
+            "(SELECT count(DISTINCT area_code) FROM contacts), "
+            "(SELECT count(*) FROM imports WHERE is_demonstration)"
+        ).fetchall()
+        assert counts == [(36_971, 111_933, 318, 2)]
+        status = run_query(con, "data_status").iloc[0]
+        assert int(status["demonstration_imports"]) == 2  # the banner shows
+        # The rollups equal the records' own counts.
+        for table, raw in ROLLUP_SOURCES.items():
+            for first, second in ((f"SELECT * FROM {table}", raw), (raw, f"SELECT * FROM {table}")):
+                assert con.execute(f"({first}) EXCEPT ALL ({second})").fetchall() == []
+        # Proactive contact with the communities rises after the launch.
+        before, after = con.execute(
+            "SELECT count(*) FILTER (WHERE contact_date < DATE '2021-04-12'), "
+            "count(*) FILTER (WHERE contact_date >= DATE '2021-10-12') FROM contacts "
+            "WHERE direction = 'proactive' AND len(communities) > 0"
+        ).fetchall()[0]
+        assert after > 2 * before
+        raw = _view(con, "armed_forces")
+    finally:
+        con.close()
+    assert len(raw) == 318 and not dv.one_district(raw)
+    shown = dv.funnel(raw, "contacts", "none", 730)
+    assert len(shown) == 318 and shown["position"].notna().all()
+    # Each district's residents are its census veterans.
+    assert raw.set_index("district_code").loc["E08000025", "residents"] == 17_771
+
+
+def test_the_same_seed_gives_the_same_national_rows(national_db, tmp_path):
+    again = database.build_database(tmp_path / "again.duckdb", seed=7, scale=0.01, national=True)
+    query = "SELECT * EXCLUDE (contact_id) FROM contacts ORDER BY record_key"
+    first, second = (duckdb.connect(str(p), read_only=True) for p in (national_db, again))
+    try:
+        pd.testing.assert_frame_equal(first.execute(query).df(), second.execute(query).df())
+    finally:
+        first.close()
+        second.close()
+
+
+def test_district_view_page_on_a_national_database(national_db, monkeypatch):
+    at = open_page(national_db, monkeypatch, "district_view")
+    assert not at.info  # no "one district" note
+    funnel = table_with(at, "District", "Funnel position")
+    assert len(funnel) == 318
+    mapped = table_with(at, "District", "Police force area", "Shown as")
+    assert len(mapped) == 318 and mapped["Police force area"].nunique() == 43
+    assert "On the funnel: 318 districts" in texts(at)
+
+
+def test_district_view_page_on_the_default_database_says_one_district(demo_db_path, monkeypatch):
+    at = open_page(demo_db_path, monkeypatch, "district_view")
+    assert any("cover one district" in i.value for i in at.info)
+    mapped = table_with(at, "District", "Police force area", "Shown as")
+    assert sorted(mapped["Shown as"]) == ["coloured by its rate"] + ["no data"] * 7
