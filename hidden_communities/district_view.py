@@ -195,9 +195,14 @@ def funnel_display(shown: pd.DataFrame) -> pd.DataFrame:
             Col(heading("districts_page.col.events"), ("events",)),
             Col(heading("districts_page.col.residents"), ("denominator",)),
             Col(heading("districts_page.col.rate"), ("value",), "rate"),
-            Col(heading("districts_page.col.overall"), ("overall",), "rate"),
-            Col(heading("districts_page.col.position"), ("position",), "text", "funnel"),
-            Col(heading("districts_page.col.flag"), ("flag",), "text", "flag"),
+            Col(heading("repr_table.all_areas"), ("overall",), "rate"),
+            Col(heading("repr_table.funnel_position"), ("position",), "text", "funnel"),
+            Col(
+                flags.column_header(flags.tested_count(shown, "flag")),
+                ("flag",),
+                "text",
+                "flag",
+            ),
         ],
     )
 
