@@ -25,9 +25,12 @@ EXIT_BUSY = 4  # waited HC_LOCK_WAIT_S for another load and gave up; nothing was
 
 
 def _build_db(args: argparse.Namespace) -> int:
+    import time
+
     from .access import DatabaseBusy
     from .database import build_database
 
+    started = time.perf_counter()
     try:
         path = build_database(
             Path(args.db),
@@ -35,10 +38,16 @@ def _build_db(args: argparse.Namespace) -> int:
             seed=args.seed,
             scale=args.scale,
             progress=lambda fraction, text: print(f"[{fraction:4.0%}] {text}", file=sys.stderr),
+            national=args.national,
         )
     except DatabaseBusy as busy:
         print(f"{args.db} was not replaced: {busy}", file=sys.stderr)
         return EXIT_BUSY
+    if args.national:  # how long a national build takes, for docs/performance.md
+        print(
+            f"national demonstration built in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     print(f"built {path}")
     return 0
 
@@ -255,6 +264,12 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--seed", type=int, default=settings.DEMO_SEED)
     db.add_argument("--scale", type=float, default=settings.DEMO_SCALE)
     db.add_argument("--no-demo", action="store_true", help="reference tables only, no records")
+    db.add_argument(
+        "--national",
+        action="store_true",
+        help="national-shaped demonstration data: records in every district of England and "
+        "Wales by residents (scale 1 is about 3.6 M contacts and 11 M reports)",
+    )
     db.set_defaults(func=_build_db)
 
     snap = sub.add_parser(

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, demo, settings, staged_checks
+from . import access, demo, national_demo, settings, staged_checks
 from .loading import frame_sha256, load_validated
 from .schema import create_macros, create_schema, upgrade_schema
 from .settings import REFERENCE_DIR
@@ -39,7 +39,15 @@ def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFram
     measures = pd.read_csv(reference_dir / "measures.csv")
     towns = pd.read_csv(reference_dir / "towns.csv")
     calibration = pd.read_csv(reference_dir / "police_uk_calibration.csv")
+    districts = pd.read_csv(reference_dir / "districts.csv", dtype=str, keep_default_na=False)
+    for col in ("label_lon", "label_lat"):
+        districts[col] = districts[col].astype(float)
+    district_population = pd.read_csv(
+        reference_dir / "district_population.csv", dtype={"area_code": str}
+    ).rename(columns={"area_code": "district_code"})
     return {
+        "districts": districts,
+        "district_population": district_population,
         "areas": areas,
         "population": population,
         "measures": measures,
@@ -49,7 +57,17 @@ def read_reference(reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFram
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
-    for table in ("areas", "measures", "population", "towns"):
+    _insert(con, ref, ("areas", "measures", "population", "towns"))
+    load_districts(con, ref)
+
+
+def load_districts(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame]) -> None:
+    """Every district of England and Wales and its baselines (schema version 5)."""
+    _insert(con, ref, ("districts", "district_population"))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, ref: dict[str, pd.DataFrame], tables) -> None:
+    for table in tables:
         frame = ref[table]
         con.register("incoming", frame)
         columns = ", ".join(frame.columns)
@@ -106,10 +124,13 @@ def build_database(
     progress: Progress = _quiet,
     reference_dir: Path = REFERENCE_DIR,
     wait: float | None = None,
+    national: bool = False,
 ) -> Path:
     """Build a complete database file at `path` (replacing any file there), with the
     demonstration records of `seed` and `scale` (by default HC_DEMO_SEED and HC_DEMO_SCALE,
-    so the build a first run makes honours them as `build-db` does).
+    so the build a first run makes honours them as `build-db` does). `national`: the
+    national-shaped demonstration (national_demo.py: records in every district of England
+    and Wales) instead of the district's.
 
     The file is built beside it with no lock held, then renamed into place as the one
     writer (see access.py), so a reader opens either the old file or the new one."""
@@ -126,7 +147,9 @@ def build_database(
         progress(0.15, "Loading Census 2021 baselines and boundaries")
         ref = read_reference(reference_dir)
         load_reference(con, ref)
-        if demo_data:
+        if demo_data and national:
+            national_demo.load(con, ref, national_demo.NationalConfig(seed, scale), progress)
+        elif demo_data:
             cfg = replace(demo.DemoConfig(), seed=seed, scale=scale)
             load_demonstration(con, ref, cfg, progress)
         con.execute("CHECKPOINT")

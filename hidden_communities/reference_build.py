@@ -766,39 +766,61 @@ def lgb_trans_msoa_rows(raw: Path, d: District) -> list[dict]:
 
 def district_rows(raw: Path, d: District) -> list[dict]:
     """Step 5, the district's measures: the published LTLA figures, untouched."""
-    ts001 = _nomis_row(raw / RAW["ts001"], d.code)
-    ts071 = _nomis_row(raw / RAW["ts071"], d.code)
+    return district_measure_rows(raw, {d.code})[d.code]
+
+
+def district_measure_rows(raw: Path, codes: set[str]) -> dict[str, list[dict]]:
+    """The published LTLA measures of each of these districts (all residents, residents
+    16+, and every community measure the census gives at district level), each Nomis file
+    read once however many districts are asked for: code -> population rows."""
+    tables = {
+        name: _nomis_rows(raw / RAW[name], codes)
+        for name in ("ts001", "ts071", "ts077", "ts078", "ts004", "ts022", "ts024", "ts005")
+    }
+    crosses = _sogi_crosses(raw / RAW["sogi_cross"], codes)
+    out = {}
+    for code in sorted(codes):
+        missing = [name for name, rows in tables.items() if code not in rows]
+        if missing or code not in crosses:
+            raise ReferenceBuildError(f"no row for district {code} in {missing or 'sogi_cross'}")
+        out[code] = _one_district_rows(
+            code, {n: rows[code] for n, rows in tables.items()}, crosses[code]
+        )
+    return out
+
+
+def _one_district_rows(
+    code: str, row: dict[str, dict[str, int]], cross: dict[str, int]
+) -> list[dict]:
+    ts001, ts071 = row["ts001"], row["ts071"]
     residents = (
         ts001["Residence type: Total"] if "Residence type: Total" in ts001 else _total(ts001)
     )
     rows = [
-        _population_row(d.code, "usual_residents", residents, residents, "ONS Census 2021 TS001"),
+        _population_row(code, "usual_residents", residents, residents, "ONS Census 2021 TS001"),
         _population_row(
-            d.code,
+            code,
             "residents_16_plus",
             _total(ts071),
             residents,
             "ONS Census 2021 TS071 (table total)",
         ),
     ]
-    rows += TS071.rows(d.code, ts071)
-    rows += TS077.rows(d.code, _nomis_row(raw / RAW["ts077"], d.code))
-    rows += TS078.rows(d.code, _nomis_row(raw / RAW["ts078"], d.code))
-    cross = _sogi_cross(raw / RAW["sogi_cross"], d.code)
+    rows += TS071.rows(code, ts071)
+    rows += TS077.rows(code, row["ts077"])
+    rows += TS078.rows(code, row["ts078"])
     src_cross = (
         "ONS Census 2021 custom dataset: gender identity (7 categories) by sexual "
         "orientation (4 categories)"
     )
-    rows.append(
-        _population_row(d.code, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross)
-    )
+    rows.append(_population_row(code, "lgbtq_plus", cross["lgbtq_plus"], cross["total"], src_cross))
     rows.append(
         _population_row(
-            d.code, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross
+            code, "lgbtq_plus_not_answered", cross["not_answered"], cross["total"], src_cross
         )
     )
     for table in (TS004, TS022, TS024, TS005):
-        rows += table.rows(d.code, _nomis_row(raw / RAW[table.table], d.code))
+        rows += table.rows(code, row[table.table])
     return rows
 
 
@@ -955,6 +977,12 @@ def write_reference(
         "licence": OGL,
         "raw_files": RAW,
     }
+    meta["national"] = {
+        "files": list(NATIONAL_FILES),
+        "districts": "ONS Local Authority Districts May 2023 (England and Wales), with their "
+        "police force areas (LAD24 to PFA24 lookup) and Census 2021 LTLA baselines",
+        "merged_2023": {new: list(parts) for new, parts in MERGED_2023.items()},
+    }
     if small_area_files:
         meta["small_area_files"] = dict(sorted(small_area_files.items()))
     (out_dir / "build_info.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -980,6 +1008,7 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
     towns = town_rows(d, shapes)
     calibration = _police_uk_calibration(raw / RAW["police_uk_streets"], set(d.lsoa_names))
     forces = police_force_areas(raw)
+    national = national_rows(raw)
     write_reference(
         Path(out_dir),
         d,
@@ -993,12 +1022,15 @@ def build_reference(raw: Path, district: str, out_dir: Path = REFERENCE_DIR) -> 
             path.name: path.relative_to(raw).as_posix() for path in small_area_files.values()
         },
     )
+    write_national(Path(out_dir), national)
     return {
         "areas": len(areas),
         "population": len(population),
         "towns": len(towns),
         "calibration": len(calibration),
         "nomis_small_area_files": len(small_area_files),
+        "districts": len(national.districts),
+        "district_population": len(national.population),
     }
 
 
@@ -1047,24 +1079,33 @@ def _police_uk_calibration(folder: Path, lsoas: set[str]) -> list[dict]:
 
 def _sogi_cross(path: Path, district: str) -> dict[str, int]:
     """LGBTQ+ counted once, from the gender identity x sexual orientation cross-table."""
-    total = lgbtq = not_answered = 0
+    found = _sogi_crosses(path, {district})
+    if district not in found:
+        raise ReferenceBuildError(f"{path.name}: no rows for {district}")
+    return found[district]
+
+
+def _sogi_crosses(path: Path, districts: set[str]) -> dict[str, dict[str, int]]:
+    """`_sogi_cross` for many districts in one pass: code -> its three figures (only the
+    districts with any resident in the table)."""
+    out: dict[str, dict[str, int]] = {}
     for r in _read_csv(path):
-        if r["Lower tier local authorities Code"] != district:
+        code = r["Lower tier local authorities Code"]
+        if code not in districts:
             continue
         gi = int(r["Gender identity (7 categories) Code"])
         so = int(r["Sexual orientation (4 categories) Code"])
         n = int(r["Observation"])
         if gi == -8 or so == -8:  # "does not apply": residents under 16, all zero here
             continue
-        total += n
+        counts = out.setdefault(code, {"total": 0, "lgbtq_plus": 0, "not_answered": 0})
+        counts["total"] += n
         trans = gi in (2, 3, 4, 5)
         if so == 2 or trans:
-            lgbtq += n
+            counts["lgbtq_plus"] += n
         elif gi == 6 or so == 3:
-            not_answered += n
-    if total == 0:
-        raise ReferenceBuildError(f"{path.name}: no rows for {district}")
-    return {"total": total, "lgbtq_plus": lgbtq, "not_answered": not_answered}
+            counts["not_answered"] += n
+    return {code: counts for code, counts in out.items() if counts["total"] > 0}
 
 
 def _measure_row(m: Measure, levels: set[str]) -> dict:
@@ -1081,3 +1122,167 @@ def _write_csv(path: Path, rows: list[dict], fields: list[str] | None = None) ->
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+# --------------------------------------------------------------------------- national
+
+# The national reference: every district of England and Wales, its police force area, a
+# label point, its baselines and its boundary. The boundaries are ONS's May 2023 districts
+# (the police force lookup is 2024, with the same codes), but the Nomis tables are on the
+# census's 2021 districts: in April 2023 seventeen of those were merged into four new
+# unitary authorities (the Cumbria, North Yorkshire and Somerset Structural Changes Orders
+# 2022). A merged district's figures are the sums of its 2021 districts' published counts
+# (exact: the census counts add up), and its row says so; `national_rows` stops, naming
+# them, if any other code fails to match.
+MERGED_2023: dict[str, tuple[str, ...]] = {
+    # Cumberland: Allerdale, Carlisle, Copeland
+    "E06000063": ("E07000026", "E07000028", "E07000029"),
+    # Westmorland and Furness: Barrow-in-Furness, Eden, South Lakeland
+    "E06000064": ("E07000027", "E07000030", "E07000031"),
+    # North Yorkshire: Craven, Hambleton, Harrogate, Richmondshire, Ryedale, Scarborough, Selby
+    "E06000065": (
+        "E07000163",
+        "E07000164",
+        "E07000165",
+        "E07000166",
+        "E07000167",
+        "E07000168",
+        "E07000169",
+    ),
+    # Somerset: Mendip, Sedgemoor, South Somerset, Somerset West and Taunton
+    "E06000066": ("E07000187", "E07000188", "E07000189", "E07000246"),
+}
+RAW["district_geo"] = (
+    "ons-boundaries-raw/Local_Authority_Districts_May_2023_UK_BUC_V2_9192825559924404736.geojson"
+)
+NATIONAL_FILES = ("districts.csv", "district_population.csv", "districts_ew.geojson")
+DISTRICT_FIELDS = (
+    "district_code",
+    "district_name",
+    "force_code",
+    "force_name",
+    "label_lon",
+    "label_lat",
+    "census_codes",
+)
+# The national boundaries are ONS's ultra-generalised (BUC) set already; simplified a little
+# more (about 100 m) and rounded to 3 decimals, a map of 318 districts is about 300 kB.
+# Named apart from the district's own `boundaries_*` files, whose size budget is theirs.
+NATIONAL_SIMPLIFY_TOLERANCE = 0.001
+NATIONAL_COORD_DECIMALS = 3
+
+
+@dataclass(frozen=True)
+class National:
+    """The national reference, ready to write."""
+
+    districts: list[dict]
+    population: list[dict]
+    boundaries: dict
+    census_codes: int  # the Nomis LTLA rows read
+
+
+def _rounded(obj, decimals: int):
+    if isinstance(obj, float):
+        return round(obj, decimals)
+    if isinstance(obj, list | tuple):
+        return [_rounded(o, decimals) for o in obj]
+    return obj
+
+
+def _summed_rows(code: str, parts: list[list[dict]], part_codes: tuple[str, ...]) -> list[dict]:
+    """A merged district's rows: each measure's count and denominator summed over its 2021
+    districts, in the order the rows of one district come."""
+    how = f"sum of its 2021 districts {', '.join(part_codes)}"
+    rows = []
+    for i, first in enumerate(parts[0]):
+        same = [p[i] for p in parts]
+        if any(r["measure"] != first["measure"] for r in same):
+            raise ReferenceBuildError(f"{code}: its 2021 districts' rows do not line up")
+        rows.append(
+            _population_row(
+                code,
+                first["measure"],
+                sum(r["count"] for r in same),
+                sum(r["denominator"] for r in same),
+                f"{first['source']}; {how}",
+            )
+        )
+    return rows
+
+
+def national_rows(raw: Path) -> National:
+    """Every district of England and Wales (the May 2023 boundaries, Scotland and Northern
+    Ireland dropped) with its force, label point, census baselines and polygon."""
+    raw = Path(raw)
+    census = {r["geography code"]: r["geography"] for r in _read_csv(raw / RAW["ts001"])}
+    geo = json.loads((raw / RAW["district_geo"]).read_text(encoding="utf-8"))
+    features = {
+        f["properties"]["LAD23CD"]: f
+        for f in geo["features"]
+        if f["properties"]["LAD23CD"][0] in "EW"
+    }
+    merged_parts = {c for parts in MERGED_2023.values() for c in parts}
+    unmatched_census = sorted(set(census) - set(features) - merged_parts)
+    unmatched_geo = sorted(set(features) - set(census) - set(MERGED_2023))
+    if unmatched_census or unmatched_geo or not merged_parts <= set(census):
+        raise ReferenceBuildError(
+            "district codes do not match: census without boundary "
+            f"{unmatched_census}, boundary without census {unmatched_geo}, merged parts "
+            f"missing from the census {sorted(merged_parts - set(census))}"
+        )
+    forces = {r["district_code"]: r for r in police_force_areas(raw)}  # duplicates collapse
+    missing_force = sorted(set(features) - set(forces))
+    if missing_force:
+        raise ReferenceBuildError(f"no police force area for {missing_force}")
+    by_census = district_measure_rows(raw, set(census))
+    districts, population, out_features = [], [], []
+    for code in sorted(features):
+        feature = features[code]
+        name = feature["properties"]["LAD23NM"]
+        polygon = shape(feature["geometry"])
+        lon, lat = _label_point(polygon)
+        parts = MERGED_2023.get(code, (code,))
+        districts.append(
+            dict(
+                district_code=code,
+                district_name=name,
+                force_code=forces[code]["force_code"],
+                force_name=forces[code]["force_name"],
+                label_lon=lon,
+                label_lat=lat,
+                census_codes=";".join(parts),
+            )
+        )
+        population += (
+            by_census[code]
+            if code in census
+            else _summed_rows(code, [by_census[c] for c in parts], parts)
+        )
+        geometry = mapping(polygon.simplify(NATIONAL_SIMPLIFY_TOLERANCE, preserve_topology=True))
+        out_features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"code": code, "name": name},
+                "geometry": {
+                    "type": geometry["type"],
+                    "coordinates": _rounded(geometry["coordinates"], NATIONAL_COORD_DECIMALS),
+                },
+            }
+        )
+    return National(
+        districts=districts,
+        population=population,
+        boundaries={"type": "FeatureCollection", "features": out_features},
+        census_codes=len(census),
+    )
+
+
+def write_national(out_dir: Path, national: National) -> None:
+    """Write the national files (see data/README.md) into `out_dir`."""
+    _write_csv(out_dir / "districts.csv", national.districts, fields=list(DISTRICT_FIELDS))
+    _write_csv(out_dir / "district_population.csv", national.population)
+    (out_dir / "districts_ew.geojson").write_text(
+        json.dumps(national.boundaries, separators=(",", ":")), encoding="utf-8"
+    )

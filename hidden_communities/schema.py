@@ -24,7 +24,9 @@ from .record_keys import contact_keys, report_keys
 #    community counted among adults is compared with adults' records.
 # 4: rollup tables (contact_rollup, report_rollup: rollups.py), which the page queries
 #    read for whole calendar months.
-SCHEMA_VERSION = 4
+# 5: every district of England and Wales with its force (districts) and its Census 2021
+#    baselines (district_population), for the district view.
+SCHEMA_VERSION = 5
 
 TABLES = (
     "imports",
@@ -38,6 +40,8 @@ TABLES = (
     "schema_version",
     "contact_rollup",
     "report_rollup",
+    "districts",
+    "district_population",
 )
 
 
@@ -161,5 +165,17 @@ def _version_3_to_4(con: duckdb.DuckDBPyConnection) -> None:
     rollups.refresh(con)
 
 
+def _version_4_to_5(con: duckdb.DuckDBPyConnection) -> None:
+    """The national districts and their baselines (create_schema has created the tables,
+    empty, or left filled by a database that held them already) from the committed
+    reference files; nothing else changes."""
+    from .database import load_districts, read_reference  # database imports this module
+
+    # DuckDB cannot delete referenced rows in the transaction that deletes their references,
+    # so tables already filled are kept as they are.
+    if not scalar(con, "SELECT count(*) FROM districts"):
+        load_districts(con, read_reference())
+
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4}
+MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4, 4: _version_4_to_5}

@@ -204,3 +204,32 @@ CREATE TABLE IF NOT EXISTS report_rollup (
     victim_communities        community[] NOT NULL,
     n                         BIGINT NOT NULL CHECK (n > 0)
 );
+
+-- Every district of England and Wales (schema version 5), from the national reference
+-- build (data/reference/districts.csv): its police force area and a label point. Loaded in
+-- every database, whatever its records cover: the district view compares the districts
+-- of the forces a database's records are in (all of them in a national database). The
+-- Census 2021 districts merged in 2023 are summed into their successor (census_codes).
+CREATE TABLE IF NOT EXISTS districts (
+    district_code VARCHAR PRIMARY KEY CHECK (regexp_full_match(district_code, '[EW][0-9]{8}')),
+    district_name VARCHAR NOT NULL,
+    force_code    VARCHAR NOT NULL CHECK (regexp_full_match(force_code, '[EW][0-9]{8}')),
+    force_name    VARCHAR NOT NULL,
+    label_lon     DOUBLE NOT NULL CHECK (label_lon BETWEEN -8.7 AND 2.0),
+    label_lat     DOUBLE NOT NULL CHECK (label_lat BETWEEN 49.8 AND 60.9),
+    census_codes  VARCHAR NOT NULL
+);
+
+-- Each district's Census 2021 baselines, as `population` holds the district's own areas'
+-- (data/reference/district_population.csv): kept apart from `population`, so the pages
+-- that read the database's district from `population` see the same rows as before.
+CREATE TABLE IF NOT EXISTS district_population (
+    district_code VARCHAR NOT NULL REFERENCES districts (district_code),
+    community     population_community NOT NULL,
+    measure       VARCHAR NOT NULL REFERENCES measures (measure),
+    count         INTEGER NOT NULL CHECK (count >= 0),
+    denominator   INTEGER NOT NULL CHECK (denominator > 0),
+    source        VARCHAR NOT NULL,
+    PRIMARY KEY (district_code, measure),
+    CHECK (count <= denominator)
+);

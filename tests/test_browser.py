@@ -47,6 +47,7 @@ PAGES = [
     ("engagement-map", "Engagement map", 1),
     ("monthly-trends", "Trends over time", 1),
     ("under-representation", "Under-representation", 3),
+    ("districts-compared", "Districts compared", 2),
     ("data", "Data", 0),
     ("log-contact", "Log a contact", 0),
     ("data-quality", "Data quality", 1),

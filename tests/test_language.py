@@ -129,10 +129,27 @@ def _proper_names(db_path) -> set[str]:
     return names
 
 
+def _official_names(db_path) -> list[str]:
+    """The districts' and forces' official names in the data, whole ("Newark and Sherwood"):
+    proper names that stay as published. Masked as whole names only, so an English word of
+    theirs ("and") is still caught anywhere else."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.sql("select district_name from districts union select force_name from districts")
+        return sorted((name for (name,) in rows.fetchall()), key=len, reverse=True)
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("stem", page_stems())
 def test_every_page_renders_in_polish_with_no_english_left(explore_db, monkeypatch, stem):
     at = open_page(explore_db, monkeypatch, stem, lang="pl", audience="inspector")
-    leftovers = english_leftovers(page_strings(at), _proper_names(explore_db))
+    strings = page_strings(at)
+    for name in _official_names(explore_db):
+        strings = [s.replace(name, " ") for s in strings]
+    leftovers = english_leftovers(strings, _proper_names(explore_db))
     assert leftovers == {}
 
 

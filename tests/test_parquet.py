@@ -446,7 +446,7 @@ def test_export_command_writes_a_snapshot(explore_db, tmp_path, capsys):
     assert cli.main(["export-parquet", "--db", str(explore_db), "--out", str(tmp_path / "s")]) == 0
     version = json.loads((tmp_path / "s" / "manifest.json").read_text())["data_version"]
     assert capsys.readouterr().out == (
-        f"wrote {tmp_path / 's'}: 96 contacts and 108 reports by force and month, 11 other "
+        f"wrote {tmp_path / 's'}: 96 contacts and 108 reports by force and month, 13 other "
         f"tables (data version {version[:12]})\n"
     )
 

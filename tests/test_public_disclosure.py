@@ -172,7 +172,7 @@ def small_db(tmp_path_factory, reference) -> Path:
 COUNT_HEADER = re.compile(
     r"^(Count|Contacts|Crime reports|Reports|Records)(: (?!reading)| recording| saying"
     r"| before| from it|$)|^All (contacts|crime reports|reports|records)\b"
-    r"|^Published crimes|^Before the launch$|^After$"
+    r"|^Published crimes|^Before the launch$|^After$|^Records of the community$"
 )
 OTHER_HEADER = re.compile(
     r"^(Community|Area|Month|Series|Channel|Crime type|Baseline|Reading|Interval|Default"
@@ -182,6 +182,7 @@ OTHER_HEADER = re.compile(
     r"|3-month average|SPC|Share|Population share|Census non-respondents|Base \(residents)"
     r"|Residents \(Census 2021|[Rr]atio|Per 1,000|p \((level|slope)\)|Level change"
     r"|Slope change|Contacts: reading|Reports: reading|Observed / expected"
+    r"|District$|Police force area$|Residents of the community \(Census 2021|Shown as$"
 )
 _NUMBER = r"(\d[\d,]*)(?![\d,]*[.]\d)"
 _COUNT_NOUN = r"(?:contacts?|crime reports?|reports?|records?|crimes?|incidents?)\b"
@@ -760,6 +761,10 @@ def test_every_query_declares_what_its_numbers_are(small_db):
             "level": "msoa",
             "community": "lgbtq",
             "area_measure": None,
+        },
+        "district_view": {
+            **{k: v for k, v in chosen.params().items() if k != "area_codes"},
+            "community": "lgbtq",
         },
         "published_monthly": {**period, "area_codes": [], "crime_types": []},
         "published_by_area": {**period, "area_codes": [], "crime_types": [], "level": "msoa"},

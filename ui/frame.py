@@ -42,6 +42,13 @@ PAGES = (
         "nav.explore",
     ),
     PageSpec(
+        "district_view.py",
+        "districts-compared",
+        "districts_page.nav",
+        ":material/compare:",
+        "nav.explore",
+    ),
+    PageSpec(
         "published_crime.py",
         "published-crime",
         "nav.published",
