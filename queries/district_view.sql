@@ -9,7 +9,8 @@
 -- every record of the district in the period, so a district with none shows as no data
 -- rather than a rate of zero. For all residents ($community = $comparator) every record
 -- counts, against all usual residents. The area filter does not apply: districts are compared
--- whole. The records come grouped (contact_groups / report_groups, macros.sql).
+-- whole. The records come grouped, from every district (contact_groups_everywhere /
+-- report_groups_everywhere, macros.sql).
 -- Parameters: $start_date, $end_date, $channels, $directions, $crime_types,
 --             $hate_strands, $community
 -- Counts: contacts, all_contacts, reports, all_reports
@@ -35,7 +36,7 @@ contact_counts AS (
                WHERE $community = $comparator
                   OR list_contains(CAST(g.communities AS VARCHAR[]), $community)
                  AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS contacts
-    FROM contact_groups($start_date, $end_date, [], $channels, $directions) AS g
+    FROM contact_groups_everywhere($start_date, $end_date, [], $channels, $directions) AS g
     JOIN areas AS a ON a.area_code = g.area_code
     CROSS JOIN adults_only AS o
     GROUP BY a.district_code
@@ -47,7 +48,7 @@ report_counts AS (
                WHERE $community = $comparator
                   OR list_contains(CAST(g.victim_communities AS VARCHAR[]), $community)
                  AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS reports
-    FROM report_groups($start_date, $end_date, [], $crime_types, $hate_strands) AS g
+    FROM report_groups_everywhere($start_date, $end_date, [], $crime_types, $hate_strands) AS g
     JOIN areas AS a ON a.area_code = g.area_code
     CROSS JOIN adults_only AS o
     GROUP BY a.district_code

@@ -70,7 +70,7 @@ CREATE OR REPLACE MACRO tail_first_day(first_day, last_day) AS
          THEN greatest(CAST(first_day AS DATE), whole_months_from(first_day),
                        whole_months_to(last_day)) END;
 
-CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channels, directions) AS TABLE
+CREATE OR REPLACE MACRO contact_groups_everywhere(start_date, end_date, area_codes, channels, directions) AS TABLE
     WITH grouped AS (
         SELECT r.month, r.area_code, r.channel, r.direction, r.age_band,
                r.community_recorded, r.communities, r.n
@@ -89,7 +89,7 @@ CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channel
         WHERE c.contact_date BETWEEN tail_first_day(start_date, end_date) AND end_date
         GROUP BY ALL
     )
-    SELECT g.*, a.area_level, a.ward_code, a.msoa_code
+    SELECT g.*, a.area_level, a.ward_code, a.msoa_code, a.district_code
     FROM grouped AS g
     LEFT JOIN areas AS a ON a.area_code = g.area_code
     WHERE in_areas(area_codes, g.area_code, a.ward_code)
@@ -99,7 +99,7 @@ CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channel
            OR list_contains(CAST(directions AS VARCHAR[]), CAST(g.direction AS VARCHAR)));
 
 -- Records-system reports only, as filtered_reports.
-CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
+CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
     WITH grouped AS (
         SELECT r.month, r.area_code, r.crime_type, r.hate_strands, r.age_band,
                r.victim_community_recorded, r.victim_communities, r.n
@@ -123,7 +123,7 @@ CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_ty
           AND p.reported_on BETWEEN tail_first_day(start_date, end_date) AND end_date
         GROUP BY ALL
     )
-    SELECT g.*, a.area_level, a.ward_code, a.msoa_code
+    SELECT g.*, a.area_level, a.ward_code, a.msoa_code, a.district_code
     FROM grouped AS g
     LEFT JOIN areas AS a ON a.area_code = g.area_code
     WHERE in_areas(area_codes, g.area_code, a.ward_code)
@@ -131,3 +131,23 @@ CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_ty
            OR list_contains(CAST(crime_types AS VARCHAR[]), CAST(g.crime_type AS VARCHAR)))
       AND (len(CAST(hate_strands AS VARCHAR[])) = 0
            OR list_has_any(CAST(g.hate_strands AS VARCHAR[]), CAST(hate_strands AS VARCHAR[])));
+
+-- The pages about one district compare its records with that district's census baselines
+-- (the `population` rows the database was built with). In a force or national database
+-- records placed in other districts are left out of them, so counts and baselines are
+-- about the same place; those districts are compared on the Districts compared page
+-- (`*_groups_everywhere`). A record with no area stays in, as it always has.
+CREATE OR REPLACE MACRO in_home_district(district) AS
+    district IS NULL OR district IN (
+        SELECT a.district_code FROM areas AS a JOIN population AS p ON p.area_code = a.area_code
+    );
+
+CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channels, directions) AS TABLE
+    SELECT * EXCLUDE (district_code)
+    FROM contact_groups_everywhere(start_date, end_date, area_codes, channels, directions)
+    WHERE in_home_district(district_code);
+
+CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
+    SELECT * EXCLUDE (district_code)
+    FROM report_groups_everywhere(start_date, end_date, area_codes, crime_types, hate_strands)
+    WHERE in_home_district(district_code);

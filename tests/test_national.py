@@ -244,3 +244,28 @@ def test_district_view_page_on_the_default_database_says_one_district(demo_db_pa
     assert any("cover one district" in i.value for i in at.info)
     mapped = table_with(at, "District", "Police force area", "Shown as")
     assert sorted(mapped["Shown as"]) == ["coloured by its rate"] + ["no data"] * 7
+
+
+def test_the_district_pages_of_a_national_database_count_their_own_district(national_db):
+    """Every other page compares records with the home district's census baselines, so in a
+    national database it counts the home district's records only (like for like); the
+    Districts compared page counts every district."""
+    from hidden_communities.filters import Filters
+
+    period = Filters(start=date(2020, 4, 1), end=date(2022, 3, 31)).params()
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        home, everywhere = con.execute(
+            "SELECT count(*) FILTER (WHERE a.district_code = 'E07000170'), count(*) "
+            "FROM contacts AS c JOIN areas AS a USING (area_code) "
+            "WHERE c.contact_date BETWEEN ? AND ?",
+            [date(2020, 4, 1), date(2022, 3, 31)],
+        ).fetchone()
+        overview = run_query(con, "overview_by_community", **period)
+        district_rows = _view(con, "armed_forces")
+    finally:
+        con.close()
+    assert 0 < home < everywhere
+    assert set(overview["all_contacts"]) == {home}
+    assert len(district_rows) == 318
+    assert int(district_rows["all_contacts"].sum()) > home
