@@ -24,7 +24,12 @@ from .record_keys import contact_keys, report_keys
 #    community counted among adults is compared with adults' records.
 # 4: rollup tables (contact_rollup, report_rollup: rollups.py), which the page queries
 #    read for whole calendar months.
-SCHEMA_VERSION = 4
+# 5: record keys are stored as 16 bytes (the MD5 of the key's text: record_keys.stored),
+#    not the 68-character text, so a large load writes and indexes them several times faster.
+SCHEMA_VERSION = 5
+
+# The tables that hold record keys (schema version 5 stores them as BLOB).
+KEYED_TABLES = ("contacts", "reports", "record_holders", "outcome_updates")
 
 TABLES = (
     "imports",
@@ -161,5 +166,35 @@ def _version_3_to_4(con: duckdb.DuckDBPyConnection) -> None:
     rollups.refresh(con)
 
 
+def _version_4_to_5(con: duckdb.DuckDBPyConnection) -> None:
+    """Record keys from their text to the 16 bytes the database now stores
+    (record_keys.stored, which is what `unhex(md5(text))` gives). DuckDB cannot change the
+    type of a column under a UNIQUE constraint, so each table holding keys as text is moved
+    aside, created again from schema.sql and refilled, every other value as it was (ids,
+    import ids, outcomes). A table created at version 5 already (record_holders and
+    outcome_updates of a version 1 database) is left as it is."""
+    keyed_as_text = [
+        table
+        for table in KEYED_TABLES
+        if scalar(
+            con,
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = $t"
+            " AND column_name = 'record_key' AND schema_name = 'main'"
+            " AND database_name = current_database()",
+            {"t": table},
+        )
+        == "VARCHAR"
+    ]
+    for table in keyed_as_text:
+        con.execute(f"ALTER TABLE {table} RENAME TO {table}_v4")  # names from KEYED_TABLES
+    con.execute(sql("schema"))  # creates the tables just moved aside, at version 5
+    for table in keyed_as_text:
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * REPLACE (unhex(md5(record_key)) AS record_key)"  # noqa: S608
+            f" FROM {table}_v4"
+        )
+        con.execute(f"DROP TABLE {table}_v4")
+
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4}
+MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4, 4: _version_4_to_5}
