@@ -16,7 +16,8 @@ a child process, twice:
 - the same file again: the answer "already loaded", and how long it took.
 
 `--phases` also times the steps in this process (reading and checking the file in DuckDB,
-then the load into the database) to show where the time goes. The machine's load average
+then the load into the database), each SQL statement of them over 0.05 s, to show where
+the time goes (in the load, what the statements leave is mostly the commit). The machine's load average
 is printed before and after: on a shared machine every figure moves with it. It prints
 figures and asserts nothing.
 """
@@ -89,24 +90,62 @@ def run_measured(file: Path, db: Path, env: dict[str, str]) -> dict:
     }
 
 
+def _timed_statements(spent: dict[str, dict[str, float]], phase: list[str]) -> None:
+    """Count the wall time of every named SQL statement the import runs into
+    `spent[phase[0]]`, by wrapping the runners the import's modules call (this process
+    only)."""
+    from hidden_communities import loading, rollups, staged_checks, staging
+
+    def timed(runner):
+        def run(con, name, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return runner(con, name, *args, **kwargs)
+            finally:
+                label = name if len(name) < 40 else name.split("(")[0][:40]
+                now = spent[phase[0]]
+                now[label] = now.get(label, 0.0) + time.perf_counter() - started
+
+        return run
+
+    for module in (staging, staged_checks, loading, rollups):
+        for runner in ("execute", "run_query", "scalar"):
+            if hasattr(module, runner):
+                setattr(module, runner, timed(getattr(module, runner)))
+
+
 def phases(file: Path, db: Path) -> None:
-    """Time the import's steps in this process (a copy of the empty database)."""
+    """Time the import's steps in this process (a copy of the empty database): reading and
+    checking, then the load, each with its SQL statements over 0.05 s; what a phase spent
+    outside them is Python (decoding, Arrow) or, in the load, mostly the commit."""
     from hidden_communities import access, ingest
     from queries import run_query
 
     data = file.read_bytes()
     with access.reading(db) as con:
         areas = run_query(con, "areas")
+    spent: dict[str, dict[str, float]] = {"check": {}, "load": {}}
+    phase = ["check"]
+    _timed_statements(spent, phase)
     started = time.perf_counter()
     outcome = ingest.read_and_check(data, file.name, "reports", areas, max_mb=10_000)
     checked = time.perf_counter() - started
+    phase[0] = "load"
     started = time.perf_counter()
     with access.writing(db) as con:
         ingest.load_checked(con, outcome, data, loaded_by="benchmark")
     loaded = time.perf_counter() - started
     rows = outcome.validation.rows_in_file
-    print(f"  read and check in DuckDB   {checked:7.2f} s   {rows / checked:>12,.0f} records/s")
-    print(f"  load (one transaction)     {loaded:7.2f} s   {rows / loaded:>12,.0f} records/s")
+    for title, seconds, statements in (
+        ("read and check in DuckDB", checked, spent["check"]),
+        ("load (one transaction)", loaded, spent["load"]),
+    ):
+        print(f"  {title:<30} {seconds:7.2f} s   {rows / seconds:>12,.0f} records/s")
+        for name, part in sorted(statements.items(), key=lambda item: -item[1]):
+            if part >= 0.05:
+                print(f"    {name:<40} {part:7.2f} s")
+        outside = seconds - sum(statements.values())
+        print(f"    {'(outside those statements)':<40} {outside:7.2f} s")
     print(f"  ({outcome.message})")
 
 

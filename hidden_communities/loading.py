@@ -20,7 +20,7 @@ import pandas as pd
 from queries import execute, run_query, scalar
 
 from . import rollups
-from .record_keys import contact_keys, report_keys
+from .record_keys import contact_keys, report_keys, stored
 from .validation import ValidationResult
 
 TARGET_TABLE = {"contacts": "contacts", "reports": "reports", "police_uk": "reports"}
@@ -185,15 +185,16 @@ def load_validated(
 
 
 def keyed(rows: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The validated rows with their record keys (and, for reports, whether each is keyed
-    by its reference)."""
+    """The validated rows with their record keys as stored (record_keys.stored: 16 bytes),
+    and, for reports, whether each is keyed by its reference."""
     staged = rows.copy()
     if staged.empty:
         staged["record_key"] = pd.Series(dtype=object)
     elif table == "contacts":
-        staged["record_key"] = contact_keys(staged)
+        staged["record_key"] = stored(contact_keys(staged))
     else:
-        staged["record_key"], staged["by_reference"] = report_keys(staged)
+        keys, staged["by_reference"] = report_keys(staged)
+        staged["record_key"] = stored(keys)
     return staged
 
 

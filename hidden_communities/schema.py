@@ -26,7 +26,12 @@ from .record_keys import contact_keys, report_keys
 #    read for whole calendar months.
 # 5: every district of England and Wales with its force (districts) and its Census 2021
 #    baselines (district_population), for the district view.
-SCHEMA_VERSION = 5
+# 6: record keys are stored as 16 bytes (the MD5 of the key's text: record_keys.stored),
+#    not the 68-character text, so a large load writes and indexes them several times faster.
+SCHEMA_VERSION = 6
+
+# The tables that hold record keys (schema version 6 stores them as BLOB).
+KEYED_TABLES = ("contacts", "reports", "record_holders", "outcome_updates")
 
 TABLES = (
     "imports",
@@ -177,5 +182,41 @@ def _version_4_to_5(con: duckdb.DuckDBPyConnection) -> None:
         load_districts(con, read_reference())
 
 
+def _version_5_to_6(con: duckdb.DuckDBPyConnection) -> None:
+    """Record keys from their text to the 16 bytes the database now stores
+    (record_keys.stored, which is what `unhex(md5(text))` gives). DuckDB cannot change the
+    type of a column under a UNIQUE constraint, so each table holding keys as text is moved
+    aside, created again from schema.sql and refilled, every other value as it was (ids,
+    import ids, outcomes). A table created at version 6 already (record_holders and
+    outcome_updates of a version 1 database) is left as it is."""
+    keyed_as_text = [
+        table
+        for table in KEYED_TABLES
+        if scalar(
+            con,
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = $t"
+            " AND column_name = 'record_key' AND schema_name = 'main'"
+            " AND database_name = current_database()",
+            {"t": table},
+        )
+        == "VARCHAR"
+    ]
+    for table in keyed_as_text:
+        con.execute(f"ALTER TABLE {table} RENAME TO {table}_text_keys")  # names from KEYED_TABLES
+    con.execute(sql("schema"))  # creates the tables just moved aside, at version 6
+    for table in keyed_as_text:
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * REPLACE (unhex(md5(record_key)) AS record_key)"  # noqa: S608
+            f" FROM {table}_text_keys"
+        )
+        con.execute(f"DROP TABLE {table}_text_keys")
+
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS = {1: _version_1_to_2, 2: _version_2_to_3, 3: _version_3_to_4, 4: _version_4_to_5}
+MIGRATIONS = {
+    1: _version_1_to_2,
+    2: _version_2_to_3,
+    3: _version_3_to_4,
+    4: _version_4_to_5,
+    5: _version_5_to_6,
+}

@@ -2,7 +2,7 @@
 -- loaded. `record_key` comes with each row (hidden_communities/record_keys.py): the hash
 -- of the contact's fields plus its occurrence number among identical rows of the same
 -- file, so re-loading a file (or an overlapping one) adds nothing, while two identical
--- rows in one file stay two records.
+-- rows in one file stay two records. It arrives as stored: 16 bytes (record_keys.stored).
 -- Parameters: $import_id
 INSERT INTO contacts (record_key, import_id, contact_date, area_code, team, community_recorded,
                       communities, channel, direction, place_type, people_reached, language,
@@ -10,7 +10,7 @@ INSERT INTO contacts (record_key, import_id, contact_date, area_code, team, comm
 WITH typed AS (
     SELECT
         file_row,
-        CAST(record_key AS VARCHAR) AS record_key,
+        CAST(record_key AS BLOB) AS record_key,
         CAST(contact_date AS DATE) AS contact_date,
         CAST(area_code AS VARCHAR) AS area_code,
         CAST(team AS VARCHAR) AS team,

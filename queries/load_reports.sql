@@ -3,7 +3,8 @@
 -- of the report's reference when it has one (a data.police.uk Crime ID with its LSOA),
 -- otherwise of all its fields, plus its occurrence number among rows of this file with the
 -- same basis, so repeats across files add nothing and repeats inside a file (anti-social
--- behaviour rows carry no ID) stay separate records.
+-- behaviour rows carry no ID) stay separate records. It arrives as stored: 16 bytes
+-- (record_keys.stored).
 -- Parameters: $import_id
 INSERT INTO reports (record_key, import_id, source, reference, reported_on, date_precision,
                      occurred_on, area_code, team, crime_type, hate_strands,
@@ -11,7 +12,7 @@ INSERT INTO reports (record_key, import_id, source, reference, reported_on, date
 WITH typed AS (
     SELECT
         file_row,
-        CAST(record_key AS VARCHAR) AS record_key,
+        CAST(record_key AS BLOB) AS record_key,
         CAST(source AS report_source) AS source,
         CAST(reference AS VARCHAR) AS reference,
         CAST(reported_on AS DATE) AS reported_on,

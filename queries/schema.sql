@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS population (
 -- dates of birth or contact details. `note` is optional free text, shown to inspectors only.
 CREATE TABLE IF NOT EXISTS contacts (
     contact_id         BIGINT PRIMARY KEY DEFAULT nextval('contact_id_seq'),
-    record_key         VARCHAR NOT NULL UNIQUE,
+    -- record_keys.py: the MD5 of the record's key text, 16 bytes (schema version 6).
+    record_key         BLOB NOT NULL UNIQUE,
     import_id          INTEGER NOT NULL,  -- imports.import_id (see the note on imports)
     contact_date       DATE NOT NULL CHECK (contact_date >= DATE '2000-01-01'),
     area_code          VARCHAR REFERENCES areas (area_code),
@@ -101,7 +102,7 @@ CREATE TABLE IF NOT EXISTS contacts (
 -- does not say; true with an empty list means the victim is in none of the communities.
 CREATE TABLE IF NOT EXISTS reports (
     report_id                 BIGINT PRIMARY KEY DEFAULT nextval('report_id_seq'),
-    record_key                VARCHAR NOT NULL UNIQUE,
+    record_key                BLOB NOT NULL UNIQUE,  -- as contacts.record_key
     import_id                 INTEGER NOT NULL,  -- imports.import_id
     source                    report_source NOT NULL,
     reference                 VARCHAR CHECK (length(reference) <= 100),
@@ -155,7 +156,7 @@ CREATE TABLE IF NOT EXISTS schema_version (
 -- it to the earliest other holder instead of deleting it, so a record stays while any
 -- live import holds it. An undone import's rows here are removed.
 CREATE TABLE IF NOT EXISTS record_holders (
-    record_key VARCHAR NOT NULL,  -- contacts.record_key or reports.record_key
+    record_key BLOB NOT NULL,  -- contacts.record_key or reports.record_key
     import_id  INTEGER NOT NULL,  -- imports.import_id
     PRIMARY KEY (record_key, import_id)
 );
@@ -167,7 +168,7 @@ CREATE TABLE IF NOT EXISTS record_holders (
 -- the same report since, the undo passes it on to that load's row instead.
 CREATE TABLE IF NOT EXISTS outcome_updates (
     import_id      INTEGER NOT NULL,  -- imports.import_id of the load that changed it
-    record_key     VARCHAR NOT NULL,  -- reports.record_key
+    record_key     BLOB NOT NULL,  -- reports.record_key
     outcome_before outcome NOT NULL,
     outcome_after  outcome NOT NULL,
     PRIMARY KEY (import_id, record_key)

@@ -1,7 +1,8 @@
 -- The valid rows of a checked contacts file (no row of `problems`), typed as
 -- queries/load_contacts.sql loads them, each with its record key: the hash of its identity
 -- (queries/staging/check_contacts.sql) and its occurrence among identical rows of the file,
--- as hidden_communities/record_keys.py numbers them.
+-- as hidden_communities/record_keys.py numbers them; stored as the 16 bytes of the MD5 of
+-- that key's text (record_keys.stored).
 -- Parameters: $true_words
 WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c
@@ -20,7 +21,8 @@ numbered AS (
 final AS (
     SELECT
         c.pos + 2 AS file_row,
-        'c:' || c.identity_hash || '#' || coalesce(n.occurrence, 1) AS record_key,
+        unhex(md5('c:' || c.identity_hash || '#' || coalesce(n.occurrence, 1)))
+            AS record_key,
         contact_date.day AS contact_date,
         area.code AS area_code,
         nullif(c.team, '') AS team,

@@ -2,7 +2,8 @@
 -- `problems`, an LSOA of the district), as queries/load_reports.sql loads them: a month's
 -- report with its published outcome group and no victim details, each with its record key
 -- (the hash of its identity, queries/staging/check_police_uk.sql, and its occurrence among
--- rows of the file alike, as hidden_communities/record_keys.py numbers them).
+-- rows of the file alike, as hidden_communities/record_keys.py numbers them; stored as the
+-- 16 bytes of the MD5 of that key's text, record_keys.stored).
 WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c
     WHERE lsoa IS NOT NULL
@@ -21,7 +22,8 @@ numbered AS (
 final AS (
     SELECT
         c.pos + 2 AS file_row,
-        'r:' || c.identity_hash || '#' || coalesce(n.occurrence, 1) AS record_key,
+        unhex(md5('r:' || c.identity_hash || '#' || coalesce(n.occurrence, 1)))
+            AS record_key,
         c.crime_id <> '' AS by_reference,
         'police_uk' AS source,
         nullif(c.crime_id, '') AS reference,

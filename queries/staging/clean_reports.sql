@@ -1,7 +1,8 @@
 -- The valid rows of a checked crime-reports file (no row of `problems`), typed as
 -- queries/load_reports.sql loads them, each with its record key: the hash of its identity
 -- (queries/staging/check_reports.sql) and its occurrence among rows of the file alike, as
--- hidden_communities/record_keys.py numbers them.
+-- hidden_communities/record_keys.py numbers them; stored as the 16 bytes of the MD5 of
+-- that key's text (record_keys.stored).
 WITH valid AS NOT MATERIALIZED (
     SELECT * FROM checked AS c
     WHERE NOT EXISTS (SELECT 1 FROM problems AS p WHERE p.pos = c.pos)
@@ -19,7 +20,8 @@ numbered AS (
 final AS (
     SELECT
         c.pos + 2 AS file_row,
-        'r:' || c.identity_hash || '#' || coalesce(n.occurrence, 1) AS record_key,
+        unhex(md5('r:' || c.identity_hash || '#' || coalesce(n.occurrence, 1)))
+            AS record_key,
         c.reference <> '' AS by_reference,
         'records_system' AS source,
         nullif(c.reference, '') AS reference,
