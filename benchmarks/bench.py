@@ -64,6 +64,11 @@ def page_queries(filters: Filters) -> dict[str, dict]:
         },
         "trend_monthly": both,
         "trend_before_after": both,
+        f"district_view ({PROXIED})": {
+            "_name": "district_view",
+            **{key: value for key, value in both.items() if key != "area_codes"},
+            "community": PROXIED,
+        },
         "trend_campaign_events": period,
         "representation_census_nonresponse": {},
         "map_towns": {},
