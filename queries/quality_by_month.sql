@@ -5,35 +5,34 @@
 -- Counts: records, community_recorded, area_recorded, date_recorded
 -- Grouped first by the month as a date (or the team) and written as 'YYYY-MM' after:
 -- formatting every record's date before grouping cost three times the scan.
-WITH contact_rows AS (
+WITH contact_groups_q AS (
     -- A record with no team is grouped under NULL: the page names that group in its language.
+    -- Each table is counted on its own and the two small results joined after.
     SELECT 'contacts' AS dataset,
            CASE WHEN $group_by = 'team' THEN team END AS team,
            CASE WHEN $group_by = 'month' THEN date_trunc('month', contact_date) END AS month,
-           community_recorded AS has_community,
-           area_code IS NOT NULL AS has_area,
-           true AS has_date
+           count(*) AS records,
+           count(*) FILTER (WHERE community_recorded) AS community_recorded,
+           count(area_code) AS area_recorded,
+           count(*) AS date_recorded
     FROM contacts
     WHERE contact_date BETWEEN $start_date AND $end_date
+    GROUP BY ALL
 ),
-report_rows AS (
+report_groups_q AS (
     SELECT 'reports' AS dataset,
            CASE WHEN $group_by = 'team' THEN team END AS team,
            CASE WHEN $group_by = 'month' THEN date_trunc('month', reported_on) END AS month,
-           victim_community_recorded AS has_community,
-           area_code IS NOT NULL AS has_area,
-           occurred_on IS NOT NULL AS has_date
+           count(*) AS records,
+           count(*) FILTER (WHERE victim_community_recorded) AS community_recorded,
+           count(area_code) AS area_recorded,
+           count(occurred_on) AS date_recorded
     FROM reports
     WHERE source = 'records_system' AND reported_on BETWEEN $start_date AND $end_date
+    GROUP BY ALL
 ),
 grouped AS (
-    SELECT dataset, team, month,
-           count(*) AS records,
-           count(*) FILTER (WHERE has_community) AS community_recorded,
-           count(*) FILTER (WHERE has_area) AS area_recorded,
-           count(*) FILTER (WHERE has_date) AS date_recorded
-    FROM (SELECT * FROM contact_rows UNION ALL SELECT * FROM report_rows)
-    GROUP BY ALL
+    SELECT * FROM contact_groups_q UNION ALL SELECT * FROM report_groups_q
 ),
 final AS (
     SELECT dataset,
