@@ -11,6 +11,7 @@ the disclosed frame, so a chart never sees a hidden number. No streamlit here.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -356,7 +357,8 @@ def monthly_chart(
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
         colour = registry.colour(community)
-        hover = [_month_hover(r, records, scale) for _, r in rows.iterrows()]
+        # Rows as plain dicts: iterrows builds a Series a month (most of the hovers' time).
+        hover = [_month_hover(r, records, scale) for r in rows.to_dict("records")]
         fig.add_bar(
             x=rows["month"],
             y=rows["value"],
@@ -392,7 +394,8 @@ def monthly_chart(
             _draw_counterfactual(fig, counterfactual, community, per, i)
         if limits is not None:
             _draw_spc(fig, rows, limits, community, per, i)
-        fig.update_yaxes(title_text="", rangemode="tozero", row=i, col=1)
+    # Every panel's axis in one call (each update_* call walks the whole layout).
+    fig.update_yaxes(title_text="", rangemode="tozero")
     if limits is not None:
         _spc_legend(fig, frame)
     _mark_events(fig, events, len(communities))
@@ -400,9 +403,8 @@ def monthly_chart(
     title = text.t(key, **_noun_forms(records))
     base_layout(fig, title=title, height=190 * len(communities) + 230)
     # Panel titles on the left, event labels above the top panel, the legend below.
-    fig.update_annotations(selector=dict(text=titles[0]), x=0, xanchor="left")
-    for title in titles[1:]:
-        fig.update_annotations(selector=dict(text=title), x=0, xanchor="left")
+    panel_titles = set(titles)
+    fig.update_annotations(selector=lambda note: note.text in panel_titles, x=0, xanchor="left")
     fig.update_layout(
         bargap=0.15,
         margin=dict(t=150, b=70),
@@ -552,7 +554,7 @@ def _spc_legend(fig: go.Figure, frame: pd.DataFrame) -> None:
         )
 
 
-def _month_hover(row: pd.Series, records: str, scale: str) -> str:
+def _month_hover(row: Mapping, records: str, scale: str) -> str:
     month = _month(row["month"])
     if row["days"] < row["month_days"]:
         month = text.plural(
