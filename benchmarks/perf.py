@@ -145,7 +145,12 @@ def _timed_reruns(at, states: list[list[str]]) -> list[float]:
     return times
 
 
-def page_reruns(db: Path, reruns: int, modes: tuple[str, ...] = ("new", "toggle")) -> dict:
+def page_reruns(
+    db: Path,
+    reruns: int,
+    modes: tuple[str, ...] = ("new", "toggle"),
+    pages: list[str] | None = None,
+) -> dict:
     """Each page's first draw, then `reruns` filter changes in each mode: "new" (a channel
     filter the page has not had before: every query, statistic and figure is worked out
     afresh) and "toggle" (between one channel and all channels, as a user going back and
@@ -156,6 +161,8 @@ def page_reruns(db: Path, reruns: int, modes: tuple[str, ...] = ("new", "toggle"
     print(f"\n  {'page':22} {'first ms':>9}{heads} (channel filter, n={reruns} each)")
     found = {}
     for spec in frame.PAGES:
+        if pages and spec.file.removesuffix(".py") not in pages:
+            continue
         at = _app(db, {"audience": "inspector"})
         start = time.perf_counter()
         at.switch_page(f"pages/{spec.file}")
@@ -289,6 +296,7 @@ def main() -> None:
         "--modes", nargs="+", default=["new", "toggle"], choices=["new", "toggle"],
         help="page rerun modes: new filter states (fair), and toggling back",
     )  # fmt: skip
+    parser.add_argument("--pages", nargs="+", help="only these pages (file names, no .py)")
     parser.add_argument("--import-records", type=int, default=200_000)
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["queries", "pages", "peer", "import"]
@@ -311,8 +319,12 @@ def main() -> None:
         if "queries" not in args.skip:
             query_ratios(con, args.repeat)
         con.close()
-        ours = {} if "pages" in args.skip else page_reruns(db, args.reruns, tuple(args.modes))
-        if ours and "peer" not in args.skip:
+        ours = (
+            {}
+            if "pages" in args.skip
+            else page_reruns(db, args.reruns, tuple(args.modes), args.pages)
+        )
+        if ours and "peer" not in args.skip and {"trends.py", "overview.py"} <= set(ours):
             peer_comparison(db, args.reruns, {"trends.py": ours["trends.py"],
                                               "overview.py": ours["overview.py"]})  # fmt: skip
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
