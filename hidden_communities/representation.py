@@ -587,7 +587,8 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
     chosen = flags.from_frame(shown)
     widened = chosen is not None and chosen.applied != stats.NO_ADJUSTMENT
     scale = 1 if everyone else 100  # shares drawn as percentages
-    fig = go.Figure()
+    # Built in one go from lists, as the forest plot is (each add_* re-validates).
+    traces, shapes, notes = [], [], []
     for level_value, dash in ((0.998, "dot"), (0.95, "dash")):
         rows = limits[limits["level"] == level_value]
         percent = text.percent(level_value, 0 if round(level_value, 2) == level_value else 1)
@@ -601,7 +602,8 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             else text.t("funnel_sentence.limits", level=percent)
         )
         for side in ("upper", "lower"):
-            fig.add_scatter(
+            _scatter(
+                traces,
                 x=rows["denominator"],
                 y=rows[side] * scale,
                 mode="lines",
@@ -612,11 +614,31 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
                 hoverinfo="skip",
             )
     if len(shown):
-        fig.add_hline(
-            y=float(shown["overall"].iloc[0]) * scale,
-            line=dict(color="#1a1a1a", width=1.5),
-            annotation_text=text.t("repr_funnel.all_areas"),
-            annotation_position="top left",
+        # What add_hline draws, with its note at the top left.
+        overall = float(shown["overall"].iloc[0]) * scale
+        shapes.append(
+            dict(
+                type="line",
+                x0=0,
+                x1=1,
+                xref="x domain",
+                y0=overall,
+                y1=overall,
+                yref="y",
+                line=dict(color="#1a1a1a", width=1.5),
+            )
+        )
+        notes.append(
+            dict(
+                showarrow=False,
+                text=text.t("repr_funnel.all_areas"),
+                x=0,
+                xanchor="left",
+                xref="x domain",
+                y=overall,
+                yanchor="bottom",
+                yref="y",
+            )
         )
     value = pd.to_numeric(shown["value"]).astype(float) * scale
     labelled = _labelled(shown)
@@ -645,7 +667,8 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             continue
         symbol, colour = _POSITION_STYLE[position]
         names = [name if i in labelled else "" for i, name in rows["area_name"].items()]
-        fig.add_scatter(
+        _scatter(
+            traces,
             x=rows["denominator"],
             y=value[rows.index],
             mode="markers+text",
@@ -667,8 +690,9 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
         title = text.t(
             f"repr_funnel.title_share.{records}", people=text.people(community), nouns=nouns
         )
-    base_layout(fig, title=title, height=520)
-    fig.update_layout(
+    layout = base_layout_dict(title=title, height=520)
+    layout["margin"]["b"] = 110
+    layout.update(
         xaxis=dict(
             title=text.t("repr_funnel.x_residents" if everyone else f"repr_funnel.x.{records}"),
             rangemode="tozero",
@@ -678,8 +702,11 @@ def funnel_chart(shown: pd.DataFrame, community: str, records: str, level: str) 
             rangemode="tozero",
         ),
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
-        margin=dict(b=110),
+        shapes=shapes,
+        annotations=notes,
     )
+    fig = go.Figure(data=traces, layout=layout)
+    white_template(fig)
     return _localised(fig)
 
 
