@@ -11,7 +11,11 @@ It prints figures and asserts nothing: speed is measured here, never promised by
   over the same rows and filter (a count of each table's records per month in the period,
   both tables): the floor any page query that reads every record must pay.
 - **Page reruns**: the dashboard under AppTest, each page opened, then the channel filter
-  switched between all channels and one channel `--reruns` times; p50 and p95 of `run()`.
+  changed `--reruns` times in each mode; p50 and p95 of `run()`. "new" (the default, and
+  the fair one): every change is a filter the page has not had before (each channel, then
+  each pair...), so no cache can answer it; "toggle": switched between all channels and one
+  channel, so from the third change on the caches answer (a user going back and forth).
+  `--modes new` measures only the first.
   AppTest runs the script in this process, so this is the server's work for a rerun
   (queries, statistics, figures), without the browser's drawing.
 - **Peer**: a pandas-over-CSV Streamlit page of the kind public police dashboards use (read
@@ -27,6 +31,7 @@ It prints figures and asserts nothing: speed is measured here, never promised by
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import resource
@@ -114,32 +119,66 @@ def _app(db: Path, query: dict[str, str]):
     return at
 
 
-def page_reruns(db: Path, reruns: int) -> dict[str, list[float]]:
+def new_states(count: int) -> list[list[str]]:
+    """`count` channel filters never chosen before on a page: every channel on its own,
+    then every pair, every three... (63 in all), so no cached result can answer them."""
+    from hidden_communities import filters
+
+    codes = filters.CHOICES_BY_KEY["channel"].codes()
+    every = [
+        list(chosen)
+        for size in range(1, len(codes) + 1)
+        for chosen in itertools.combinations(codes, size)
+    ]
+    if count > len(every):
+        raise SystemExit(f"--reruns at most {len(every)}: there are no more new channel filters")
+    return every[:count]
+
+
+def _timed_reruns(at, states: list[list[str]]) -> list[float]:
+    times = []
+    for chosen in states:
+        at.multiselect(key="channel").set_value(chosen)
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def page_reruns(
+    db: Path,
+    reruns: int,
+    modes: tuple[str, ...] = ("new", "toggle"),
+    pages: list[str] | None = None,
+) -> dict:
+    """Each page's first draw, then `reruns` filter changes in each mode: "new" (a channel
+    filter the page has not had before: every query, statistic and figure is worked out
+    afresh) and "toggle" (between one channel and all channels, as a user going back and
+    forth: the caches may answer). Returns the "new" times (else the "toggle" ones)."""
     from ui import frame
 
-    print(
-        f"\n  {'page':22} {'first ms':>9} {'rerun p50':>10} {'p95':>8} (channel filter, n={reruns})"
-    )
+    heads = "".join(f" {mode + ' p50':>10} {mode + ' p95':>10}" for mode in modes)
+    print(f"\n  {'page':22} {'first ms':>9}{heads} (channel filter, n={reruns} each)")
     found = {}
     for spec in frame.PAGES:
+        if pages and spec.file.removesuffix(".py") not in pages:
+            continue
         at = _app(db, {"audience": "inspector"})
         start = time.perf_counter()
         at.switch_page(f"pages/{spec.file}")
         at.run()
         first = (time.perf_counter() - start) * 1000
-        times = []
-        for turn in range(reruns):
-            chosen = ["phone"] if turn % 2 == 0 else []
-            at.multiselect(key="channel").set_value(chosen)
-            start = time.perf_counter()
-            at.run()
-            times.append((time.perf_counter() - start) * 1000)
+        figures = ""
+        for mode in modes:
+            if mode == "new":
+                states = new_states(reruns)
+            else:
+                states = [["phone"] if turn % 2 == 0 else [] for turn in range(reruns)]
+            times = _timed_reruns(at, states)
+            found.setdefault(spec.file, times)
+            figures += f" {_percentile(times, 0.5):10.0f} {_percentile(times, 0.95):10.0f}"
         failed = " (exception)" if at.exception else ""
-        found[spec.file] = times
-        print(
-            f"  {spec.file.removesuffix('.py'):22} {first:9.0f} {_percentile(times, 0.5):10.0f} "
-            f"{_percentile(times, 0.95):8.0f}{failed}"
-        )
+        print(f"  {spec.file.removesuffix('.py'):22} {first:9.0f}{figures}{failed}")
     return found
 
 
@@ -253,12 +292,18 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--repeat", type=int, default=7, help="query repeats (median)")
     parser.add_argument("--reruns", type=int, default=20, help="filter changes per page")
+    parser.add_argument(
+        "--modes", nargs="+", default=["new", "toggle"], choices=["new", "toggle"],
+        help="page rerun modes: new filter states (fair), and toggling back",
+    )  # fmt: skip
+    parser.add_argument("--pages", nargs="+", help="only these pages (file names, no .py)")
     parser.add_argument("--import-records", type=int, default=200_000)
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["queries", "pages", "peer", "import"]
     )
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     with tempfile.TemporaryDirectory() as folder:
         db = args.db
         if db is None:
@@ -274,11 +319,16 @@ def main() -> None:
         if "queries" not in args.skip:
             query_ratios(con, args.repeat)
         con.close()
-        ours = {} if "pages" in args.skip else page_reruns(db, args.reruns)
-        if ours and "peer" not in args.skip:
+        ours = (
+            {}
+            if "pages" in args.skip
+            else page_reruns(db, args.reruns, tuple(args.modes), args.pages)
+        )
+        if ours and "peer" not in args.skip and {"trends.py", "overview.py"} <= set(ours):
             peer_comparison(db, args.reruns, {"trends.py": ours["trends.py"],
                                               "overview.py": ours["overview.py"]})  # fmt: skip
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print("  load average after: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
         ran = f"every page, {args.reruns} changes each" if ours else "the queries only"
         print(f"\n  peak RSS of this process ({ran}): {peak:.0f} MB")
         if "import" not in args.skip:

@@ -10,7 +10,10 @@ the disclosed frame, so a chart never sees a hidden number. No streamlit here.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,7 +22,7 @@ from babel import numbers as babel_numbers
 from plotly.subplots import make_subplots
 
 from . import registry, stats, text, vocab
-from .charts import base_layout
+from .charts import base_layout_dict, white_template
 from .disclosure import NOTE_SUFFIX, DisclosureSpec
 from .tables import Col, is_missing, readable
 
@@ -343,21 +346,21 @@ def monthly_chart(
     frame = with_rolling(shown, scale)
     communities = list(dict.fromkeys(frame["community"]))
     titles = [_people(c) for c in communities]
-    fig = make_subplots(
-        rows=len(communities),
-        cols=1,
-        shared_xaxes=True,
-        subplot_titles=titles,
-        vertical_spacing=0.22 / max(len(communities), 1),
-    )
+    # The figure is built from dicts in one go: plotly re-validates the whole layout on
+    # every update_* call, which made up most of this chart's time (about 250 ms a rerun).
+    layout = _panel_grid(tuple(titles))
+    panels = _Panels()
     rolling_name = text.t("trends_chart.rolling")
     # Rates here are the calendar month's records per 1,000 residents: "a month", never
     # annualised (a part month at either end covers fewer days; the table says how many).
     for i, community in enumerate(communities, start=1):
         rows = frame[frame["community"] == community]
         colour = registry.colour(community)
-        hover = [_month_hover(r, records, scale) for _, r in rows.iterrows()]
-        fig.add_bar(
+        # Rows as plain dicts: iterrows builds a Series a month (most of the hovers' time).
+        hover = [_month_hover(r, records, scale) for r in rows.to_dict("records")]
+        panels.add(
+            go.Bar,
+            i,
             x=rows["month"],
             y=rows["value"],
             marker_color=colour,
@@ -365,19 +368,17 @@ def monthly_chart(
             name=text.t("trends_chart.month" if scale == "count" else "trends_chart.month_rate"),
             legendgroup="month",
             showlegend=i == 1,
-            row=i,
-            col=1,
             hovertext=hover,
             hoverinfo="text",
             xperiod="M1",
             xperiodalignment="middle",
         )
-        fig.add_scatter(
+        panels.add(
+            go.Scatter,
+            i,
             x=rows["month"],
             y=rows["rolling"],
             mode="lines",
-            row=i,
-            col=1,
             line=dict(color=colour, width=3),
             name=rolling_name,
             legendgroup="rolling",
@@ -389,29 +390,64 @@ def monthly_chart(
         )
         per = _per_resident(rows, scale)
         if counterfactual is not None:
-            _draw_counterfactual(fig, counterfactual, community, per, i)
+            _draw_counterfactual(panels, counterfactual, community, per, i)
         if limits is not None:
-            _draw_spc(fig, rows, limits, community, per, i)
-        fig.update_yaxes(title_text="", rangemode="tozero", row=i, col=1)
+            _draw_spc(panels, rows, limits, community, per, i)
+    traces = panels.placed()
     if limits is not None:
-        _spc_legend(fig, frame)
-    _mark_events(fig, events, len(communities))
+        traces += _spc_legend(frame)
+    lines, labels = _event_marks(events, len(communities))
     key = "trends_chart.title_count" if scale == "count" else "trends_chart.title_rate"
     title = text.t(key, **_noun_forms(records))
-    base_layout(fig, title=title, height=190 * len(communities) + 230)
+    layout.update(base_layout_dict(title=title, height=190 * len(communities) + 230))
     # Panel titles on the left, event labels above the top panel, the legend below.
-    fig.update_annotations(selector=dict(text=titles[0]), x=0, xanchor="left")
-    for title in titles[1:]:
-        fig.update_annotations(selector=dict(text=title), x=0, xanchor="left")
-    fig.update_layout(
+    panel_titles = set(titles)
+    for note in layout.get("annotations", []):
+        if note.get("text") in panel_titles:
+            note.update(x=0, xanchor="left")
+    layout["annotations"] = [*layout.get("annotations", []), *labels]
+    layout["shapes"] = lines
+    layout["margin"].update(t=150, b=70)
+    layout.update(
         bargap=0.15,
-        margin=dict(t=150, b=70),
         hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.05, xanchor="left", x=0),
     )
     ticks = _quarter_ticks(frame["month"])
-    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[_month(m) for m in ticks])
+    tick_text = [_month(m) for m in ticks]
+    for row in range(1, len(communities) + 1):
+        x, y = _axes(row)
+        layout[f"{x[0]}axis{x[1:]}"].update(tickmode="array", tickvals=ticks, ticktext=tick_text)
+        layout[f"{y[0]}axis{y[1:]}"].update(title=dict(text=""), rangemode="tozero")
+    fig = go.Figure(data=traces, layout=layout)
+    white_template(fig)
     return fig
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(titles: tuple[str, ...]) -> str:
+    # make_subplots costs about 50 ms; its layout depends only on the panel titles.
+    grid = make_subplots(
+        rows=len(titles),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=list(titles),
+        vertical_spacing=0.22 / max(len(titles), 1),
+    )
+    layout = grid.layout.to_plotly_json()
+    layout.pop("template", None)  # the chart's own is set after
+    return json.dumps(layout)
+
+
+def _panel_grid(titles: tuple[str, ...]) -> dict:
+    """make_subplots' layout for one panel a title, stacked, sharing the months axis (the
+    axes, their domains and the panel titles), as a fresh dict each time."""
+    return json.loads(_grid(titles))
+
+
+def _axes(row: int) -> tuple[str, str]:
+    """The x and y axes of a panel as traces name them: "x", "y" for the first, then "x2"..."""
+    return ("x", "y") if row == 1 else (f"x{row}", f"y{row}")
 
 
 def _quarter_ticks(months: pd.Series) -> list[pd.Timestamp]:
@@ -440,23 +476,45 @@ def _per_resident(rows: pd.DataFrame, scale: str) -> float:
     return 1000 / float(residents.iloc[0]) if len(residents) and residents.iloc[0] > 0 else math.nan
 
 
+class _Panels:
+    """The chart's traces with their panels, built unvalidated: the figure validates each
+    once when it is made from them (fig.add_scatter validates a trace twice)."""
+
+    def __init__(self) -> None:
+        self.traces: list = []
+        self.rows: list[int] = []
+
+    def add(self, kind: type, row: int, **properties) -> None:
+        self.traces.append(kind(**properties, _validate=False))
+        self.rows.append(row)
+
+    def has(self, group: str) -> bool:
+        return any(trace.legendgroup == group for trace in self.traces)
+
+    def placed(self) -> list:
+        """The traces, each on its panel's axes."""
+        for trace, row in zip(self.traces, self.rows, strict=True):
+            trace.xaxis, trace.yaxis = _axes(row)
+        return list(self.traces)
+
+
 def _draw_counterfactual(
-    fig: go.Figure, counterfactual: pd.DataFrame, community: str, per: float, row: int
+    panels: _Panels, counterfactual: pd.DataFrame, community: str, per: float, row: int
 ) -> None:
     line = counterfactual[counterfactual["community"] == community]
     value = pd.to_numeric(line["counterfactual"], errors="coerce") * per
     if line.empty or value.isna().all():
         return
-    fig.add_scatter(
+    panels.add(
+        go.Scatter,
+        row,
         x=line["month"],
         y=value,
         mode="lines",
         line=dict(color="#1a1a1a", width=2, dash="dash"),
         name=text.t("its.counterfactual"),
         legendgroup="counterfactual",
-        showlegend=not any(t.legendgroup == "counterfactual" for t in fig.data),
-        row=row,
-        col=1,
+        showlegend=not panels.has("counterfactual"),
         xperiod="M1",
         xperiodalignment="middle",
         hovertext=_value_hovers(value, text.t("its.counterfactual_hover")),
@@ -465,7 +523,12 @@ def _draw_counterfactual(
 
 
 def _draw_spc(
-    fig: go.Figure, rows: pd.DataFrame, limits: pd.DataFrame, community: str, per: float, row: int
+    panels: _Panels,
+    rows: pd.DataFrame,
+    limits: pd.DataFrame,
+    community: str,
+    per: float,
+    row: int,
 ) -> None:
     """The SPC mean and process limits (one trace each), and one marker trace for the
     months with a signal."""
@@ -474,10 +537,12 @@ def _draw_spc(
         return
     spc = found.iloc[0]
     ends = [spc["first_month"], spc["last_month"]]
-    first = not any(t.legendgroup == "spc_mean" for t in fig.data)
+    first = not panels.has("spc_mean")
     mean_name, limits_name = text.t("spc_sentence.mean"), text.t("spc_sentence.limits")
     centre = [spc["centre"] * per] * 2
-    fig.add_scatter(
+    panels.add(
+        go.Scatter,
+        row,
         x=ends,
         y=centre,
         mode="lines",
@@ -485,8 +550,6 @@ def _draw_spc(
         name=mean_name,
         legendgroup="spc_mean",
         showlegend=first,
-        row=row,
-        col=1,
         xperiod="M1",
         xperiodalignment="middle",
         hovertext=_value_hovers(pd.Series(centre), mean_name),
@@ -494,7 +557,9 @@ def _draw_spc(
     )
     lower = max(float(spc["lower"]), 0.0) * per
     bands = [spc["upper"] * per] * 2 + [None] + [lower] * 2
-    fig.add_scatter(
+    panels.add(
+        go.Scatter,
+        row,
         x=[*ends, None, *ends],
         y=bands,
         mode="lines",
@@ -502,8 +567,6 @@ def _draw_spc(
         name=limits_name,
         legendgroup="spc_limits",
         showlegend=first,
-        row=row,
-        col=1,
         xperiod="M1",
         xperiodalignment="middle",
         hovertext=_value_hovers(pd.Series(bands, dtype=float), limits_name),
@@ -512,7 +575,9 @@ def _draw_spc(
     signalled = rows[rows["spc"].isin(SPC_CODES)]
     if signalled.empty:
         return
-    fig.add_scatter(
+    panels.add(
+        go.Scatter,
+        row,
         x=signalled["month"],
         y=signalled["value"],
         mode="markers",
@@ -523,8 +588,6 @@ def _draw_spc(
             line=dict(color="#ffffff", width=1),
         ),
         showlegend=False,
-        row=row,
-        col=1,
         xperiod="M1",
         xperiodalignment="middle",
         hovertext=[
@@ -536,23 +599,30 @@ def _draw_spc(
     )
 
 
-def _spc_legend(fig: go.Figure, frame: pd.DataFrame) -> None:
+def _spc_legend(frame: pd.DataFrame) -> list:
     """One legend entry per signal symbol that appears (legend only, nothing drawn)."""
     present = {code for code in frame["spc"].dropna() if code in SPC_CODES}
+    entries = []
     for key, symbol in SPC_SYMBOLS.items():
         if not any(_symbol(code) == symbol for code in present):
             continue
-        fig.add_scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker=dict(symbol=symbol, size=11, color="#1a1a1a"),
-            name=text.t(f"spc_legend.{key}", shift=stats.SHIFT_POINTS, trend=stats.TREND_POINTS),
-            legendgroup=f"spc_{key}",
+        entries.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol=symbol, size=11, color="#1a1a1a"),
+                name=text.t(
+                    f"spc_legend.{key}", shift=stats.SHIFT_POINTS, trend=stats.TREND_POINTS
+                ),
+                legendgroup=f"spc_{key}",
+                _validate=False,
+            )
         )
+    return entries
 
 
-def _month_hover(row: pd.Series, records: str, scale: str) -> str:
+def _month_hover(row: Mapping, records: str, scale: str) -> str:
     month = _month(row["month"])
     if row["days"] < row["month_days"]:
         month = text.plural(
@@ -591,18 +661,14 @@ def _month_hover(row: pd.Series, records: str, scale: str) -> str:
     return words
 
 
-def _mark_events(fig: go.Figure, events: pd.DataFrame, panels: int) -> None:
+def _event_marks(events: pd.DataFrame, panels: int) -> tuple[list[dict], list[dict]]:
     """Dotted lines at each campaign event across every panel, labelled in a band above the
     top panel; labels close in time are stacked so they do not overlap.
 
-    The lines and labels are added as two lists at once: plotly's add_vline and
-    add_annotation re-validate the layout on every call (about a second a chart with six
-    events)."""
-    axes = [fig.get_subplot(row, 1) for row in range(1, panels + 1)]
-    refs = [
-        (axis.xaxis.plotly_name.replace("axis", ""), axis.yaxis.plotly_name.replace("axis", ""))
-        for axis in axes
-    ]
+    Returned as the layout's shapes and annotations (dicts), set with the rest of the
+    layout at once: plotly's add_vline and add_annotation re-validate the layout on every
+    call (about a second a chart with six events)."""
+    refs = [_axes(row) for row in range(1, panels + 1)]
     lines, labels = [], []
     last, level = None, 0
     for _, event in events.sort_values("event_date").iterrows():
@@ -641,10 +707,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, panels: int) -> None:
                 ),
             )
         )
-    # Appended as objects: update_layout(annotations=[...]) would re-validate every
-    # annotation already there (the panel titles), which costs more than the new ones.
-    fig.layout.shapes += tuple(go.layout.Shape(line) for line in lines)
-    fig.layout.annotations += tuple(go.layout.Annotation(label) for label in labels)
+    return lines, labels
 
 
 def events_note(events: pd.DataFrame) -> str:

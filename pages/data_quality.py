@@ -23,7 +23,7 @@ st.markdown(t("quality_page.intro"))
 
 params = {"start_date": filters.start, "end_date": filters.end}
 by_month = store.query("quality_by_month", group_by="month", **params)
-long = widgets.disclose(quality.completeness(by_month), quality.COMPLETENESS_SPEC)
+long = widgets.disclose(widgets.computed(quality.completeness, by_month), quality.COMPLETENESS_SPEC)
 flags = quality.flag_months(by_month, filters.audience)
 flagged = flags[flags["flag"] != ""]
 for rec in flagged.itertuples():
@@ -36,12 +36,12 @@ if flagged.empty and not by_month.empty:
     st.success(t("quality_page.none_flagged"), icon=":material/check_circle:")
 
 widgets.chart(
-    quality.completeness_chart(long, flags),
+    widgets.figure(quality.completeness_chart, long, flags),
     key="quality_chart",
     alt=t("quality_page.alt", months=", ".join(flagged["month"]) or t("quality_page.alt_none")),
 )
 st.subheader(t("quality_page.by_month"))
-shown = readable(long, quality.columns())
+shown = widgets.computed(readable, long, quality.columns())
 widgets.table(shown, file_name="completeness-by-month.csv", key="quality_month")
 st.subheader(t("quality_page.by_team"))
 if filters.audience == "inspector":

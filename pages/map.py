@@ -41,12 +41,12 @@ raw = store.query(
     community=community,
     area_measure=av.area_measure(community, level, held),
 )
-shown = widgets.disclose(av.map_frame(raw, view), av.MAP_SPEC)
+shown = widgets.disclose(widgets.computed(av.map_frame, raw, view), av.MAP_SPEC)
 widgets.notes(view.notes)
 
 sidebar.describe_filters(filters)
 points = ec.selectable_chart(
-    av.map_figure(shown, view, store.query("map_towns")),
+    widgets.figure(av.map_figure, shown, view, store.query("map_towns")),
     alt=av.map_alt(shown, view),
     key="area_map",
 )
@@ -56,7 +56,7 @@ st.caption(av.unplaced_sentence(shown, view) + " " + text.t("map_page.click"))
 
 st.subheader(text.t("map_page.table_heading"))
 widgets.table(
-    av.map_display(shown, view),
+    widgets.computed(av.map_display, shown, view),
     key="map",
     file_name=f"map_{community}_{records}_{view.measure}_{level}.csv",
 )

@@ -15,7 +15,7 @@ sidebar.describe_filters(filters)
 measures = ec.census_measures(filters)
 raw = store.query("overview_by_community", **filters.params())
 raw = census.with_measures(raw, store.query("measure_baselines"), measures)
-table = indicators.overview(raw)
+table = widgets.computed(indicators.overview, raw)
 table = indicators.chosen_with_comparator(table, filters.communities)
 shown = widgets.disclose(table, indicators.OVERVIEW_SPEC)
 
@@ -23,7 +23,9 @@ if filters.areas:
     st.info(indicators.area_filter_note(filters.communities, store.held_baselines()))
 
 widgets.chart(
-    charts.share_comparison(shown), key="overview_chart", alt=indicators.overview_alt(shown)
+    widgets.figure(charts.share_comparison, shown),
+    key="overview_chart",
+    alt=indicators.overview_alt(shown),
 )
 for _, row in indicators.community_rows(shown).iterrows():
     st.markdown(

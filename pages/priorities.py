@@ -31,12 +31,14 @@ if contacts.empty:
 shares = pr.population_shares(store.query("priority_population"))
 
 st.subheader(text.t("priorities.ranking"))
-compared = pr.compare(contacts, shares)
+compared = widgets.computed(pr.compare, contacts, shares)
 left = pr.left_out_sentence(compared.attrs["left_out"], pr.thin_communities(contacts))
 if left:
     st.warning(left, icon=":material/scale:")
 shown = widgets.disclose(compared, pr.COMPARE_SPEC)
-widgets.chart(pr.compare_chart(shown), key="priorities_chart", alt=pr.compare_alt(shown))
+widgets.chart(
+    widgets.figure(pr.compare_chart, shown), key="priorities_chart", alt=pr.compare_alt(shown)
+)
 widgets.table(
     pr.compare_display(shown, by_people), file_name="priorities.csv", key="priorities_rank"
 )

@@ -15,15 +15,22 @@ filters = sidebar.current_filters()
 measures = ec.census_measures(filters)
 raw = store.query("overview_by_community", **filters.params())
 baselines = store.query("measure_baselines")
-overview = indicators.overview(census.with_measures(raw, baselines, measures))
+overview = widgets.computed(indicators.overview, census.with_measures(raw, baselines, measures))
 
 st.subheader(text.t("repr_page.ratios_heading"))
 shown = widgets.disclose(
-    rep.forest(overview, store.query("representation_census_nonresponse"), filters.communities),
+    widgets.computed(
+        rep.forest,
+        overview,
+        store.query("representation_census_nonresponse"),
+        filters.communities,
+    ),
     rep.FOREST_SPEC,
 )
 sidebar.describe_filters(filters)
-widgets.chart(rep.forest_chart(shown), alt=rep.forest_alt(shown), key="forest_chart")
+widgets.chart(
+    widgets.figure(rep.forest_chart, shown), alt=rep.forest_alt(shown), key="forest_chart"
+)
 st.markdown("\n".join(f"- {line}" for line in rep.forest_sentences(shown)))
 widgets.table(rep.forest_display(shown), file_name="representation_ratios.csv", key="forest")
 st.caption(text.t("repr_page.ratios_caption"))
@@ -31,7 +38,8 @@ st.caption(text.t("repr_page.ratios_caption"))
 st.subheader(text.t("census_measure.heading"))
 sidebar.describe_filters(filters)
 sensitivity = widgets.disclose(
-    census.sensitivity(raw, baselines, filters.communities), census.SENSITIVITY_SPEC
+    widgets.computed(census.sensitivity, raw, baselines, filters.communities),
+    census.SENSITIVITY_SPEC,
 )
 widgets.table(
     census.sensitivity_display(sensitivity), file_name="census_measures.csv", key="measures"
@@ -50,9 +58,11 @@ risk = ec.number_slider(
     help=text.t("repr_page.risk_help"),
 )
 st.caption(text.t("repr_page.gap_caption"))
-gap = widgets.disclose(rep.reporting_gap(overview, risk, filters.communities), rep.GAP_SPEC)
+gap = widgets.disclose(
+    widgets.computed(rep.reporting_gap, overview, risk, filters.communities), rep.GAP_SPEC
+)
 sidebar.describe_filters(filters)
-widgets.chart(rep.gap_chart(gap), alt=rep.gap_alt(gap), key="gap_chart")
+widgets.chart(widgets.figure(rep.gap_chart, gap), alt=rep.gap_alt(gap), key="gap_chart")
 st.markdown("\n".join(f"- {rep.gap_sentence(row)}" for _, row in gap.iterrows()))
 widgets.table(rep.gap_display(gap), file_name="reporting_gap.csv", key="gap")
 if registry.is_community(community):

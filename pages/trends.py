@@ -24,26 +24,34 @@ with right:
 noun = trends.RECORD_NOUNS[records]
 raw = store.query("trend_monthly", **filters.params())
 events = store.query("trend_campaign_events", start_date=filters.start, end_date=filters.end)
-its, projected = trends.interrupted(raw, records, filters.communities, trends.launch_date(events))
+its, projected = widgets.computed(
+    trends.interrupted, raw, records, filters.communities, trends.launch_date(events)
+)
 
 st.subheader(text.t("trends_page.month_by_month"))
-shown = widgets.disclose(trends.monthly(raw, records, filters.communities), trends.MONTHLY_SPEC)
-limits = widgets.disclose(trends.spc_limits(raw, records, filters.communities), trends.SPC_SPEC)
+shown = widgets.disclose(
+    widgets.computed(trends.monthly, raw, records, filters.communities), trends.MONTHLY_SPEC
+)
+limits = widgets.disclose(
+    widgets.computed(trends.spc_limits, raw, records, filters.communities), trends.SPC_SPEC
+)
 projected = widgets.disclose(projected, trends.COUNTERFACTUAL_SPEC)
 widgets.notes(filter(None, [trends.scale_note(raw, scale, bool(filters.areas))]))
 sidebar.describe_filters(filters)
 widgets.chart(
-    trends.monthly_chart(shown, events, records, scale, limits, projected),
+    widgets.figure(trends.monthly_chart, shown, events, records, scale, limits, projected),
     key="trend_chart",
-    alt=trends.trends_alt(shown, records, scale),
+    alt=widgets.computed(trends.trends_alt, shown, records, scale),
 )
-st.markdown(trends.monthly_sentence(shown, records, scale))
+st.markdown(widgets.computed(trends.monthly_sentence, shown, records, scale))
 st.caption(text.t("trends.comparator_note", noun=noun))
 st.markdown(trends.spc_reading(shown, records))
 st.caption(trends.events_note(events))
 st.caption(trends.spc_note(records))
 widgets.table(
-    trends.monthly_display(shown, scale), key="trend", file_name=f"monthly_{records}_{scale}.csv"
+    widgets.computed(trends.monthly_display, shown, scale),
+    key="trend",
+    file_name=f"monthly_{records}_{scale}.csv",
 )
 
 st.subheader(text.t("trends_page.its_heading"))
@@ -56,8 +64,11 @@ st.caption(trends.its_note(records))
 st.subheader(text.t("trends_page.before_after_heading"))
 sidebar.describe_filters(filters)
 changes = widgets.disclose(
-    trends.before_after(
-        store.query("trend_before_after", **filters.params()), records, filters.communities
+    widgets.computed(
+        trends.before_after,
+        store.query("trend_before_after", **filters.params()),
+        records,
+        filters.communities,
     ),
     trends.BEFORE_AFTER_SPEC,
 )

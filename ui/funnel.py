@@ -46,15 +46,17 @@ def section(filters: Filters) -> tuple[str, dict[str, str], str, pd.DataFrame]:
     )
     days = annual.days(filters.start, filters.end)
     areas = widgets.disclose(
-        rep.funnel(raw, community, records, limits, days), rep.funnel_spec(community)
+        widgets.computed(rep.funnel, raw, community, records, limits, days),
+        rep.funnel_spec(community),
     )
     sidebar.describe_filters(filters)
     reading = rep.funnel_sentence(areas, community, records, level)
-    funnel = rep.funnel_chart(areas, community, records, level)
+    funnel = widgets.figure(rep.funnel_chart, areas, community, records, level)
     widgets.chart(funnel, key="funnel_chart", alt=text.t("repr_funnel_page.alt", reading=reading))
     st.markdown(reading)
     name = f"funnel_{community}_{records}_{level}.csv"
-    widgets.table(rep.funnel_display(areas, community), key="funnel", file_name=name)
+    shown = widgets.computed(rep.funnel_display, areas, community)
+    widgets.table(shown, key="funnel", file_name=name)
     if community == vocab.ALL_RESIDENTS:
         st.caption(annual.period_note(filters.start, filters.end))
     st.caption(text.t("repr_funnel_page.caption"))
