@@ -106,6 +106,8 @@ def test_the_snapshot_is_partitioned_by_force_and_month(explore_db, explore_snap
         "areas.parquet",
         "campaign_events.parquet",
         "contact_rollup.parquet",
+        "district_population.parquet",
+        "districts.parquet",
         "imports.parquet",
         "measures.parquet",
         "outcome_updates.parquet",
