@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from . import flags, stats, text, vocab
 from . import representation as rep
-from .areas_view import SEQUENTIAL, fit_view, outline_lines
+from .areas_view import SEQUENTIAL, fit_view
 from .charts import base_layout
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
@@ -243,21 +242,48 @@ def status(shown: pd.DataFrame) -> pd.Series:
 
 
 @cache
-def _boundaries() -> str:
-    return (REFERENCE_DIR / BOUNDARIES).read_text(encoding="utf-8")
+@cache
+def _every_boundary() -> dict[str, dict]:
+    """Each district's boundary feature by code, read once a process."""
+    every = json.loads((REFERENCE_DIR / BOUNDARIES).read_text(encoding="utf-8"))
+    return {feature["id"]: feature for feature in every["features"]}
 
 
 def boundaries(codes: tuple[str, ...]) -> dict:
     """The districts' polygons (feature id = code), only those shown."""
-    wanted = set(codes)
-    every = json.loads(_boundaries())
-    return {**every, "features": [f for f in every["features"] if f["id"] in wanted]}
+    every = _every_boundary()
+    return {"type": "FeatureCollection", "features": [every[c] for c in codes if c in every]}
+
+
+@lru_cache(maxsize=64)
+def _view(codes: tuple[str, ...]) -> tuple[dict, float]:
+    """The centre and zoom that fit the districts: the same for every rerun that shows the
+    same districts, so worked out once."""
+    geojson = boundaries(codes)
+    return fit_view(geojson) if geojson["features"] else ({"lon": -2, "lat": 53}, 5)
+
+
+def _area_trace(rows: pd.DataFrame, **colouring) -> go.Choroplethmap:
+    """One choropleth trace of some districts, carrying only their own polygons (each
+    district's geometry is sent once, whichever trace it is in). Built unvalidated: the
+    properties are plotly's own names, and validating a few hundred polygons cost most of
+    the figure's time."""
+    return go.Choroplethmap(
+        geojson=boundaries(tuple(rows["area_code"])),
+        locations=list(rows["area_code"]),
+        customdata=rows[["area_code", "hover"]].to_numpy().tolist(),
+        hovertemplate="%{customdata[1]}<extra></extra>",
+        # The boundaries drawn by the polygons' own edges, dark enough to read on the grey
+        # of no data (a separate outline trace would send every boundary twice).
+        marker=dict(line=dict(color="#5a5a5a", width=0.6), opacity=0.9),
+        _validate=False,
+        **colouring,
+    )
 
 
 def map_figure(shown: pd.DataFrame, community: str, records: str) -> go.Figure:
     """Choropleth of the districts (no tiles, no network), no data and too few in grey."""
     shown = shown.assign(status=status(shown))
-    geojson = boundaries(tuple(shown["area_code"]))
     rate = numbers(pd.to_numeric(shown["value"]).astype(float), 2)
     hovers = []
     for name, force, s, r in zip(
@@ -266,37 +292,25 @@ def map_figure(shown: pd.DataFrame, community: str, records: str) -> go.Figure:
         tail = r if s == "shown" else text.label("districts_status", s)
         hovers.append(f"{name} ({force}): {tail}")
     shown["hover"] = hovers
+    traces = []
+    layout: dict = {}
     coloured = shown[shown["status"] == "shown"]
-    fig = go.Figure()
     if not coloured.empty:
         values = pd.to_numeric(coloured["value"]).astype(float)
-        fig = px.choropleth_map(
-            coloured.assign(colour=values),
-            geojson=geojson,
-            locations="area_code",
-            color="colour",
-            color_continuous_scale=SEQUENTIAL,
-            range_color=(0, max(float(values.max()), 1e-9)),
-            custom_data=["area_code", "hover"],
-            map_style="white-bg",
-            opacity=0.9,
-        )
-        fig.update_traces(
-            hovertemplate="%{customdata[1]}<extra></extra>",
-            marker_line_color="#ffffff",
-            marker_line_width=0.6,
-        )
-        fig.update_coloraxes(
-            colorbar=dict(title=dict(text=text.t("districts_page.y")), thickness=14, len=0.6)
+        traces.append(_area_trace(coloured, z=values.tolist(), coloraxis="coloraxis"))
+        layout["coloraxis"] = dict(
+            colorscale=SEQUENTIAL,
+            cmin=0,
+            cmax=max(float(values.max()), 1e-9),
+            colorbar=dict(title=dict(text=text.t("districts_page.y")), thickness=14, len=0.6),
         )
     for code, colour in STATUS_COLOURS.items():
         rows = shown[shown["status"] == code]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=geojson,
-                locations=rows["area_code"],
+        traces.append(
+            _area_trace(
+                rows,
                 z=[0.5] * len(rows),
                 zmin=0,
                 zmax=1,
@@ -304,28 +318,16 @@ def map_figure(shown: pd.DataFrame, community: str, records: str) -> go.Figure:
                 showscale=False,
                 name=text.label("districts_status", code),
                 showlegend=True,
-                marker=dict(line=dict(color="#ffffff", width=0.6), opacity=0.9),
-                customdata=rows[["area_code", "hover"]].to_numpy(),
-                hovertemplate="%{customdata[1]}<extra></extra>",
             )
         )
-    lons, lats = outline_lines(geojson)
-    fig.add_trace(
-        go.Scattermap(
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            line=dict(color="#5a5a5a", width=0.6),
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    centre, zoom = fit_view(geojson) if geojson["features"] else ({"lon": -2, "lat": 53}, 5)
+    centre, zoom = _view(tuple(shown["area_code"]))
+    fig = go.Figure(data=traces)
     base_layout(fig, title=text.t(f"districts_page.map_title.{records}", people=_people(community)))
     fig.update_layout(
         height=660,
         map=dict(style="white-bg", center=centre, zoom=zoom),
         margin=dict(l=0, r=0, t=60, b=0),
+        **layout,
     )
     return rep._localised(fig)
 

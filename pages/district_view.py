@@ -32,11 +32,11 @@ st.caption(dv.scope_sentence(raw))
 days = annual.days(filters.start, filters.end)
 
 st.subheader(text.t("districts_page.funnel_heading"))
-shown = widgets.disclose(dv.funnel(raw, records, limits, days), dv.FUNNEL_SPEC)
+shown = widgets.disclose(widgets.computed(dv.funnel, raw, records, limits, days), dv.FUNNEL_SPEC)
 sidebar.describe_filters(filters)
 reading = dv.funnel_sentence(shown)
 widgets.chart(
-    dv.funnel_chart(shown, community, records),
+    widgets.figure(dv.funnel_chart, shown, community, records),
     alt=text.t("districts_page.funnel_alt", reading=reading),
     key="district_funnel",
 )
@@ -50,11 +50,11 @@ st.caption(annual.period_note(filters.start, filters.end))
 st.caption(text.t("districts_page.funnel_caption"))
 
 st.subheader(text.t("districts_page.map_heading"))
-mapped = widgets.disclose(dv.map_frame(raw, records, days), dv.MAP_SPEC)
+mapped = widgets.disclose(widgets.computed(dv.map_frame, raw, records, days), dv.MAP_SPEC)
 sidebar.describe_filters(filters)
 sentence = dv.map_sentence(mapped)
 widgets.chart(
-    dv.map_figure(mapped, community, records),
+    widgets.figure(dv.map_figure, mapped, community, records),
     alt=text.t("districts_page.map_alt", reading=sentence),
     key="district_map",
 )
