@@ -194,10 +194,16 @@ def funnel_display(shown: pd.DataFrame) -> pd.DataFrame:
             Col(heading("districts_page.col.events"), ("events",)),
             Col(heading("districts_page.col.residents"), ("denominator",)),
             Col(heading("districts_page.col.rate"), ("value",), "rate"),
-            Col(heading("repr_table.all_areas"), ("overall",), "rate"),
+            Col(heading("districts_page.col.all_districts"), ("overall",), "rate"),
             Col(heading("repr_table.funnel_position"), ("position",), "text", "funnel"),
             Col(
-                flags.column_header(flags.tested_count(shown, "flag")),
+                text.t(
+                    "districts_page.col.flag",
+                    districts=text.plural(
+                        "districts_page.count_gen", flags.tested_count(shown, "flag")
+                    ),
+                    q=text.percent(flags.FDR_Q, 0),
+                ),
                 ("flag",),
                 "text",
                 "flag",

@@ -178,7 +178,7 @@ OTHER_HEADER = re.compile(
     r"^(Community|Area|Month|Series|Channel|Crime type|Baseline|Reading|Interval|Default"
     r"|Census measure|Population measure|Records compared|Area filter|Not estimated"
     r"|Funnel position|Expected|Difference|Dispersion|Relative-risk factor|All areas"
-    r"|Compared with all areas|Months before|Months from it|A month before|A month after"
+    r"|Compared with all areas|Compared with all districts|All districts shown|Months before|Months from it|A month before|A month after"
     r"|3-month average|SPC|Share|Population share|Census non-respondents|Base \(residents)"
     r"|Residents \(Census 2021|[Rr]atio|Per 1,000|p \((level|slope)\)|Level change"
     r"|Slope change|Contacts: reading|Reports: reading|Observed / expected"
