@@ -6,6 +6,7 @@ access.py), so a reader never sees a half-built database and two first runs buil
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Callable
@@ -142,6 +143,8 @@ def build_database(
     path = Path(path)
     seed = settings.demo_seed() if seed is None else seed
     scale = settings.demo_scale() if scale is None else scale
+    if demo_data and not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"the demonstration's scale must be a number above 0, not {scale}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)

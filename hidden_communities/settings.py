@@ -5,6 +5,7 @@ Everything a deployment may change is here, so nothing else reads the environmen
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -39,7 +40,12 @@ def demo_seed() -> int:
 
 
 def demo_scale() -> float:
-    return float(os.environ.get("HC_DEMO_SCALE", "1.0"))
+    """HC_DEMO_SCALE, or NaN when it is not a number (the build then says so in a sentence
+    instead of every command failing on import)."""
+    try:
+        return float(os.environ.get("HC_DEMO_SCALE", "1.0"))
+    except ValueError:
+        return math.nan
 
 
 DEMO_SEED = demo_seed()

@@ -107,3 +107,52 @@ def test_the_module_runs_as_a_command(db, tmp_path):
         timeout=120,
     )
     assert (done.returncode, done.stdout) == (0, "1 new record(s) loaded.\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--scale", "-1"], "argument --scale: invalid positive number value: '-1'"),
+        (["--scale", "0"], "argument --scale: invalid positive number value: '0'"),
+        (["--scale", "nan"], "argument --scale: invalid positive number value: 'nan'"),
+        (["--scale", "1e9"], "--scale 1e+09 is over 400, the largest demonstration"),
+        (["--national", "--scale", "5"], "--scale 5 is over 4, the largest demonstration"),
+    ],
+)
+def test_build_db_refuses_a_scale_it_cannot_build_in_a_sentence(args, said, tmp_path, capsys):
+    """A negative, zero, NaN or too large scale is one line and exit 2, before anything is
+    built (it used to be a numpy traceback, or an attempt to allocate petabytes)."""
+    db = tmp_path / "x.duckdb"
+    try:
+        code = main(["build-db", "--db", str(db), *args])
+    except SystemExit as stop:  # argparse's own error exit
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert said in err
+    assert "Traceback" not in err
+    assert not db.exists()
+
+
+def test_build_db_with_a_bad_hc_demo_scale_says_so(tmp_path, capsys):
+    """HC_DEMO_SCALE that is not a number reaches the build as NaN (settings.demo_scale): a
+    sentence and exit 2, and no file."""
+    from hidden_communities import cli
+
+    db = tmp_path / "x.duckdb"
+    args = cli.parser().parse_args(["build-db", "--db", str(db)])
+    args.scale = float("nan")
+    assert args.func(args) == 2
+    assert "HC_DEMO_SCALE is not a number above 0; nothing was built" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_hc_demo_scale_that_is_not_a_number_is_nan(monkeypatch):
+    import math
+
+    from hidden_communities import settings
+
+    monkeypatch.setenv("HC_DEMO_SCALE", "abc")
+    assert math.isnan(settings.demo_scale())
+    monkeypatch.setenv("HC_DEMO_SCALE", "2.5")
+    assert settings.demo_scale() == 2.5
