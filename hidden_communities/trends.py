@@ -419,7 +419,9 @@ def monthly_chart(
         x, y = _axes(row)
         layout[f"{x[0]}axis{x[1:]}"].update(tickmode="array", tickvals=ticks, ticktext=tick_text)
         layout[f"{y[0]}axis{y[1:]}"].update(title=dict(text=""), rangemode="tozero")
-    fig = go.Figure(data=traces, layout=layout)
+    # Built unvalidated: every property is plotly's own name in its canonical form (the
+    # same JSON as validated; validation cost 4 times the rest of the build).
+    fig = go.Figure(data=traces, layout=layout, _validate=False)
     white_template(fig)
     return fig
 
