@@ -70,7 +70,7 @@ TEAM_OF_TOWN = {
 HATE_TYPES = ("violence_sexual_offences", "public_order", "criminal_damage_arson", "other_crime")
 
 
-def _month_starts(cfg: DemoConfig) -> pd.DatetimeIndex:
+def month_starts(cfg: DemoConfig) -> pd.DatetimeIndex:
     return pd.date_range(cfg.start, periods=cfg.months, freq="MS")
 
 
@@ -79,12 +79,12 @@ def _season(months: pd.DatetimeIndex, amplitude: float) -> np.ndarray:
     return 1 + amplitude * np.cos(2 * np.pi * (months.month.to_numpy() - 7) / 12)
 
 
-def _ramp(days_after_launch: np.ndarray) -> np.ndarray:
+def launch_ramp(days_after_launch: np.ndarray) -> np.ndarray:
     """0 before the launch, rising linearly to 1 six months after it."""
     return np.clip(days_after_launch / 182.0, 0, 1)
 
 
-def _random_dates(rng: np.random.Generator, months: pd.DatetimeIndex, counts: np.ndarray):
+def random_dates(rng: np.random.Generator, months: pd.DatetimeIndex, counts: np.ndarray):
     starts = np.repeat(months.to_numpy().astype("datetime64[D]"), counts)
     lengths = np.repeat(months.days_in_month.to_numpy(), counts)
     return starts + rng.integers(0, lengths).astype("timedelta64[D]")
@@ -189,7 +189,7 @@ def generate(
     geo = _Geography(areas, population, towns, rng)
     district = areas.loc[areas["area_level"] == "district", "area_code"].iloc[0]
     shares = population_shares(population, district)
-    months = _month_starts(cfg)
+    months = month_starts(cfg)
     reports = _reports(rng, geo, shares, calibration, months, cfg)
     contacts = _contacts(rng, geo, months, cfg)
     # Age bands from a stream of their own, so every other field is as it was before
@@ -223,9 +223,9 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
     expected = by_type.sum() * _season(months, 0.08) * cfg.scale
     counts = rng.poisson(expected)
     n = int(counts.sum())
-    reported = _random_dates(rng, months, counts)
+    reported = random_dates(rng, months, counts)
     month_label = pd.DatetimeIndex(reported).strftime("%Y-%m").to_numpy()
-    ramp = _ramp((reported - np.datetime64(cfg.launch)).astype(int))
+    ramp = launch_ramp((reported - np.datetime64(cfg.launch)).astype(int))
 
     crime = _choice_labels(rng, n, by_type.to_dict())
     outcome = np.empty(n, dtype=object)
@@ -302,12 +302,12 @@ def _reports(rng, geo: _Geography, shares, calibration: pd.DataFrame, months, cf
 def _contacts(rng, geo: _Geography, months, cfg) -> pd.DataFrame:
     base_counts = rng.poisson(cfg.base_contacts_per_month * _season(months, 0.12) * cfg.scale)
     month_mid = (months + pd.Timedelta(days=14)).to_numpy().astype("datetime64[D]")
-    ramp_month = _ramp((month_mid - np.datetime64(cfg.launch)).astype(int))
+    ramp_month = launch_ramp((month_mid - np.datetime64(cfg.launch)).astype(int))
     camp_counts = rng.poisson(cfg.campaign_contacts_per_month * ramp_month * cfg.scale)
     n_base, n_camp = int(base_counts.sum()), int(camp_counts.sum())
     n = n_base + n_camp
     dates = np.concatenate(
-        [_random_dates(rng, months, base_counts), _random_dates(rng, months, camp_counts)]
+        [random_dates(rng, months, base_counts), random_dates(rng, months, camp_counts)]
     )
     # Campaign contacts start on launch day, not on the first of its month.
     dates[n_base:] = np.maximum(dates[n_base:], np.datetime64(cfg.launch))

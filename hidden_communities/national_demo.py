@@ -84,20 +84,6 @@ class _Nation:
         self.factor = {c: s / np.average(s, weights=self.residents) for c, s in self.share.items()}
 
 
-def _months(cfg: demo.DemoConfig) -> pd.DatetimeIndex:
-    return pd.date_range(cfg.start, periods=cfg.months, freq="MS")
-
-
-def _dates(rng, months: pd.DatetimeIndex, counts: np.ndarray) -> np.ndarray:
-    starts = np.repeat(months.to_numpy().astype("datetime64[D]"), counts)
-    lengths = np.repeat(months.days_in_month.to_numpy(), counts)
-    return starts + rng.integers(0, lengths).astype("timedelta64[D]")
-
-
-def _ramp(days: np.ndarray) -> np.ndarray:
-    return np.clip(days / 182.0, 0, 1)
-
-
 def _age_band(rng, n: int, mix: dict[str, float], adult_member: np.ndarray) -> pd.Categorical:
     band = _labels(rng, n, mix)
     under_16 = list(mix).index("under_16")
@@ -170,17 +156,21 @@ GENERAL_STRANDS = {
 def contact_frame(rng, nation: _Nation, cfg: NationalConfig) -> pd.DataFrame:
     """Every contact, in the insert's shape (see queries/national_demo_contacts.sql)."""
     d = cfg.demo
-    months = _months(d)
+    months = demo.month_starts(d)
     season = 1 + 0.12 * np.cos(2 * np.pi * (months.month.to_numpy() - 7) / 12)
     people = nation.residents.sum() / ASHFIELD_RESIDENTS * cfg.scale
     base = rng.poisson(d.base_contacts_per_month * season * people)
     mid = (months + pd.Timedelta(days=14)).to_numpy().astype("datetime64[D]")
     camp = rng.poisson(
-        d.campaign_contacts_per_month * _ramp((mid - np.datetime64(d.launch)).astype(int)) * people
+        d.campaign_contacts_per_month
+        * demo.launch_ramp((mid - np.datetime64(d.launch)).astype(int))
+        * people
     )
     n_base = int(base.sum())
     n = n_base + int(camp.sum())
-    dates = np.concatenate([_dates(rng, months, base), _dates(rng, months, camp)])
+    dates = np.concatenate(
+        [demo.random_dates(rng, months, base), demo.random_dates(rng, months, camp)]
+    )
     campaign = np.arange(n) >= n_base
     dates[campaign] = np.maximum(dates[campaign], np.datetime64(d.launch))
     district = rng.choice(len(nation.codes), size=n, p=nation.weight)
@@ -267,14 +257,14 @@ def _report_rate(calibration: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def report_frame(rng, nation: _Nation, calibration: pd.DataFrame, cfg: NationalConfig):
     d = cfg.demo
-    months = _months(d)
+    months = demo.month_starts(d)
     by_type, outcome_mix = _report_rate(calibration)
     season = 1 + 0.08 * np.cos(2 * np.pi * (months.month.to_numpy() - 7) / 12)
     people = nation.residents.sum() / ASHFIELD_RESIDENTS * cfg.scale
     counts = rng.poisson(by_type.sum() * season * people)
     n = int(counts.sum())
-    reported = _dates(rng, months, counts)
-    ramp = _ramp((reported - np.datetime64(d.launch)).astype(int))
+    reported = demo.random_dates(rng, months, counts)
+    ramp = demo.launch_ramp((reported - np.datetime64(d.launch)).astype(int))
     crimes = list(vocab.enums()["crime_type"])
     type_mix = by_type.to_dict()
     crime = np.array([crimes.index(k) for k in type_mix])[_labels(rng, n, type_mix)]
