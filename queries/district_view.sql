@@ -3,7 +3,7 @@
 -- contacts and reports in the filtered period and its Census 2021 baseline there.
 --
 -- A record is placed in a district through its area (areas.district_code: an LSOA, ward
--- or MSOA of a district, or a district itself). The community's records are counted in
+-- or MSOA of a district, or a district itself), which the grouping macros carry. The community's records are counted in
 -- its census universe, as on every page: a community counted among residents aged 16+
 -- ($adult_communities) against adults' records only. all_contacts / all_reports count
 -- every record of the district in the period, so a district with none shows as no data
@@ -30,28 +30,28 @@ adults_only AS (
     SELECT list_contains($adult_communities, $community) AS adults_only
 ),
 contact_counts AS (
-    SELECT a.district_code,
+    SELECT g.district_code,
            CAST(sum(g.n) AS BIGINT) AS all_contacts,
            CAST(coalesce(sum(g.n) FILTER (
                WHERE $community = $comparator
-                  OR list_contains(CAST(g.communities AS VARCHAR[]), $community)
-                 AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS contacts
+                  OR (list_contains(CAST(g.communities AS VARCHAR[]), $community)
+                      AND (NOT o.adults_only OR g.age_band = 'adult'))), 0) AS BIGINT) AS contacts
     FROM contact_groups_everywhere($start_date, $end_date, [], $channels, $directions) AS g
-    JOIN areas AS a ON a.area_code = g.area_code
     CROSS JOIN adults_only AS o
-    GROUP BY a.district_code
+    WHERE g.district_code IS NOT NULL
+    GROUP BY g.district_code
 ),
 report_counts AS (
-    SELECT a.district_code,
+    SELECT g.district_code,
            CAST(sum(g.n) AS BIGINT) AS all_reports,
            CAST(coalesce(sum(g.n) FILTER (
                WHERE $community = $comparator
-                  OR list_contains(CAST(g.victim_communities AS VARCHAR[]), $community)
-                 AND (NOT o.adults_only OR g.age_band = 'adult')), 0) AS BIGINT) AS reports
+                  OR (list_contains(CAST(g.victim_communities AS VARCHAR[]), $community)
+                      AND (NOT o.adults_only OR g.age_band = 'adult'))), 0) AS BIGINT) AS reports
     FROM report_groups_everywhere($start_date, $end_date, [], $crime_types, $hate_strands) AS g
-    JOIN areas AS a ON a.area_code = g.area_code
     CROSS JOIN adults_only AS o
-    GROUP BY a.district_code
+    WHERE g.district_code IS NOT NULL
+    GROUP BY g.district_code
 ),
 baselines AS (
     SELECT p.district_code, p.count AS residents, p.denominator AS population_base
