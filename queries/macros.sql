@@ -13,11 +13,33 @@ CREATE OR REPLACE MACRO in_areas(area_codes, rec_area, rec_ward) AS
     OR list_contains(CAST(area_codes AS VARCHAR[]), rec_area)
     OR list_contains(CAST(area_codes AS VARCHAR[]), rec_ward);
 
+-- The pages about one district compare its records with that district's census baselines
+-- (the `population` rows the database was built with). In a force or national database
+-- records placed in other districts are left out of them, so counts and baselines are
+-- about the same place; those districts are compared on the Districts compared page
+-- (`*_groups_everywhere`). A record with no area, or an area of no district, stays in, as
+-- it always has.
+CREATE OR REPLACE MACRO in_home_district(district) AS
+    district IS NULL OR district IN (
+        SELECT a.district_code FROM areas AS a JOIN population AS p ON p.area_code = a.area_code
+    );
+
+-- The same test on a record's own area code, for rows not yet joined to `areas`: the areas
+-- of other districts are few (a national database places most records at district level),
+-- so leaving them out before grouping is cheap, and grouping a country's rows to keep one
+-- district's is not.
+CREATE OR REPLACE MACRO foreign_area_codes() AS TABLE
+    SELECT a.area_code FROM areas AS a WHERE NOT in_home_district(a.district_code);
+
+CREATE OR REPLACE MACRO in_home_area(area) AS
+    area IS NULL OR area NOT IN (SELECT f.area_code FROM foreign_area_codes() AS f);
+
 CREATE OR REPLACE MACRO filtered_contacts(start_date, end_date, area_codes, channels, directions) AS TABLE
     SELECT c.*, a.area_level, a.ward_code
     FROM contacts AS c
     LEFT JOIN areas AS a ON a.area_code = c.area_code
     WHERE c.contact_date BETWEEN start_date AND end_date
+      AND in_home_district(a.district_code)
       AND in_areas(area_codes, c.area_code, a.ward_code)
       AND (len(CAST(channels AS VARCHAR[])) = 0
            OR list_contains(CAST(channels AS VARCHAR[]), CAST(c.channel AS VARCHAR)))
@@ -32,6 +54,7 @@ CREATE OR REPLACE MACRO filtered_reports(start_date, end_date, area_codes, crime
     LEFT JOIN areas AS a ON a.area_code = r.area_code
     WHERE r.source = 'records_system'
       AND r.reported_on BETWEEN start_date AND end_date
+      AND in_home_district(a.district_code)
       AND in_areas(area_codes, r.area_code, a.ward_code)
       AND (len(CAST(crime_types AS VARCHAR[])) = 0
            OR list_contains(CAST(crime_types AS VARCHAR[]), CAST(r.crime_type AS VARCHAR)))
@@ -70,23 +93,26 @@ CREATE OR REPLACE MACRO tail_first_day(first_day, last_day) AS
          THEN greatest(CAST(first_day AS DATE), whole_months_from(first_day),
                        whole_months_to(last_day)) END;
 
-CREATE OR REPLACE MACRO contact_groups_everywhere(start_date, end_date, area_codes, channels, directions) AS TABLE
+CREATE OR REPLACE MACRO contact_groups_of(start_date, end_date, area_codes, channels, directions, home_only) AS TABLE
     WITH grouped AS (
         SELECT r.month, r.area_code, r.channel, r.direction, r.age_band,
                r.community_recorded, r.communities, r.n
         FROM contact_rollup AS r
         WHERE r.month >= whole_months_from(start_date) AND r.month < whole_months_to(end_date)
+          AND (NOT home_only OR in_home_area(r.area_code))
         UNION ALL
         SELECT CAST(date_trunc('month', c.contact_date) AS DATE), c.area_code, c.channel,
                c.direction, c.age_band, c.community_recorded, c.communities, count(*)
         FROM contacts AS c
         WHERE c.contact_date BETWEEN start_date AND head_last_day(start_date, end_date)
+          AND (NOT home_only OR in_home_area(c.area_code))
         GROUP BY ALL
         UNION ALL
         SELECT CAST(date_trunc('month', c.contact_date) AS DATE), c.area_code, c.channel,
                c.direction, c.age_band, c.community_recorded, c.communities, count(*)
         FROM contacts AS c
         WHERE c.contact_date BETWEEN tail_first_day(start_date, end_date) AND end_date
+          AND (NOT home_only OR in_home_area(c.area_code))
         GROUP BY ALL
     )
     SELECT g.*, a.area_level, a.ward_code, a.msoa_code, a.district_code
@@ -99,13 +125,14 @@ CREATE OR REPLACE MACRO contact_groups_everywhere(start_date, end_date, area_cod
            OR list_contains(CAST(directions AS VARCHAR[]), CAST(g.direction AS VARCHAR)));
 
 -- Records-system reports only, as filtered_reports.
-CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
+CREATE OR REPLACE MACRO report_groups_of(start_date, end_date, area_codes, crime_types, hate_strands, home_only) AS TABLE
     WITH grouped AS (
         SELECT r.month, r.area_code, r.crime_type, r.hate_strands, r.age_band,
                r.victim_community_recorded, r.victim_communities, r.n
         FROM report_rollup AS r
         WHERE r.source = 'records_system'
           AND r.month >= whole_months_from(start_date) AND r.month < whole_months_to(end_date)
+          AND (NOT home_only OR in_home_area(r.area_code))
         UNION ALL
         SELECT CAST(date_trunc('month', p.reported_on) AS DATE), p.area_code, p.crime_type,
                p.hate_strands, p.age_band, p.victim_community_recorded, p.victim_communities,
@@ -113,6 +140,7 @@ CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_code
         FROM reports AS p
         WHERE p.source = 'records_system'
           AND p.reported_on BETWEEN start_date AND head_last_day(start_date, end_date)
+          AND (NOT home_only OR in_home_area(p.area_code))
         GROUP BY ALL
         UNION ALL
         SELECT CAST(date_trunc('month', p.reported_on) AS DATE), p.area_code, p.crime_type,
@@ -121,6 +149,7 @@ CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_code
         FROM reports AS p
         WHERE p.source = 'records_system'
           AND p.reported_on BETWEEN tail_first_day(start_date, end_date) AND end_date
+          AND (NOT home_only OR in_home_area(p.area_code))
         GROUP BY ALL
     )
     SELECT g.*, a.area_level, a.ward_code, a.msoa_code, a.district_code
@@ -132,22 +161,18 @@ CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_code
       AND (len(CAST(hate_strands AS VARCHAR[])) = 0
            OR list_has_any(CAST(g.hate_strands AS VARCHAR[]), CAST(hate_strands AS VARCHAR[])));
 
--- The pages about one district compare its records with that district's census baselines
--- (the `population` rows the database was built with). In a force or national database
--- records placed in other districts are left out of them, so counts and baselines are
--- about the same place; those districts are compared on the Districts compared page
--- (`*_groups_everywhere`). A record with no area stays in, as it always has.
-CREATE OR REPLACE MACRO in_home_district(district) AS
-    district IS NULL OR district IN (
-        SELECT a.district_code FROM areas AS a JOIN population AS p ON p.area_code = a.area_code
-    );
+-- home_only: the one-district pages' records (in_home_area, above), left out before they
+-- are grouped; the macros are called with a constant, which DuckDB folds away.
+CREATE OR REPLACE MACRO contact_groups_everywhere(start_date, end_date, area_codes, channels, directions) AS TABLE
+    SELECT * FROM contact_groups_of(start_date, end_date, area_codes, channels, directions, false);
+
+CREATE OR REPLACE MACRO report_groups_everywhere(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
+    SELECT * FROM report_groups_of(start_date, end_date, area_codes, crime_types, hate_strands, false);
 
 CREATE OR REPLACE MACRO contact_groups(start_date, end_date, area_codes, channels, directions) AS TABLE
     SELECT * EXCLUDE (district_code)
-    FROM contact_groups_everywhere(start_date, end_date, area_codes, channels, directions)
-    WHERE in_home_district(district_code);
+    FROM contact_groups_of(start_date, end_date, area_codes, channels, directions, true);
 
 CREATE OR REPLACE MACRO report_groups(start_date, end_date, area_codes, crime_types, hate_strands) AS TABLE
     SELECT * EXCLUDE (district_code)
-    FROM report_groups_everywhere(start_date, end_date, area_codes, crime_types, hate_strands)
-    WHERE in_home_district(district_code);
+    FROM report_groups_of(start_date, end_date, area_codes, crime_types, hate_strands, true);

@@ -8,6 +8,7 @@ WITH contact_rows AS (
     SELECT CAST(channel AS VARCHAR) AS channel
     FROM contacts
     WHERE contact_date BETWEEN CAST($start_date AS DATE) AND CAST($end_date AS DATE)
+      AND in_home_area(area_code)  -- the district's own records (macros.sql)
       AND list_has_any(CAST(communities AS VARCHAR[]), CAST($communities AS VARCHAR[]))
 ),
 channels AS (

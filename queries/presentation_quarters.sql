@@ -19,6 +19,7 @@ contact_rows AS (
            CAST(communities AS VARCHAR[]) AS members
     FROM contacts
     WHERE contact_date BETWEEN CAST($start_date AS DATE) AND CAST($end_date AS DATE)
+      AND in_home_area(area_code)  -- the district's own records (macros.sql)
 ),
 final AS (
     SELECT q.quarter, c.community,

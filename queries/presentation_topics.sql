@@ -11,6 +11,7 @@ WITH contact_rows AS (
            CAST(topics AS VARCHAR[]) AS raised
     FROM contacts
     WHERE contact_date BETWEEN CAST($start_date AS DATE) AND CAST($end_date AS DATE)
+      AND in_home_area(area_code)  -- the district's own records (macros.sql)
       AND len(topics) > 0
 ),
 grouped AS (

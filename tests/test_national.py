@@ -13,6 +13,7 @@ import pytest
 
 from hidden_communities import database, registry, settings
 from hidden_communities import district_view as dv
+from hidden_communities.filters import Filters
 from hidden_communities.reference_build import MERGED_2023, national_rows
 from hidden_communities.schema import SCHEMA_VERSION
 from queries import run_query
@@ -244,6 +245,78 @@ def test_district_view_page_on_the_default_database_says_one_district(demo_db_pa
     assert any("cover one district" in i.value for i in at.info)
     mapped = table_with(at, "District", "Police force area", "Shown as")
     assert sorted(mapped["Shown as"]) == ["coloured by its rate"] + ["no data"] * 7
+
+
+HOME = "E07000170"  # Ashfield, the district the census tables of `population` are for
+
+
+def _home_and_everywhere(con, sql: str, params: list) -> tuple[int, int]:
+    """A count of contacts over the home district's areas and over every area."""
+    return con.execute(
+        f"SELECT count(*) FILTER (WHERE a.district_code = '{HOME}'), count(*) "
+        f"FROM contacts AS c JOIN areas AS a USING (area_code) WHERE {sql}",
+        params,
+    ).fetchone()
+
+
+def test_the_record_by_record_queries_of_a_national_database_count_their_own_district(
+    national_db,
+):
+    """The queries that read records one by one (the launch month of before-and-after,
+    the priorities' topics, the presentation's slides) count the home district's records
+    too: they once counted the whole country's against Ashfield's residents."""
+    launch_day = date(2021, 4, 12)
+    period = dict(start_date=date(2020, 4, 1), end_date=date(2022, 3, 31))
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        (launch,) = con.execute(
+            "SELECT min(event_date) FROM campaign_events WHERE kind = 'launch'"
+        ).fetchone()
+        assert launch == launch_day
+        home_after, everywhere_after = _home_and_everywhere(
+            con,
+            "c.contact_date BETWEEN ? AND ? AND c.community_recorded",
+            [launch_day, period["end_date"]],
+        )
+        home_all, everywhere_all = _home_and_everywhere(
+            con, "c.contact_date BETWEEN ? AND ?", [period["start_date"], period["end_date"]]
+        )
+        changes = run_query(
+            con,
+            "trend_before_after",
+            **Filters(start=period["start_date"], end=period["end_date"]).params(),
+        )
+        channels = run_query(con, "presentation_channels", **period)
+        any_community = con.execute(
+            f"SELECT count(*) FROM contacts AS c JOIN areas AS a USING (area_code) "
+            f"WHERE a.district_code = '{HOME}' AND c.contact_date BETWEEN ? AND ? "
+            "AND len(c.communities) > 0",
+            [period["start_date"], period["end_date"]],
+        ).fetchone()[0]
+        topics = run_query(
+            con,
+            "presentation_topics",
+            remainder="other",
+            unrecorded="unrecorded",
+            everyone="everyone",
+            **period,
+        )
+        everyone_contacts = con.execute(
+            f"SELECT sum(len(c.topics)) FROM contacts AS c JOIN areas AS a USING (area_code) "
+            f"WHERE a.district_code = '{HOME}' AND c.contact_date BETWEEN ? AND ?",
+            [period["start_date"], period["end_date"]],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert 0 < home_after < everywhere_after and 0 < home_all < everywhere_all
+    comparator = changes[
+        (changes["records"] == "contacts")
+        & (changes["community"] == registry.ALL_RESIDENTS)
+        & (changes["channel"] == "all")
+    ]
+    assert comparator["after"].tolist() == [home_after]
+    assert int(channels["contacts"].sum()) == any_community
+    assert int(topics.loc[topics["community"] == "everyone", "mentions"].sum()) == everyone_contacts
 
 
 def test_the_district_pages_of_a_national_database_count_their_own_district(national_db):
