@@ -24,7 +24,7 @@ st.markdown(t("quality_page.intro"))
 params = {"start_date": filters.start, "end_date": filters.end}
 by_month = store.query("quality_by_month", group_by="month", **params)
 long = widgets.disclose(widgets.computed(quality.completeness, by_month), quality.COMPLETENESS_SPEC)
-flags = quality.flag_months(by_month, filters.audience)
+flags = widgets.computed(quality.flag_months, by_month, filters.audience)
 flagged = flags[flags["flag"] != ""]
 for rec in flagged.itertuples():
     dataset = text.label("quality.dataset", rec.dataset)
