@@ -17,7 +17,6 @@ figure builder takes the disclosed frame.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +26,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from . import annual, baselines, flags, registry, stats, text, vocab
+from . import annual, baselines, flags, geometry, registry, stats, text, vocab
 from .charts import FONT, OKABE_ITO, base_layout, separators
 from .disclosure import DisclosureSpec
 from .settings import REFERENCE_DIR
@@ -630,27 +629,17 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
 
 @cache
 def boundaries(level: str) -> dict:
-    """The simplified boundaries of one level from data/reference (feature id = code)."""
+    """The simplified boundaries of one level from data/reference (feature id = code), read
+    once a process (geometry.read: shared, not to be changed)."""
     if level not in (*LEVEL_LABELS, "district"):
         raise ValueError(f"no boundaries for {level!r}")
-    path = REFERENCE_DIR / f"boundaries_{level}.geojson"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _rings(geojson: dict):
-    for feature in geojson["features"]:
-        geometry = feature["geometry"]
-        polygons = (
-            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        )
-        for polygon in polygons:
-            yield from polygon
+    return geometry.read(REFERENCE_DIR / f"boundaries_{level}.geojson")
 
 
 def outline_lines(geojson: dict) -> tuple[list, list]:
     """Longitudes and latitudes of every ring, separated by None (one line trace)."""
     lons, lats = [], []
-    for ring in _rings(geojson):
+    for ring in geometry.rings(geojson):
         lons += [x for x, _ in ring] + [None]
         lats += [y for _, y in ring] + [None]
     return lons, lats
@@ -663,7 +652,7 @@ def fit_view(geojson: dict, width: int = 760, height: int = 660) -> tuple[dict, 
     of longitude takes 512 * 2**zoom * d / 360 pixels (and latitude likewise after the
     Mercator stretch). The smaller of the two zooms fits both ways.
     """
-    xs, ys = zip(*((x, y) for ring in _rings(geojson) for x, y in ring), strict=True)
+    xs, ys = zip(*((x, y) for ring in geometry.rings(geojson) for x, y in ring), strict=True)
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
 
     def merc(lat: float) -> float:

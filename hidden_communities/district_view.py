@@ -12,14 +12,13 @@ no data, never as zero.
 
 from __future__ import annotations
 
-import json
 import math
 from functools import cache, lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import flags, stats, text, vocab
+from . import flags, geometry, stats, text, vocab
 from . import representation as rep
 from .areas_view import SEQUENTIAL, fit_view
 from .charts import base_layout
@@ -248,11 +247,11 @@ def status(shown: pd.DataFrame) -> pd.Series:
 
 
 @cache
-@cache
 def _every_boundary() -> dict[str, dict]:
-    """Each district's boundary feature by code, read once a process."""
-    every = json.loads((REFERENCE_DIR / BOUNDARIES).read_text(encoding="utf-8"))
-    return {feature["id"]: feature for feature in every["features"]}
+    """Each district's boundary feature by code, read once a process (geometry.read)."""
+    return {
+        feature["id"]: feature for feature in geometry.read(REFERENCE_DIR / BOUNDARIES)["features"]
+    }
 
 
 def boundaries(codes: tuple[str, ...]) -> dict:
