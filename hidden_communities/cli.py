@@ -94,6 +94,10 @@ def _export_parquet(args: argparse.Namespace) -> int:
     except SnapshotError as error:
         print(f"no snapshot was written: {error}", file=sys.stderr)
         return EXIT_REJECTED
+    except OSError as error:  # a folder that cannot be made or written, a full disk
+        where = error.filename or args.out
+        print(f"no snapshot was written: {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_REJECTED
     rows = manifest["tables"]
     print(
         f"wrote {args.out}: {rows['contacts']['rows']:,} contacts and "

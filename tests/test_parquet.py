@@ -444,6 +444,18 @@ def test_export_refuses_a_folder_it_did_not_write(explore_db, tmp_path):
     )
 
 
+def test_export_to_a_place_it_cannot_write_says_so_in_a_line(explore_db, tmp_path, capsys):
+    """A folder that cannot be made (its parent is a file): one line, exit 1, nothing left."""
+    (tmp_path / "a_file").write_text("not a folder")
+    out = tmp_path / "a_file" / "snapshot"
+    assert cli.main(["export-parquet", "--db", str(explore_db), "--out", str(out)]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.startswith("no snapshot was written: ") and said.err.count("\n") == 1
+    assert "Traceback" not in said.err and "Not a directory" in said.err
+    assert (tmp_path / "a_file").read_text() == "not a folder"
+
+
 def test_export_command_writes_a_snapshot(explore_db, tmp_path, capsys):
     assert cli.main(["export-parquet", "--db", str(explore_db), "--out", str(tmp_path / "s")]) == 0
     version = json.loads((tmp_path / "s" / "manifest.json").read_text())["data_version"]
