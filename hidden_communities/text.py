@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -114,6 +114,20 @@ def language(lang: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+def in_language_now(format_func: Callable[[object], object]) -> Callable[[object], object]:
+    """`format_func` kept in the language in use now, for a widget's option labels: the
+    widget's labels are worked out in the run, but streamlit's test harness formats the
+    chosen value again outside it (where the language is the default), and a Polish list
+    of options would not hold the English label of its own choice."""
+    lang = current_language()
+
+    def formatted(value: object) -> object:
+        with language(lang):
+            return format_func(value)
+
+    return formatted
 
 
 def has(key: str) -> bool:

@@ -17,7 +17,7 @@ with load_tab:
         ingest.KINDS,
         horizontal=True,
         key="data_kind",
-        format_func=vocab.IMPORT_KINDS.get,
+        format_func=text.in_language_now(vocab.IMPORT_KINDS.get),
     )
     upload = st.file_uploader(
         text.t("data_page.upload", size=load_words.setting(settings.MAX_UPLOAD_MB)),

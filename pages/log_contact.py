@@ -39,21 +39,26 @@ with st.form("log_contact", enter_to_submit=False):
         t("log_page.area"),
         list(areas["area_code"]),
         index=None,
-        format_func=area_label.get,
+        format_func=text.in_language_now(area_label.get),
         key="log_area",
         placeholder=t("log_page.not_recorded"),
     )
     communities = st.multiselect(
         t("log_page.communities"),
         community_options,
-        format_func=community_label.get,
+        format_func=text.in_language_now(community_label.get),
         key="log_communities",
         placeholder=t("log_page.not_known"),
     )
     left, middle, right = st.columns(3)
     # Three drop-downs of codes (keys log_channel, log_place, log_language).
     channel, place, language = (
-        box.selectbox(t(f"log_page.{name}"), list(codes), format_func=codes.get, key=f"log_{name}")
+        box.selectbox(
+            t(f"log_page.{name}"),
+            list(codes),
+            format_func=text.in_language_now(codes.get),
+            key=f"log_{name}",
+        )
         for box, name, codes in (
             (left, "channel", vocab.CHANNELS),
             (middle, "place", vocab.PLACE_TYPES),
@@ -64,7 +69,7 @@ with st.form("log_contact", enter_to_submit=False):
         t("log_page.direction"),
         list(vocab.DIRECTIONS),
         horizontal=True,
-        format_func=vocab.DIRECTIONS.get,
+        format_func=text.in_language_now(vocab.DIRECTIONS.get),
         key="log_direction",
     )
     left, right = st.columns(2)
@@ -73,13 +78,16 @@ with st.form("log_contact", enter_to_submit=False):
     )
     team = right.text_input(t("log_page.team"), max_chars=60, key="log_team")
     topics = st.multiselect(
-        t("log_page.topics"), list(vocab.TOPICS), format_func=vocab.TOPICS.get, key="log_topics"
+        t("log_page.topics"),
+        list(vocab.TOPICS),
+        format_func=text.in_language_now(vocab.TOPICS.get),
+        key="log_topics",
     )
     age_band = st.radio(
         t("log_page.age_band"),
         list(vocab.AGE_BANDS),
         horizontal=True,
-        format_func=vocab.AGE_BANDS.get,
+        format_func=text.in_language_now(vocab.AGE_BANDS.get),
         key="log_age_band",
     )
     follow_up = st.checkbox(t("log_page.follow_up"), key="log_follow_up")

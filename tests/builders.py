@@ -155,17 +155,11 @@ def load_frame(con, frame: pd.DataFrame, kind: str, areas: pd.DataFrame, name: s
 
 def app(db_path, monkeypatch, **query) -> AppTest:
     """Run the dashboard (its first page, the overview) on a database, with a query string."""
-    from contextvars import ContextVar
-
     from streamlit.testing.v1 import AppTest
 
-    from hidden_communities import text
-
     monkeypatch.setenv("HC_DB_PATH", str(db_path))
-    # AppTest calls a widget's format_func in the test's own thread (to read or set its
-    # value): that thread must speak the page's language, and go back to English after.
-    lang = query.get("lang", text.DEFAULT_LANGUAGE)
-    monkeypatch.setattr(text, "_language", ContextVar("language", default=lang))
+    # AppTest formats a widget's chosen value again in the test's own thread, in English:
+    # the widgets keep their labels' language themselves (text.in_language_now).
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value

@@ -48,7 +48,12 @@ def choice(
     if st.session_state[key] not in codes:
         st.session_state[key] = default
     return st.segmented_control(
-        label, codes, format_func=options.get, required=True, key=key, help=help
+        label,
+        codes,
+        format_func=text.in_language_now(options.get),
+        required=True,
+        key=key,
+        help=help,
     )
 
 
@@ -66,7 +71,10 @@ def community_choice(chosen: Filters) -> tuple[str, dict[str, str]]:
     if st.session_state["focus"] not in codes:
         st.session_state["focus"] = codes[0]
     community = st.selectbox(
-        text.t("filter.community_choice"), codes, format_func=options.get, key="focus"
+        text.t("filter.community_choice"),
+        codes,
+        format_func=text.in_language_now(options.get),
+        key="focus",
     )
     return community, options
 
@@ -129,7 +137,9 @@ def listed_choice(
     url.restore(key, parse, codes[0])
     if st.session_state[key] not in codes:
         st.session_state[key] = codes[0]
-    return st.selectbox(label, codes, format_func=options.get, key=key, help=help)
+    return st.selectbox(
+        label, codes, format_func=text.in_language_now(options.get), key=key, help=help
+    )
 
 
 def census_measures(chosen: Filters) -> dict[str, str]:

@@ -138,7 +138,7 @@ def _audience_control() -> str:
     return st.selectbox(
         text.t("filter.audience"),
         [locked] if locked else list(filters.AUDIENCES),
-        format_func=filters.AUDIENCES.get,
+        format_func=text.in_language_now(filters.AUDIENCES.get),
         key="audience",
         help=text.t("public_views.audience_help"),
     )
@@ -176,7 +176,7 @@ def sidebar_filters() -> Filters:
             chosen_wards = st.multiselect(
                 text.t("filter.wards"),
                 list(wards["area_code"]),
-                format_func=area_label.get,
+                format_func=text.in_language_now(area_label.get),
                 key="ward",
             )
             in_wards = areas["ward_code"].isin(chosen_wards) if chosen_wards else True
@@ -184,7 +184,7 @@ def sidebar_filters() -> Filters:
             chosen_lsoas = st.multiselect(
                 text.t("filter.lsoas"),
                 list(lsoas["area_code"]),
-                format_func=area_label.get,
+                format_func=text.in_language_now(area_label.get),
                 key="lsoa",
             )
         for section in ("contacts", "reports"):
@@ -196,7 +196,7 @@ def sidebar_filters() -> Filters:
                     report_scope = st.radio(
                         text.t("filter.report_scope"),
                         list(filters.REPORT_SCOPES),
-                        format_func=filters.REPORT_SCOPES.get,
+                        format_func=text.in_language_now(filters.REPORT_SCOPES.get),
                         key="scope",
                         help=text.t("filter.report_scope_help"),
                     )
@@ -235,7 +235,7 @@ def _public_filters(first: date, last: date) -> Filters:
         code = st.selectbox(
             text.t("public_views.period"),
             codes,
-            format_func=labels.get,
+            format_func=text.in_language_now(labels.get),
             key="public_period",
             help=text.t("public_views.period_help"),
         )
@@ -291,7 +291,7 @@ def _choices(key: str, help: str | None = None) -> list[str]:
     return st.multiselect(
         text.t(spec.label_key),
         list(spec.codes()),
-        format_func=lambda code: text.label(spec.kind, code),
+        format_func=text.in_language_now(lambda code: text.label(spec.kind, code)),
         key=key,
         help=help,
         placeholder=text.t("filter.all"),

@@ -127,7 +127,7 @@ def period_control(box) -> None:
     box.selectbox(
         text.t("presentation_page.period"),
         list(words),
-        format_func=words.get,
+        format_func=text.in_language_now(words.get),
         key=PERIOD_KEY,
         label_visibility="collapsed",
     )
