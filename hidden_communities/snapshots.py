@@ -321,6 +321,7 @@ def export_parquet(
     if not db.is_file():
         raise SnapshotError(f"no database at {db}")
     forces = pd.read_csv(reference_dir / FORCE_LOOKUP, dtype=str, keep_default_na=False)
+    _check_target(out)  # before making anything beside it (again below, under the lock)
     versions = _versions(out)
     versions.mkdir(parents=True, exist_ok=True)
     with _exclusive(versions / ".lock"):

@@ -436,6 +436,7 @@ def test_export_refuses_a_folder_it_did_not_write(explore_db, tmp_path):
         cli.main(["export-parquet", "--db", str(explore_db), "--out", str(tmp_path / "taken")]) == 1
     )
     assert (tmp_path / "taken" / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # nothing made beside it
     assert (
         cli.main(
             ["export-parquet", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "s")]
