@@ -166,14 +166,17 @@ def test_every_table_reads_back_with_its_own_types_and_rows(rich_db, rich_snapsh
 def shown(at) -> dict:
     """What a page shows that carries figures: every table's values, every chart's data
     and layout, the metrics, and the text around them (not the snapshot banner)."""
-    banner = text.t("snapshot_mode.banner", date="", time="").split("{")[0][:30]
+    banners = []
+    for lang in text.languages():  # the page's language, whichever it is
+        with text.language(lang):
+            banners.append(text.t("snapshot_mode.banner", date="", time="").split("{")[0][:30])
     return {
         "tables": [el.value for el in at.dataframe],
         "charts": [json.loads(el.proto.spec) for el in at.get("plotly_chart")],
         "metrics": [(m.label, m.value) for m in at.metric],
         "markdown": [m.value for m in at.markdown],
         "captions": [c.value for c in at.caption],
-        "notes": [i.value for i in at.info if not i.value.startswith(banner)]
+        "notes": [i.value for i in at.info if not i.value.startswith(tuple(banners))]
         + [w.value for w in at.warning]
         + [e.value for e in at.error],
     }
