@@ -225,9 +225,11 @@ def test_every_page_shows_the_same_figures_from_the_snapshot(
     at = open_page(db, monkeypatch, page, **query)
     assert_same(on_file, shown(at))
     written = snapshots.written_at(snapshot)
-    assert at.info[0].value == text.t(
-        "snapshot_mode.banner", date=text.date(written.date()), time=f"{written:%H:%M}"
-    )
+    with text.language(query.get("lang", text.DEFAULT_LANGUAGE)):  # the page's language
+        banner = text.t(
+            "snapshot_mode.banner", date=text.date(written.date()), time=f"{written:%H:%M}"
+        )
+    assert at.info[0].value == banner
 
 
 def test_the_pages_show_figures_at_all(rich_db, rich_snapshot, monkeypatch):
