@@ -280,9 +280,9 @@ def forest_chart(shown: pd.DataFrame) -> go.Figure:
             showlegend=False,
         )
     layout = base_layout_dict(title=text.t("repr_forest.title"), height=150 + 110 * max(n, 1))
-    ticks = [
-        t for t in (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20) if abs(math.log10(t)) <= reach
-    ]
+    # Pairs either side of 1 (0.5 and 2, 0.2 and 5...), spaced so their labels never meet
+    # (0.2 beside 0.25, or 4 beside 5, ran into each other).
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if abs(math.log10(t)) <= reach]
     layout["margin"]["b"] = 110
     layout.update(
         # Room on the right for the words; 1 stays where the ticks are symmetric about it.

@@ -13,12 +13,14 @@ from ui import sidebar, store, widgets
 st.title(text.t("districts_page.nav"))
 filters = sidebar.current_filters()
 st.markdown(text.t("districts_page.intro"))
-left, middle, right = st.columns([3, 2, 3])
+left, middle, _ = st.columns([3, 3, 2])
 with left:
     community, _options = ec.community_choice(filters)
 with middle:
     records = ec.choice(text.t("districts_page.records_label"), dv.record_labels(), key="records")
-with right:
+# A row of its own: three choices' labels need more room than a third of the page.
+limits_box, _ = st.columns([5, 3])
+with limits_box:
     limits = ec.choice(
         text.t("districts_page.limits_label"),
         flags.LIMIT_LABELS,

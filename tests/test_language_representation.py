@@ -237,7 +237,7 @@ def test_forest_ticks_and_hovers_in_polish():
         fig = rep.forest_chart(rep.forest(overview, nonresponse, ("eastern_european",)))
         label = text.community("eastern_european")
         reading = text.label("classification", stats.OVER_REPRESENTED)
-    assert list(fig.layout.xaxis.ticktext)[:5] == ["0,05", "0,1", "0,2", "0,25", "0,5"]
+    assert list(fig.layout.xaxis.ticktext)[:5] == ["0,05", "0,1", "0,2", "0,5", "1"]
     # 26/90 against 2,885/126,300: 12.65 (8.99 to 17.06), over-represented.
     assert fig.data[0].customdata[0] == (f"{label}: 12,65 (95% PU 8,99–17,06)<br>{reading}")
     assert fig.data[0].name == "Kontakty (95% PU)"

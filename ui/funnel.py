@@ -19,7 +19,7 @@ def section(filters: Filters) -> tuple[str, dict[str, str], str, pd.DataFrame]:
     """Draw the funnel section; return the community chosen, the options, the level and
     the raw by-area frame."""
     st.subheader(text.t("repr_funnel_page.heading"))
-    left, middle, right, far = st.columns([3, 2, 3, 3])
+    left, middle, right = st.columns([3, 3, 3])
     with left:
         community, options = ec.community_choice(filters)
     with middle:
@@ -30,7 +30,9 @@ def section(filters: Filters) -> tuple[str, dict[str, str], str, pd.DataFrame]:
             levels_for(filters.audience, av.LEVEL_LABELS),
             key="geo",
         )
-    with far:
+    # A row of its own: three choices' labels need more room than a quarter of the page.
+    limits_box, _ = st.columns([5, 3])
+    with limits_box:
         limits = ec.choice(
             text.t("repr_funnel_page.limits"),
             flags.LIMIT_LABELS,
