@@ -347,7 +347,9 @@ def listed(names, cap: int = 5) -> str:
         return text.t("flags.none")
     if len(names) > cap:
         return text.t(
-            "repr_flags.list_more", names=", ".join(names[:cap]), n=text.number(len(names) - cap)
+            "repr_flags.list_more",
+            names=text.name_separator(names[:cap]).join(names[:cap]),
+            n=text.number(len(names) - cap),
         )
     return text.join_names(names)
 

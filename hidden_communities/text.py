@@ -262,8 +262,15 @@ def plural(key: str, count: float, /, **values: object) -> str:
     return t(chosen, n=number(count, decimals), **values)
 
 
+def name_separator(names: list[str]) -> str:
+    """What goes between names in a list: a comma, or a semicolon when a name holds a comma
+    itself ("Herefordshire, County of"), so the reader can tell where each ends."""
+    return "; " if any("," in name for name in names) else ", "
+
+
 def join_names(names: list[str]) -> str:
-    """ "a", "a and b", "a, b and c" in the current language."""
+    """ "a", "a and b", "a, b and c" in the current language ("a; b, c and d" when a name
+    holds a comma)."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {t('words.and')} {names[-1]}"
+    return f"{name_separator(names).join(names[:-1])} {t('words.and')} {names[-1]}"

@@ -92,6 +92,13 @@ def test_words():
     assert flags.listed([]) == "none"
     assert flags.listed(["A", "B"]) == "A and B"
     assert flags.listed(list("ABCDEFG")) == "A, B, C, D, E and 2 more"
+    # A name with a comma of its own: the names are told apart by semicolons.
+    assert flags.listed(["Pendle", "Herefordshire, County of", "Bristol, City of"]) == (
+        "Pendle; Herefordshire, County of and Bristol, City of"
+    )
+    assert flags.listed(["A", "Herefordshire, County of", "C", "D", "E", "F"]) == (
+        "A; Herefordshire, County of; C; D; E and 1 more"
+    )
     assert flags.allowing(77, "LSOAs") == (
         "after allowing for 77 LSOAs, at a false discovery rate of 5%"
     )
