@@ -237,8 +237,6 @@ def _identity_params(kind: str) -> dict:
 
 # --------------------------------------------------------------------------- personal data
 
-_PERSONAL_RULES = ("personal_email", "personal_phone", "personal_postcode")
-
 
 def _personal_hits(con: duckdb.DuckDBPyConnection, spec, kind: str) -> None:
     """`personal_hits(column_name, value, rule, seq)`: the free texts Python's patterns
@@ -247,9 +245,11 @@ def _personal_hits(con: duckdb.DuckDBPyConnection, spec, kind: str) -> None:
     if kind != "police_uk":
         candidates = run_query(con, f"staging/personal_candidates_{kind}")
         order = {sql_name(c.name): n for n, c in enumerate(spec)}
-        patterns = list(zip(_PERSONAL_RULES, validation._PERSONAL_PATTERNS, strict=True))
+        patterns = [
+            (f"personal_{what}", pattern) for what, pattern in validation._PERSONAL_PATTERNS
+        ]
         for column, value in candidates.itertuples(index=False):
-            for n, (rule, (_what, pattern)) in enumerate(patterns):
+            for n, (rule, pattern) in enumerate(patterns):
                 if pattern.search(value):
                     rows.append((column, value, rule, SEQ_PERSONAL + 10 * order[column] + n))
     frame = pd.DataFrame(rows, columns=["column_name", "value", "rule", "seq"])
@@ -274,7 +274,7 @@ def _worded(
             "column": [_column_shown(n, columns, headers) for n in control["column_name"]],
             "value": control["value"].to_numpy(dtype=object),
             "rule": [
-                validation.RULE_CONTROL.format(what=_control_name(int(code)), at=int(at))
+                validation.rule("control", what=_control_name(int(code)), at=int(at))
                 for code, at in zip(control["code_point"], control["place"], strict=True)
             ],
             "seq": 0,
@@ -327,32 +327,15 @@ def _rule_texts(rules: pd.DataFrame, by_name: Mapping[str, Column]) -> list[str]
 
 
 def _rule_text(rule: str, col: Column) -> str:
-    """A rule code as validation.py words it for this column."""
+    """A rule code as validation.py words it for this column (the staged SQL's codes are
+    the catalogue's: import_rules.<code>)."""
     if rule.startswith("personal_"):
-        what = validation._PERSONAL_PATTERNS[_PERSONAL_RULES.index(rule)][0]
-        where = validation._PERSONAL_WHERE.get(col.name, f"{col.name} values")
-        return validation.RULE_PERSONAL.format(what=what, where=where)
+        return validation.personal_rule(rule.removeprefix("personal_"), col.name)
     if rule == "allowed":
         return validation.rule_allowed(col.allowed)
     if rule == "too_long":
-        return validation.RULE_TOO_LONG.format(n=col.max_length)
-    return _RULES[rule]
-
-
-_RULES = {
-    "required": validation.RULE_REQUIRED,
-    "date": validation.RULE_DATE,
-    "month": validation.RULE_MONTH,
-    "future": validation.RULE_FUTURE,
-    "too_early": validation.RULE_TOO_EARLY,
-    "whole_number": validation.RULE_INT,
-    "people_range": validation.RULE_PEOPLE_RANGE,
-    "yes_no": validation.RULE_BOOL,
-    "area": validation.RULE_AREA,
-    "mixed": validation.RULE_NONE_MIXED,
-    "occurred_after": validation.RULE_OCCURRED_AFTER,
-    "outcome": validation.RULE_OUTCOME,
-}
+        return validation.rule("too_long", n=col.max_length)
+    return validation.rule(rule)
 
 
 def _rejected(

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from . import text as wording  # `text` names cells' text throughout
 from . import vocab
 from .columns import NONE_OF_THESE, SPECS, Column, normalise_header
 
@@ -28,53 +29,80 @@ EARLIEST_DATE = date(2000, 1, 1)
 # 01/01/2201), not a late or early record: it is "not a date" rather than out of range.
 EARLIEST_PLAUSIBLE_DATE = date(1900, 1, 1)
 
-# Rules, worded for the person fixing the file.
-RULE_REQUIRED = "a value is required"
-RULE_DATE = "not a date: use dd/mm/yyyy or yyyy-mm-dd"
-RULE_MONTH = "not a month: use yyyy-mm"
-RULE_FUTURE = "date is in the future"
-RULE_TOO_EARLY = "date is before 01/01/2000"
-RULE_INT = "not a whole number"
-RULE_PEOPLE_RANGE = "must be between 1 and 5000"
-RULE_BOOL = "use yes or no"
-RULE_TOO_LONG = "longer than {n} characters"
-RULE_AREA = "not an area of this district (use an LSOA, MSOA or ward code or name)"
-RULE_NONE_MIXED = "'none' or 'not_recorded' cannot be combined with a community"
-RULE_OCCURRED_AFTER = "occurred after it was reported"
-RULE_PERSONAL = "looks like personal data ({what}): remove it; {where} must not identify anyone"
-RULE_CONTROL = "holds a control character ({what}) at character {at}: retype the value without it"
-RULE_HEADER_CONTROL = (
-    "column {n} of the header row holds a control character ({what}): retype the header"
-)
-RULE_DUPLICATE_HEADER = (
-    "the header row has {count} columns for {name} ({where}): keep one and delete the others"
-)
-RULE_OUTCOME = "not a data.police.uk outcome category"
+
+# Rules, worded for the person fixing the file in the language in use (catalogue section
+# `import_rules`: English on the command line, the Data page's own language there).
+def rule(code: str, /, **values: object) -> str:
+    """A rule's words: `rule("too_long", n=60)` is "longer than 60 characters"."""
+    return wording.t(f"import_rules.{code}", **values)
 
 
 def rule_allowed(allowed: Mapping[str, str]) -> str:
-    return "not an allowed value (allowed: " + ", ".join(allowed) + ")"
+    return rule("allowed", codes=", ".join(allowed))
 
 
+# The rules by their older constant names (validation.RULE_REQUIRED...), read in the
+# language in use when they are asked for; templates ({n}) are left to be filled.
+_RULE_NAMES = {
+    "RULE_REQUIRED": "required",
+    "RULE_DATE": "date",
+    "RULE_MONTH": "month",
+    "RULE_FUTURE": "future",
+    "RULE_TOO_EARLY": "too_early",
+    "RULE_INT": "whole_number",
+    "RULE_PEOPLE_RANGE": "people_range",
+    "RULE_BOOL": "yes_no",
+    "RULE_TOO_LONG": "too_long",
+    "RULE_AREA": "area",
+    "RULE_NONE_MIXED": "mixed",
+    "RULE_OCCURRED_AFTER": "occurred_after",
+    "RULE_PERSONAL": "personal",
+    "RULE_CONTROL": "control",
+    "RULE_HEADER_CONTROL": "header_control",
+    "RULE_DUPLICATE_HEADER": "duplicate_header",
+    "RULE_OUTCOME": "outcome",
+}
+
+
+def __getattr__(name: str) -> str:
+    if name in _RULE_NAMES:
+        return wording.t(f"import_rules.{_RULE_NAMES[name]}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Each kind of personal data (its code: import_rules.personal_what.<code>) and its pattern.
 _PERSONAL_PATTERNS = (
-    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
-    ("a phone number", re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")),
-    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
+    ("email", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("phone", re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")),
+    ("postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
 )
 # What the personal-data rule calls each free-text column's values.
-_PERSONAL_WHERE = {"note": "notes", "team": "team names", "reference": "references"}
+_PERSONAL_WHERE = ("note", "team", "reference")
+
+
+def personal_rule(what: str, column: str) -> str:
+    """The personal-data rule for a kind of personal data (a code of _PERSONAL_PATTERNS)
+    found in a free-text column."""
+    where = (
+        rule(f"personal_where.{column}")
+        if column in _PERSONAL_WHERE
+        else rule("personal_where.other", column=column)
+    )
+    return rule("personal", what=rule(f"personal_what.{what}"), where=where)
+
+
 # Control characters: C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F). Inside a cell none
 # is structural: the reader has already used the delimiters and line ends. A line break
 # is allowed in a multi-line column (a note written with Alt+Enter in Excel).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LINE_BREAK = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_CONTROL_NAMES = {
-    0x00: "NUL",
+_CONTROL_NAMES = {  # import_rules.control_name.<code>
+    0x00: "nul",
     0x09: "tab",
-    0x0A: "line break",
-    0x0D: "carriage return",
+    0x0A: "line_break",
+    0x0D: "carriage_return",
     0x1B: "escape",
-    0x7F: "DEL",
+    0x7F: "del",
 }
 # ASCII digits only: Python's \d would also read other scripts' digits as a date.
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -231,8 +259,8 @@ def _check_date_range(
     problems: _Problems, parsed: pd.Series, raw: pd.Series, column: str, today: date
 ) -> None:
     ok = parsed.notna()
-    problems.add(ok & (parsed > pd.Timestamp(today)), column, raw, RULE_FUTURE)
-    problems.add(ok & (parsed < pd.Timestamp(EARLIEST_DATE)), column, raw, RULE_TOO_EARLY)
+    problems.add(ok & (parsed > pd.Timestamp(today)), column, raw, rule("future"))
+    problems.add(ok & (parsed < pd.Timestamp(EARLIEST_DATE)), column, raw, rule("too_early"))
 
 
 _SEPARATOR = re.compile(r"[;|,]")
@@ -347,7 +375,7 @@ def check_header_row(
     for number, header in enumerate(headers, start=1):
         if found := _CONTROL.search(header):
             what = _control_name(found.group())
-            file_errors.append(RULE_HEADER_CONTROL.format(n=number, what=what))
+            file_errors.append(rule("header_control", n=number, what=what))
     file_errors.extend(_duplicate_headers(headers, spec))
     if file_errors:
         return None
@@ -356,14 +384,18 @@ def check_header_row(
         guess = guess_kind(headers)
         if guess and guess != kind:
             file_errors.append(
-                f"this looks like a {vocab.IMPORT_KINDS[guess].lower()} file, not a "
-                f"{vocab.IMPORT_KINDS[kind].lower()} file (columns {', '.join(missing)} are missing)"
+                rule(
+                    "wrong_kind",
+                    guess=vocab.IMPORT_KINDS[guess].lower(),
+                    kind=vocab.IMPORT_KINDS[kind].lower(),
+                    missing=", ".join(missing),
+                )
             )
         else:
-            file_errors.append("missing required column(s): " + ", ".join(missing))
+            file_errors.append(rule("missing_columns", missing=", ".join(missing)))
         return None
     if not has_rows:
-        file_errors.append("the file has a header but no rows")
+        file_errors.append(rule("no_rows"))
         return None
     return found
 
@@ -379,10 +411,14 @@ def _duplicate_headers(headers: list[str], spec: tuple[Column, ...]) -> list[str
         if key:
             groups.setdefault(meaning.get(key, key), []).append((number, header))
     return [
-        RULE_DUPLICATE_HEADER.format(
+        rule(
+            "duplicate_header",
             count=len(group),
             name=name if name in meaning.values() else group[0][1],
-            where=", ".join(f"'{header}' in column {number}" for number, header in group),
+            where=", ".join(
+                rule("duplicate_header_place", header=header, number=number)
+                for number, header in group
+            ),
         )
         for name, group in groups.items()
         if len(group) > 1
@@ -407,7 +443,7 @@ def cell_texts(
 def _control_name(character: str) -> str:
     code = ord(character)
     name = _CONTROL_NAMES.get(code)
-    return f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
+    return f"{rule(f'control_name.{name}')}, U+{code:04X}" if name else f"U+{code:04X}"
 
 
 def check_control_characters(
@@ -439,7 +475,7 @@ def check_control_characters(
 
 
 def _control_rule(found: re.Match) -> str:
-    return RULE_CONTROL.format(what=_control_name(found.group()), at=found.start() + 1)
+    return rule("control", what=_control_name(found.group()), at=found.start() + 1)
 
 
 def parse_columns(
@@ -463,7 +499,7 @@ def parse_columns(
         raw = text[col.name]
         present = raw != ""
         if not col.nullable:
-            problems.add(~present, col.name, raw, RULE_REQUIRED)
+            problems.add(~present, col.name, raw, rule("required"))
         parse = _PARSERS.get(col.kind)
         if parse is None:  # pragma: no cover - a spec error, not a data error
             raise ValueError(f"unknown column kind {col.kind}")
@@ -474,7 +510,7 @@ def parse_columns(
 def _parse_date_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
     """dd/mm/yyyy or yyyy-mm-dd, not in the future and not before 2000."""
     parsed = _parse_dates(raw, today)
-    problems.add(present & parsed.isna(), col.name, raw, RULE_DATE)
+    problems.add(present & parsed.isna(), col.name, raw, rule("date"))
     _check_date_range(problems, parsed, raw, col.name, today)
     return {col.name: parsed.dt.date.where(parsed.notna(), None)}
 
@@ -482,7 +518,7 @@ def _parse_date_column(col, raw, present, problems, *, today, **_) -> dict[str, 
 def _parse_month_column(col, raw, present, problems, *, today, **_) -> dict[str, pd.Series]:
     """yyyy-mm (data.police.uk), stored as the first of the month."""
     parsed = _parse_dates(raw, today, month=True)
-    problems.add(present & parsed.isna(), col.name, raw, RULE_MONTH)
+    problems.add(present & parsed.isna(), col.name, raw, rule("month"))
     _check_date_range(problems, parsed, raw, col.name, today)
     return {col.name: parsed.dt.date.where(parsed.notna(), None)}
 
@@ -491,16 +527,16 @@ def _parse_int_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
     """A whole number from 1 to 5000 (people reached)."""
     number = pd.to_numeric(raw.where(present, None), errors="coerce")
     not_whole = present & (number.isna() | (number % 1 != 0))
-    problems.add(not_whole, col.name, raw, RULE_INT)
+    problems.add(not_whole, col.name, raw, rule("whole_number"))
     out_of_range = present & ~not_whole & ((number < 1) | (number > 5000))
-    problems.add(out_of_range, col.name, raw, RULE_PEOPLE_RANGE)
+    problems.add(out_of_range, col.name, raw, rule("people_range"))
     return {col.name: number.where(~(not_whole | out_of_range) & present)}
 
 
 def _parse_bool_column(col, raw, present, problems, **_) -> dict[str, pd.Series]:
     """yes/no (also y/n, true/false, 1/0)."""
     lowered = raw.str.lower()
-    problems.add(present & ~lowered.isin(_TRUE | _FALSE), col.name, raw, RULE_BOOL)
+    problems.add(present & ~lowered.isin(_TRUE | _FALSE), col.name, raw, rule("yes_no"))
     return {col.name: lowered.isin(_TRUE)}
 
 
@@ -516,7 +552,7 @@ def _parse_list_column(col, raw, present, problems, **_) -> dict[str, pd.Series]
     parsed = _by_distinct(
         raw, lambda t: _parse_code_lists(t, col.allowed, col.kind == "communities")
     )
-    problems.add(parsed["mixed"], col.name, raw, RULE_NONE_MIXED)
+    problems.add(parsed["mixed"], col.name, raw, rule("mixed"))
     problems.add(parsed["unknown"], col.name, raw, rule_allowed(col.allowed))
     return {col.name: parsed["codes"], col.name + "__recorded": parsed["recorded"]}
 
@@ -524,7 +560,7 @@ def _parse_list_column(col, raw, present, problems, **_) -> dict[str, pd.Series]
 def _parse_area_column(col, raw, present, problems, *, area_lookup, **_) -> dict[str, pd.Series]:
     """An LSOA, MSOA or ward of the district, by code or name, without regard to case."""
     codes = _keys(raw).map(area_lookup)
-    problems.add(present & codes.isna(), col.name, raw, RULE_AREA)
+    problems.add(present & codes.isna(), col.name, raw, rule("area"))
     return {col.name: codes}
 
 
@@ -532,7 +568,7 @@ def _parse_text_column(col, raw, present, problems, **_) -> dict[str, pd.Series]
     """Free text, within the column's length limit; blank is stored as null."""
     if col.max_length:
         too_long = raw.str.len() > col.max_length
-        problems.add(too_long, col.name, raw, RULE_TOO_LONG.format(n=col.max_length))
+        problems.add(too_long, col.name, raw, rule("too_long", n=col.max_length))
     return {col.name: raw.where(present, None)}
 
 
@@ -562,12 +598,11 @@ def check_personal_data(
             continue
         cells = text[col.name]
         distinct = _distinct(cells)  # a team name repeats; each is searched once
-        where = _PERSONAL_WHERE.get(col.name, f"{col.name} values")
         for what, pattern in _PERSONAL_PATTERNS:
             found = [cell for cell in distinct if pattern.search(cell)]
             if found:
                 hit = cells.isin(found)
-                problems.add(hit, col.name, cells, RULE_PERSONAL.format(what=what, where=where))
+                problems.add(hit, col.name, cells, personal_rule(what, col.name))
 
 
 def contact_rows(frame: pd.DataFrame, out: Mapping[str, pd.Series]) -> pd.DataFrame:
@@ -606,7 +641,7 @@ def report_rows(
     after = (
         occurred.notna() & reported.notna() & (pd.to_datetime(occurred) > pd.to_datetime(reported))
     )
-    problems.add(after, "occurred_on", text["occurred_on"], RULE_OCCURRED_AFTER)
+    problems.add(after, "occurred_on", text["occurred_on"], rule("occurred_after"))
     return pd.DataFrame(
         {
             "file_row": frame.index + FIRST_DATA_ROW,
@@ -645,7 +680,7 @@ def police_uk_rows(
     loaded. Returns the reports in the database's shape."""
     outcome_text = text["Last outcome category"]
     outcomes = _keys(outcome_text).map(_POLICE_UK_OUTCOME_KEYS)
-    problems.add(outcomes.isna(), "Last outcome category", outcome_text, RULE_OUTCOME)
+    problems.add(outcomes.isna(), "Last outcome category", outcome_text, rule("outcome"))
     lsoa = text["LSOA code"].str.upper()  # codes are case-insensitive: e01027926 is ours
     known = set(areas.loc[areas["area_level"] == "lsoa", "area_code"])
     no_location = lsoa == ""

@@ -185,3 +185,47 @@ def test_methods_page_states_the_methods(db, monkeypatch):
     # check that the file states the methods the figures use.
     for phrase in ("Wilson", "Byar", "census baseline is treated as fixed", "country of birth"):
         assert phrase in text
+
+
+def test_a_files_problems_are_worded_in_the_pages_language(db, monkeypatch):
+    """The rules a Polish user's file breaks are said in Polish, row by row; the same file
+    checked in English says them as the command line does."""
+    rows = (
+        ROW.replace("14/05/2021", "31/02/2021")
+        + ROW.replace(",no,\n", ",no,call jan@example.org\n")
+        + ROW.replace(",phone,reactive,", ",pigeon,reactive,")
+    )
+    at = open_page(db, monkeypatch, "load_data", lang="pl")
+    at.file_uploader(key="data_upload").set_value(("log.csv", (HEADER + rows).encode(), "text/csv"))
+    at.run()
+    problems = table_with(at, "wiersz", "kolumna", "wartość", "reguła")
+    allowed = "community_leader, social_media, face_to_face, phone, public_meeting, video_online"
+    assert problems.to_dict("records") == [
+        {
+            "wiersz": 2,
+            "kolumna": "contact_date",
+            "wartość": "31/02/2021",
+            "reguła": "to nie jest data: użyj dd/mm/rrrr lub rrrr-mm-dd",
+        },
+        {
+            "wiersz": 3,
+            "kolumna": "note",
+            "wartość": "call jan@example.org",
+            "reguła": "wygląda na dane osobowe (adres e-mail): usuń je; notatki nie mogą nikogo "
+            "identyfikować",
+        },
+        {
+            "wiersz": 4,
+            "kolumna": "channel",
+            "wartość": "pigeon",
+            "reguła": f"to nie jest dozwolona wartość (dozwolone: {allowed})",
+        },
+    ]
+    # The same file on the page in English: the words the command line uses.
+    at.selectbox(key="lang").set_value("en").run()
+    problems = table_with(at, "row", "column", "value", "rule")
+    assert problems["rule"].tolist() == [
+        "not a date: use dd/mm/yyyy or yyyy-mm-dd",
+        "looks like personal data (an email address): remove it; notes must not identify anyone",
+        f"not an allowed value (allowed: {allowed})",
+    ]

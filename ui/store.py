@@ -158,9 +158,11 @@ def data_changed() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _check_upload(data: bytes, name: str, kind: str, db: str, version: str):
+def _check_upload(data: bytes, name: str, kind: str, db: str, version: str, language: str):
+    # `language`: the problems are worded in it, so a check is kept per language.
     areas = _cached("areas", db, version, {})
-    return ingest.read_and_check(data, name, kind, areas)
+    with text.language(language):
+        return ingest.read_and_check(data, name, kind, areas)
 
 
 def check_upload(data: bytes, name: str, kind: str):
@@ -170,7 +172,9 @@ def check_upload(data: bytes, name: str, kind: str):
     try:
         # A spinner of our own: the cache's would be fixed in one language at import.
         with st.spinner(text.t("store.checking")):
-            return _check_upload(data, name, kind, str(path), access.data_version(path))
+            return _check_upload(
+                data, name, kind, str(path), access.data_version(path), text.current_language()
+            )
     except access.DatabaseBusy as busy:
         _busy(busy)
 
