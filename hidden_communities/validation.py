@@ -41,35 +41,6 @@ def rule_allowed(allowed: Mapping[str, str]) -> str:
     return rule("allowed", codes=", ".join(allowed))
 
 
-# The rules by their older constant names (validation.RULE_REQUIRED...), read in the
-# language in use when they are asked for; templates ({n}) are left to be filled.
-_RULE_NAMES = {
-    "RULE_REQUIRED": "required",
-    "RULE_DATE": "date",
-    "RULE_MONTH": "month",
-    "RULE_FUTURE": "future",
-    "RULE_TOO_EARLY": "too_early",
-    "RULE_INT": "whole_number",
-    "RULE_PEOPLE_RANGE": "people_range",
-    "RULE_BOOL": "yes_no",
-    "RULE_TOO_LONG": "too_long",
-    "RULE_AREA": "area",
-    "RULE_NONE_MIXED": "mixed",
-    "RULE_OCCURRED_AFTER": "occurred_after",
-    "RULE_PERSONAL": "personal",
-    "RULE_CONTROL": "control",
-    "RULE_HEADER_CONTROL": "header_control",
-    "RULE_DUPLICATE_HEADER": "duplicate_header",
-    "RULE_OUTCOME": "outcome",
-}
-
-
-def __getattr__(name: str) -> str:
-    if name in _RULE_NAMES:
-        return wording.t(f"import_rules.{_RULE_NAMES[name]}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # Each kind of personal data (its code: import_rules.personal_what.<code>) and its pattern.
 _PERSONAL_PATTERNS = (
     ("email", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),

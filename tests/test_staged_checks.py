@@ -178,17 +178,17 @@ def test_a_contacts_file_breaking_every_rule_gets_the_same_messages(areas, multi
     outcome = assert_same(csv_text(CONTACT_HEADER, lines), "contacts", areas)
     rules = set(outcome.validation.problems["rule"])
     for rule in (
-        validation.RULE_REQUIRED,
-        validation.RULE_DATE,
-        validation.RULE_FUTURE,
-        validation.RULE_TOO_EARLY,
-        validation.RULE_AREA,
-        validation.RULE_TOO_LONG.format(n=60),
-        validation.RULE_TOO_LONG.format(n=500),
-        validation.RULE_NONE_MIXED,
-        validation.RULE_INT,
-        validation.RULE_PEOPLE_RANGE,
-        validation.RULE_BOOL,
+        validation.rule("required"),
+        validation.rule("date"),
+        validation.rule("future"),
+        validation.rule("too_early"),
+        validation.rule("area"),
+        validation.rule("too_long", n=60),
+        validation.rule("too_long", n=500),
+        validation.rule("mixed"),
+        validation.rule("whole_number"),
+        validation.rule("people_range"),
+        validation.rule("yes_no"),
         validation.rule_allowed(columns.CONTACT_COLUMNS[3].allowed),
     ):
         assert rule in rules, rule
@@ -276,9 +276,9 @@ def test_a_reports_file_breaking_every_rule_gets_the_same_messages(areas, crlf):
         data = data.replace(b"\n", b"\r\n")
     outcome = assert_same(data, "reports", areas)
     rules = set(outcome.validation.problems["rule"])
-    assert validation.RULE_OCCURRED_AFTER in rules
-    assert validation.RULE_NONE_MIXED in rules
-    assert validation.RULE_TOO_LONG.format(n=100) in rules
+    assert validation.rule("occurred_after") in rules
+    assert validation.rule("mixed") in rules
+    assert validation.rule("too_long", n=100) in rules
 
 
 # --------------------------------------------------------------------------- data.police.uk
@@ -326,7 +326,11 @@ def test_a_police_uk_file_breaking_every_rule_gets_the_same_messages(areas):
     data = csv_text(list(STREET), [{**STREET, **change} for change in BAD_STREETS])
     outcome = assert_same(data, "police_uk", areas)
     rules = set(outcome.validation.problems["rule"])
-    assert {validation.RULE_MONTH, validation.RULE_OUTCOME, validation.RULE_FUTURE} <= rules
+    assert {
+        validation.rule("month"),
+        validation.rule("outcome"),
+        validation.rule("future"),
+    } <= rules
     assert outcome.validation.rows_outside_area == 2
 
 
