@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -627,7 +626,6 @@ def map_display(shown: pd.DataFrame, view: MapView) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ geometry
 
 
-@cache
 def boundaries(level: str) -> dict:
     """The simplified boundaries of one level from data/reference (feature id = code), read
     once a process (geometry.read: shared, not to be changed)."""
