@@ -21,6 +21,7 @@ from hidden_communities import (
 )
 from hidden_communities import indicator_registry as ir
 from hidden_communities.loading import LoadResult
+from tests.test_quality import months
 
 NBSP = "\xa0"
 
@@ -112,20 +113,6 @@ def test_the_data_dictionary_in_polish_and_the_docs_in_english():
         ]
 
 
-def _months(rows):
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "dataset",
-            "grouping",
-            "records",
-            "community_recorded",
-            "area_recorded",
-            "date_recorded",
-        ],
-    )
-
-
 def test_completeness_flags_in_polish():
     # As tests/test_quality.py: March has 8 of 40 contacts saying their community, against
     # 78% overall; April's reports fall to 50 against a typical 100.
@@ -136,7 +123,7 @@ def test_completeness_flags_in_polish():
         for m, n in (("2024-01", 100), ("2024-02", 100), ("2024-03", 100), ("2024-04", 50))
     ]
     with text.language("pl"):
-        flags = quality.flag_months(_months(rows)).set_index("month")["flag"]
+        flags = quality.flag_months(months(rows)).set_index("month")["flag"]
         names = [text.plural("quality.flag_volume", n, typical="100") for n in (1, 3, 50)]
     assert flags["2021-03"] == "pole „społeczność” wypełnione w 20% przypadków (zwykle w 78%)"
     assert flags["2024-04"] == "tylko 50 rekordów (w typowym miesiącu 100)"
@@ -148,7 +135,7 @@ def test_completeness_flags_in_polish():
 
 
 def test_the_completeness_chart_writes_months_and_shares_in_polish():
-    counts = _months(
+    counts = months(
         [("contacts", "2021-03", 40, 8, 40, 40), ("contacts", "2021-04", 1234, 1234, 1234, 1234)]
     )
     long = quality.completeness(counts)
